@@ -1,0 +1,13 @@
+// The package version: injected by the esbuild bundle; read from package.json when the
+// sources run directly (unit tests under tsx).
+import { readFileSync } from 'node:fs';
+
+declare const __PATIENCE_VERSION__: string | undefined;
+
+function fromPackageJson(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = (pkg as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+export const VERSION: string = typeof __PATIENCE_VERSION__ === 'string' ? __PATIENCE_VERSION__ : fromPackageJson();

@@ -1,0 +1,88 @@
+// The store's contract, shared by the in-memory and the SQLite implementations.
+import type { RunRecord } from '../shared/run-record.ts';
+
+export interface StoredRun {
+  /** Daemon-assigned, increasing in arrival order. */
+  id: number;
+  /** When the daemon received it, unix milliseconds. */
+  receivedAtMs: number;
+  record: RunRecord;
+}
+
+export interface RecentQuery {
+  /** 1..1000 */
+  limit: number;
+  /** Substring of the (redacted) command. */
+  command?: string;
+  status?: 'succeeded' | 'failed';
+  /** Only records whose run timestamp is at or after this, unix ms. */
+  sinceMs?: number;
+}
+
+export interface DurationPercentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface CommandSummary {
+  command: string;
+  count: number;
+  success_rate: number;
+  /** Nanoseconds, integer (Go's time.Duration). */
+  avg_duration: number;
+}
+
+export interface HourSummary {
+  /** RFC 3339, the start of the hour (UTC). */
+  hour: string;
+  total_runs: number;
+  success_rate: number;
+}
+
+/** The body of GET /api/metrics/stats (SPEC §3). */
+export interface StatsResult {
+  time_range: { start: string; end: string };
+  total_runs: number;
+  successful_runs: number;
+  failed_runs: number;
+  /** 0..1 */
+  success_rate: number;
+  average_attempts: number;
+  /** Nanoseconds, integer. */
+  average_duration: number;
+  average_duration_seconds: number;
+  duration_seconds: DurationPercentiles;
+  rescued_runs: number;
+  total_attempts: number;
+  top_commands: CommandSummary[];
+  hourly_breakdown: HourSummary[];
+}
+
+export interface RetentionLimits {
+  maxRecords: number;
+  maxAgeMs: number;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'sqlite';
+  /** "memory" or the data file's path. */
+  readonly location: string;
+  /**
+   * Stores a batch of validated records, in order, and returns them with their ids.
+   * With a data file the batch is committed (durable) before this returns.
+   * Retention by count is applied at once: never more than maxRecords are kept.
+   */
+  append(records: RunRecord[], receivedAtMs: number): StoredRun[];
+  /** Newest first (by id), filtered, at most q.limit. */
+  recent(q: RecentQuery): StoredRun[];
+  /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
+  stats(startMs: number, endMs: number): StatsResult;
+  /** Every stored record, oldest first, without materialising them all at once. */
+  iterate(): IterableIterator<StoredRun>;
+  count(): number;
+  /** Removes records older than maxAgeMs (by run timestamp) at nowMs; returns how many. */
+  removeExpired(nowMs: number): number;
+  close(): void;
+}
