@@ -16,7 +16,13 @@ const common = {
   banner: { js: '#!/usr/bin/env node' },
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }),
-  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }),
-]);
+// `node scripts/build.mjs cli` or `... daemon` builds one of them; no argument builds both.
+const which = process.argv[2];
+const jobs = [];
+if (which !== 'cli') {
+  jobs.push(build({ ...common, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }));
+}
+if (which !== 'daemon') {
+  jobs.push(build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }));
+}
+await Promise.all(jobs);
