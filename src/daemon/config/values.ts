@@ -1,0 +1,133 @@
+// Value types for patienced's configuration: each one reads the same setting from text (env
+// vars, flags) and from JSON (the config file), and says what was wrong in words a user can act on.
+import { formatGoDuration, parseGoDuration } from '../../shared/duration.ts';
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+export interface ValueType<T> {
+  /** How Go's flag usage names the type: "-port int", "-socket string"; booleans show nothing. */
+  readonly flagType: 'string' | 'int' | 'duration' | 'bool';
+  fromText(text: string): Checked<T>;
+  fromJson(value: unknown): Checked<T>;
+  /** The value as a user would write it: "8080", "24h0m0s", "0660", "" for unset. */
+  show(value: T): string;
+}
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = <T>(reason: string): Checked<T> => ({ ok: false, reason });
+
+/** A required string such as a path or host name. */
+export function text(): ValueType<string> {
+  const check = (s: string): Checked<string> => (s === '' ? fail('must not be empty') : ok(s));
+  return {
+    flagType: 'string',
+    fromText: check,
+    fromJson: (v) => (typeof v === 'string' ? check(v) : fail('must be a string')),
+    show: (v) => v,
+  };
+}
+
+/** A string that may be left unset: empty (or null in the file) means unset. */
+export function optionalText(): ValueType<string | undefined> {
+  return {
+    flagType: 'string',
+    fromText: (s) => ok(s === '' ? undefined : s),
+    fromJson: (v) =>
+      v === null ? ok(undefined) : typeof v === 'string' ? ok(v === '' ? undefined : v) : fail('must be a string or null'),
+    show: (v) => v ?? '',
+  };
+}
+
+/** A decimal integer in min..max (Go's strconv.Atoi syntax; no hex, no spaces). */
+export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER): ValueType<number> {
+  const reason = max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer ${min}..${max}`;
+  const check = (n: number): Checked<number> =>
+    Number.isSafeInteger(n) && n >= min && n <= max ? ok(n) : fail(reason);
+  return {
+    flagType: 'int',
+    fromText: (s) => (/^[+-]?\d+$/.test(s) ? check(Number(s)) : fail(reason)),
+    fromJson: (v) => (typeof v === 'number' ? check(v) : fail(reason)),
+    show: (v) => String(v),
+  };
+}
+
+const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/** Go's strconv.ParseBool: 1, t, T, TRUE, true, True and their false counterparts. */
+export function parseGoBool(s: string): boolean | undefined {
+  if (TRUE_WORDS.has(s)) return true;
+  if (FALSE_WORDS.has(s)) return false;
+  return undefined;
+}
+
+export function boolean(): ValueType<boolean> {
+  return {
+    flagType: 'bool',
+    fromText: (s) => {
+      const b = parseGoBool(s);
+      return b === undefined ? fail('must be true or false (or 1, 0, t, f)') : ok(b);
+    },
+    fromJson: (v) => (typeof v === 'boolean' ? ok(v) : fail('must be true or false (a JSON boolean)')),
+    show: (v) => String(v),
+  };
+}
+
+// Go's time.Duration is an int64 of nanoseconds: nothing longer can be written back.
+const MAX_DURATION_MS = 9_223_372_036_854.775;
+const DURATION_SYNTAX = 'must be a duration such as 24h, 90m, 1h30m or 500ms';
+
+function positiveDuration(ms: number): Checked<number> {
+  if (ms <= 0) return fail('must be greater than 0');
+  if (ms > MAX_DURATION_MS) return fail('must be at most 2562047h47m16s');
+  return ok(ms);
+}
+
+/** A Go duration, held in milliseconds, > 0. In JSON an integer is nanoseconds, as Go writes it. */
+export function duration(): ValueType<number> {
+  const fromText = (s: string): Checked<number> => {
+    const ms = parseGoDuration(s);
+    return ms === undefined ? fail(DURATION_SYNTAX) : positiveDuration(ms);
+  };
+  return {
+    flagType: 'duration',
+    fromText,
+    fromJson: (v) => {
+      if (typeof v === 'string') return fromText(v);
+      if (typeof v === 'number' && Number.isInteger(v)) return positiveDuration(v / 1e6);
+      return fail(`${DURATION_SYNTAX}, or an integer number of nanoseconds`);
+    },
+    show: formatGoDuration,
+  };
+}
+
+/** One of a fixed set of words, compared without regard to case and kept in lower case. */
+export function oneOf<T extends string>(choices: readonly T[]): ValueType<T> {
+  const reason = `must be one of ${choices.join(', ')}`;
+  const check = (s: string): Checked<T> => {
+    const found = choices.find((c) => c === s.toLowerCase());
+    return found === undefined ? fail(reason) : ok(found);
+  };
+  return {
+    flagType: 'string',
+    fromText: check,
+    fromJson: (v) => (typeof v === 'string' ? check(v) : fail(reason)),
+    show: (v) => v,
+  };
+}
+
+/** A file mode written in octal ("0660", "660"), 0..0777; a JSON number would be ambiguous. */
+export function octalMode(): ValueType<number> {
+  const reason = 'must be an octal file mode 0..0777 written as a string, such as "0660" or "0600"';
+  const check = (s: string): Checked<number> => {
+    if (!/^[0-7]{1,4}$/.test(s)) return fail(reason);
+    const mode = Number.parseInt(s, 8);
+    return mode <= 0o777 ? ok(mode) : fail(reason);
+  };
+  return {
+    flagType: 'string',
+    fromText: check,
+    fromJson: (v) => (typeof v === 'string' ? check(v) : fail(reason)),
+    show: (v) => `0${v.toString(8).padStart(3, '0')}`,
+  };
+}
