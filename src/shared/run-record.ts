@@ -2,8 +2,10 @@
 // stores. One TypeBox schema serves the socket (compiled check) and the HTTP layer.
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { createHash } from 'node:crypto';
 import { redact } from './redact.ts';
+import { commandHash } from './command-hash.ts';
+
+export { commandHash };
 
 const Attempt = Type.Object({
   duration_seconds: Type.Number({ minimum: 0 }),
@@ -56,10 +58,6 @@ const MAX_LABELS = 32;
 const check = Compile(WireRunRecord);
 
 export type Validated = { ok: true; record: RunRecord } | { ok: false; error: string };
-
-export function commandHash(command: string): string {
-  return createHash('sha256').update(command).digest('hex').slice(0, 8);
-}
 
 /** Checks an untrusted JSON value and turns it into a RunRecord, or names the bad field. */
 export function validateRunRecord(value: unknown, nowMs: number): Validated {

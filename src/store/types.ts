@@ -69,6 +69,9 @@ export interface Store {
   readonly kind: 'memory' | 'sqlite';
   /** "memory" or the data file's path. */
   readonly location: string;
+  readonly limits: RetentionLimits;
+  /** When removeExpired last ran (unix ms), for /api/daemon/stats `last_cleanup`. */
+  readonly lastCleanupMs: number | undefined;
   /**
    * Stores a batch of validated records, in order, and returns them with their ids.
    * With a data file the batch is committed (durable) before this returns.
@@ -79,7 +82,12 @@ export interface Store {
   recent(q: RecentQuery): StoredRun[];
   /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
   stats(startMs: number, endMs: number): StatsResult;
-  /** Every stored record, oldest first, without materialising them all at once. */
+  /**
+   * Every stored record, oldest first, without materialising them all at once. Appends
+   * and removals may go on between steps: the iteration ends at the newest record
+   * present when it began, never repeats one, and yields every record that stays; one
+   * removed meanwhile may still appear if it was already read ahead (a page at most).
+   */
   iterate(): IterableIterator<StoredRun>;
   count(): number;
   /** Removes records older than maxAgeMs (by run timestamp) at nowMs; returns how many. */

@@ -1,0 +1,75 @@
+// Node.js counterparts of the Go runtime figures for /api/daemon/performance:
+// memory, GC, event-loop delay and utilisation, CPU time.
+import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import os from 'node:os';
+
+export interface PerformanceReport {
+  memory: { rss: number; heap_used: number; heap_total: number; external: number; array_buffers: number };
+  gc: { count: number; total_pause_seconds: number };
+  event_loop: { delay_p50_ms: number; delay_p99_ms: number; delay_max_ms: number; utilization: number };
+  runtime: { node_version: string; pid: number; uptime_seconds: number; platform: string; arch: string; cpu_count: number };
+  cpu: { user_seconds: number; system_seconds: number };
+}
+
+export class RuntimeStats {
+  private readonly delay: IntervalHistogram;
+  private readonly gcObserver: PerformanceObserver;
+  private gcCount = 0;
+  private gcPauseMs = 0;
+  private elu = performance.eventLoopUtilization();
+
+  constructor() {
+    this.delay = monitorEventLoopDelay({ resolution: 20 });
+    this.delay.enable();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        this.gcCount++;
+        this.gcPauseMs += entry.duration;
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Event-loop delay p99 in ms since the last call, for stall warnings. */
+  takeDelayP99Ms(): number {
+    const p99 = this.delay.percentile(99) / 1e6;
+    this.delay.reset();
+    return p99;
+  }
+
+  report(): PerformanceReport {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization(this.elu);
+    return {
+      memory: {
+        rss: mem.rss,
+        heap_used: mem.heapUsed,
+        heap_total: mem.heapTotal,
+        external: mem.external,
+        array_buffers: mem.arrayBuffers,
+      },
+      gc: { count: this.gcCount, total_pause_seconds: this.gcPauseMs / 1000 },
+      event_loop: {
+        delay_p50_ms: this.delay.percentile(50) / 1e6,
+        delay_p99_ms: this.delay.percentile(99) / 1e6,
+        delay_max_ms: this.delay.max / 1e6,
+        utilization: elu.utilization,
+      },
+      runtime: {
+        node_version: process.version,
+        pid: process.pid,
+        uptime_seconds: process.uptime(),
+        platform: process.platform,
+        arch: process.arch,
+        cpu_count: os.availableParallelism(),
+      },
+      cpu: { user_seconds: cpu.user / 1e6, system_seconds: cpu.system / 1e6 },
+    };
+  }
+
+  stop(): void {
+    this.delay.disable();
+    this.gcObserver.disconnect();
+  }
+}

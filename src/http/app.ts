@@ -1,0 +1,71 @@
+// The HTTP API as a fastify instance built from its dependencies. It never listens by
+// itself: the daemon does that, and tests use inject() or a real port.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import type { Store } from '../store/types.ts';
+import type { IngestCounters } from '../ingest/counters.ts';
+import type { RuntimeStats } from '../daemon/runtime-stats.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { daemonRoutes } from './routes/daemon.ts';
+
+export interface DaemonInfo {
+  version: string;
+  socketPath: string;
+  startedAtMs: number;
+  maxMetrics: number;
+  maxAgeMs: number;
+  /** "host:port" once listening. */
+  httpAddress: () => string;
+  lastCleanupMs: () => number | undefined;
+}
+
+export interface AppDeps {
+  store: Store;
+  counters: IngestCounters;
+  runtime: RuntimeStats;
+  info: DaemonInfo;
+  now: () => number;
+  log: FastifyBaseLogger;
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // Requests are logged at debug by the onResponse hook below, not at info.
+    logController: new LogController({ disableRequestLogging: true }),
+    // The API takes no request bodies.
+    bodyLimit: 1024,
+  });
+  const allowed = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const set = allowed.get(route.url) ?? new Set<string>();
+    for (const m of methods) set.add(m);
+    allowed.set(route.url, set);
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'http request');
+    done();
+  });
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.log.error({ err }, 'http handler failed');
+    void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? req.url;
+    const methods = allowed.get(path);
+    if (methods && !methods.has(req.method)) {
+      void reply
+        .code(405)
+        .header('Allow', [...methods].sort().join(', '))
+        .send({ error: `method ${req.method} not allowed on ${path}` });
+      return;
+    }
+    void reply.code(404).send({ error: `no such endpoint: ${path}` });
+  });
+
+  app.register(metricsRoutes(deps));
+  app.register(daemonRoutes(deps));
+  return app;
+}

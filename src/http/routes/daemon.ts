@@ -1,0 +1,45 @@
+// /api/daemon/*, /api/health and the index page.
+import type { FastifyPluginCallback } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { formatGoDuration } from '../../shared/duration.ts';
+import { REJECT_REASONS } from '../../ingest/counters.ts';
+import { rfc3339 } from '../serialize.ts';
+import { INDEX_HTML } from './index-page.ts';
+
+export function daemonRoutes(deps: AppDeps): FastifyPluginCallback {
+  const { info, counters } = deps;
+  return (app, _opts, done) => {
+    app.get('/api/health', async () => ({
+      status: 'healthy',
+      timestamp: Math.floor(deps.now() / 1000),
+      version: info.version,
+    }));
+
+    app.get('/api/daemon/stats', async () => {
+      const last = info.lastCleanupMs();
+      const rejected: Record<string, number> = {};
+      for (const r of REJECT_REASONS) rejected[r] = counters.rejected[r];
+      return {
+        total_metrics: deps.store.count(),
+        max_size: info.maxMetrics,
+        max_age: formatGoDuration(info.maxAgeMs),
+        last_cleanup: last === undefined ? null : rfc3339(last),
+        uptime_seconds: (deps.now() - info.startedAtMs) / 1000,
+        version: info.version,
+        received: counters.received,
+        rejected,
+        rejected_total: counters.rejectedTotal(),
+        connections_active: counters.connectionsActive,
+        connections_waiting: counters.connectionsWaiting,
+        socket_path: info.socketPath,
+        http: info.httpAddress(),
+        storage: deps.store.kind === 'memory' ? 'memory' : deps.store.location,
+      };
+    });
+
+    app.get('/api/daemon/performance', async () => deps.runtime.report());
+
+    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(INDEX_HTML));
+    done();
+  };
+}

@@ -1,0 +1,69 @@
+// /api/metrics/*: recent runs, aggregated stats, and the streamed export.
+import { Readable } from 'node:stream';
+import type { FastifyPluginCallback } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import type { StoredRun } from '../../store/types.ts';
+import { BadRequest, enumParam, limitParam, stringParam, timeParam, type Query } from '../params.ts';
+import { CSV_HEADER, toApiRun, toCsvRow } from '../serialize.ts';
+
+const DAY_MS = 86_400_000;
+const EXPORT_CHUNK = 256;
+
+export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
+  return (app, _opts, done) => {
+    app.get('/api/metrics/recent', async (req) => {
+      const q = req.query as Query;
+      const runs = deps.store.recent({
+        limit: limitParam(q, 'limit', 10, 1000),
+        command: stringParam(q, 'command', 4096),
+        status: enumParam(q, 'status', ['succeeded', 'failed'] as const),
+        sinceMs: timeParam(q, 'since'),
+      });
+      return { metrics: runs.map(toApiRun), count: runs.length };
+    });
+
+    app.get('/api/metrics/stats', async (req) => {
+      const q = req.query as Query;
+      let start = timeParam(q, 'start');
+      let end = timeParam(q, 'end');
+      end ??= start !== undefined && start > deps.now() ? start + DAY_MS : deps.now();
+      start ??= end - DAY_MS;
+      if (start > end) throw new BadRequest('start: must not be after end');
+      return deps.store.stats(start, end);
+    });
+
+    app.get('/api/metrics/export', async (req, reply) => {
+      const format = enumParam(req.query as Query, 'format', ['json', 'ndjson', 'csv'] as const) ?? 'json';
+      const date = new Date(deps.now()).toISOString().slice(0, 10);
+      const types = { json: 'application/json', ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' };
+      void reply
+        .header('Content-Type', types[format])
+        .header('Content-Disposition', `attachment; filename=retry-metrics-${date}.${format}`);
+      return reply.send(Readable.from(exportChunks(deps.store.iterate(), format)));
+    });
+
+    done();
+  };
+}
+
+/** Joins runs into chunks of text so a large export streams with bounded memory. */
+function* exportChunks(runs: Iterator<StoredRun>, format: 'json' | 'ndjson' | 'csv'): Generator<string> {
+  if (format === 'json') yield '[';
+  if (format === 'csv') yield CSV_HEADER;
+  let first = true;
+  let chunk: string[] = [];
+  for (let r = runs.next(); !r.done; r = runs.next()) {
+    if (format === 'csv') chunk.push(toCsvRow(r.value));
+    else if (format === 'ndjson') chunk.push(`${JSON.stringify(toApiRun(r.value))}\n`);
+    else {
+      chunk.push(`${first ? '' : ','}${JSON.stringify(toApiRun(r.value))}`);
+      first = false;
+    }
+    if (chunk.length >= EXPORT_CHUNK) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+  if (format === 'json') yield ']';
+}

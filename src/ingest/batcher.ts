@@ -1,0 +1,85 @@
+// Group commit: every document that arrives in one turn of the event loop is stored in a
+// single store.append (one SQLite transaction), and only then are the replies written.
+// A reply of ok therefore always means the record is stored (and on disk with a data file).
+import type { RunRecord } from '../shared/run-record.ts';
+import type { Store, StoredRun } from '../store/types.ts';
+import type { IngestCounters, RejectReason } from './counters.ts';
+
+export type Outcome = { ok: true } | { ok: false; reason: RejectReason; error: string };
+
+interface Entry {
+  record?: RunRecord;
+  rejection?: { reason: RejectReason; error: string };
+  done: (outcome: Outcome) => void;
+}
+
+export interface BatcherDeps {
+  store: Store;
+  counters: IngestCounters;
+  now: () => number;
+  onStored?: (runs: StoredRun[]) => void;
+  onStoreError?: (err: unknown) => void;
+}
+
+export class Batcher {
+  private entries: Entry[] = [];
+  private scheduled = false;
+
+  constructor(private readonly deps: BatcherDeps) {}
+
+  /** Queues a valid record; `done` is called after the batch holding it is stored. */
+  add(record: RunRecord, done: (o: Outcome) => void): void {
+    this.push({ record, done });
+  }
+
+  /** Queues a rejection, so that replies keep the order of the documents. */
+  reject(reason: RejectReason, error: string, done: (o: Outcome) => void): void {
+    this.push({ rejection: { reason, error }, done });
+  }
+
+  get pending(): number {
+    return this.entries.length;
+  }
+
+  /** Stores and answers everything queued so far. */
+  flush(): void {
+    this.scheduled = false;
+    const entries = this.entries;
+    if (entries.length === 0) return;
+    this.entries = [];
+    const records: RunRecord[] = [];
+    for (const e of entries) if (e.record) records.push(e.record);
+    let stored: StoredRun[] = [];
+    let failed = false;
+    if (records.length > 0) {
+      try {
+        stored = this.deps.store.append(records, this.deps.now());
+      } catch (err) {
+        failed = true;
+        this.deps.onStoreError?.(err);
+      }
+    }
+    const { counters } = this.deps;
+    for (const e of entries) {
+      if (e.rejection) {
+        counters.reject(e.rejection.reason);
+        e.done({ ok: false, ...e.rejection });
+      } else if (failed) {
+        counters.reject('storage_error');
+        e.done({ ok: false, reason: 'storage_error', error: 'the daemon could not store the record' });
+      } else {
+        counters.received++;
+        e.done({ ok: true });
+      }
+    }
+    if (stored.length > 0) this.deps.onStored?.(stored);
+  }
+
+  private push(e: Entry): void {
+    this.entries.push(e);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+}

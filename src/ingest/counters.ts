@@ -1,0 +1,33 @@
+// What the ingest side has seen, for /api/daemon/stats and /metrics.
+
+export const REJECT_REASONS = [
+  'invalid_json',
+  'invalid_record',
+  'too_large',
+  'idle_timeout',
+  'too_many_connections',
+  'unsupported_type',
+  'storage_error',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export class IngestCounters {
+  received = 0;
+  readonly rejected: Record<RejectReason, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
+    RejectReason,
+    number
+  >;
+  connectionsActive = 0;
+  connectionsWaiting = 0;
+  connectionsTotal = 0;
+
+  reject(reason: RejectReason): void {
+    this.rejected[reason]++;
+  }
+
+  rejectedTotal(): number {
+    let n = 0;
+    for (const r of REJECT_REASONS) n += this.rejected[r];
+    return n;
+  }
+}

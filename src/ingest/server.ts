@@ -1,0 +1,147 @@
+// The Unix socket listener: connection limits, a bounded waiting line, stale socket
+// files, the socket's mode, and an orderly drain on shutdown.
+import net, { type Server, type Socket } from 'node:net';
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import type { Batcher } from './batcher.ts';
+import type { IngestCounters } from './counters.ts';
+import { serveConnection } from './connection.ts';
+
+export interface IngestOptions {
+  socketPath: string;
+  /** e.g. 0o660; the socket is never wider than this, not even while it is created. */
+  socketMode: number;
+  maxConnections: number;
+  maxMessageBytes: number;
+  idleTimeoutMs: number;
+  batcher: Batcher;
+  counters: IngestCounters;
+  now: () => number;
+  log: Logger;
+}
+
+/** Connections beyond max_connections wait their turn, up to this many times the limit. */
+const WAITING_FACTOR = 10;
+/** How long a refused client may take to finish sending before it is cut off. */
+const REFUSE_LINGER_MS = 1000;
+/** The kernel caps it at net.core.somaxconn. */
+const LISTEN_BACKLOG = 4096;
+
+export class IngestServer {
+  private readonly server: Server;
+  private readonly active = new Set<Socket>();
+  private readonly waiting: Socket[] = [];
+  private listening = false;
+
+  constructor(private readonly opts: IngestOptions) {
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<void> {
+    await removeStaleSocket(this.opts.socketPath);
+    const previous = process.umask(0o777 & ~this.opts.socketMode);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        // A deep backlog: when it is full, a client's connect fails at once with EAGAIN
+        // (Unix sockets do not wait), and a burst of 1,024 clients must all get in.
+        this.server.listen({ path: this.opts.socketPath, backlog: LISTEN_BACKLOG }, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(previous);
+    }
+    fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
+    this.listening = true;
+  }
+
+  /** Stops accepting, lets open connections finish for up to drainMs, then closes the rest. */
+  async close(drainMs: number): Promise<void> {
+    if (!this.listening) return;
+    this.listening = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const deadline = Date.now() + drainMs;
+    while ((this.active.size > 0 || this.waiting.length > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const s of [...this.active, ...this.waiting]) s.destroy();
+    this.opts.batcher.flush();
+    await closed;
+    try {
+      fs.unlinkSync(this.opts.socketPath);
+    } catch {
+      // already gone
+    }
+  }
+
+  private accept(socket: Socket): void {
+    const { counters } = this.opts;
+    counters.connectionsTotal++;
+    if (this.active.size < this.opts.maxConnections) return this.start(socket);
+    if (this.waiting.length < this.opts.maxConnections * WAITING_FACTOR) {
+      socket.pause();
+      socket.on('error', () => undefined);
+      this.waiting.push(socket);
+      counters.connectionsWaiting = this.waiting.length;
+      return;
+    }
+    counters.reject('too_many_connections');
+    refuse(socket, `too many connections (max_connections ${this.opts.maxConnections}); try again`);
+  }
+
+  private start(socket: Socket): void {
+    this.active.add(socket);
+    this.opts.counters.connectionsActive = this.active.size;
+    serveConnection(socket, this.opts, () => {
+      this.active.delete(socket);
+      this.opts.counters.connectionsActive = this.active.size;
+      this.next();
+    });
+    socket.resume();
+  }
+
+  private next(): void {
+    while (this.active.size < this.opts.maxConnections) {
+      const socket = this.waiting.shift();
+      if (!socket) break;
+      this.opts.counters.connectionsWaiting = this.waiting.length;
+      if (!socket.destroyed) this.start(socket);
+    }
+  }
+}
+
+/**
+ * Answers with an error line and closes. What the client sent is read and dropped first:
+ * closing with unread data would reset the connection and lose the error line.
+ */
+function refuse(socket: Socket, error: string): void {
+  socket.on('error', () => undefined);
+  socket.on('data', () => undefined);
+  socket.end(`${JSON.stringify({ status: 'error', error })}\n`);
+  const timer = setTimeout(() => socket.destroy(), REFUSE_LINGER_MS);
+  socket.once('end', () => socket.destroy());
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/** Unlinks a socket file nobody answers on; refuses when a live process answers. */
+export async function removeStaleSocket(path: string): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; remove it or choose another socket_path`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another process is listening on ${path}; stop it or choose another socket_path`);
+  fs.unlinkSync(path);
+}

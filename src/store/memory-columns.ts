@@ -1,0 +1,290 @@
+// The in-memory records as columns of typed arrays, one row per run in id order, with
+// strings interned and attempts in one shared pool. A JS object per run (boxed numbers,
+// an object per attempt, a hidden class each) costs several times more RSS.
+// Removed rows become tombstones until a compaction slides the live rows down; a
+// compaction bumps `generation` so that iterators know to find their place again.
+
+import { commandHash } from '../shared/command-hash.ts';
+import type { Attempt, RunRecord } from '../shared/run-record.ts';
+import type { AggRow } from './agg-input.ts';
+import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
+import { ABSENT, type StringPool } from './string-pool.ts';
+
+const SUCCEEDED = 1;
+const HAS_EXIT_CODE = 2;
+const DEAD = 4;
+/** The row's numbers did not fit the columns; the record itself is kept aside. */
+const EXOTIC = 8;
+/**
+ * command_hash is sha256(command)'s prefix, as it nearly always is: recomputed on read
+ * (about 1 µs) instead of holding an 8-char string per distinct command.
+ */
+const HASH_DERIVED = 16;
+
+/** Tombstones tolerated before a compaction is worth its copying. */
+const MIN_DEAD = 1024;
+const HASH_CACHE_SIZE = 1024;
+const UINT32_MAX = 0xffff_ffff;
+
+function isInt32(n: number): boolean {
+  return (n | 0) === n;
+}
+
+/** Exotic rows keep exact values aside; their columns hold a clamped stand-in. */
+function clampU32(n: number): number {
+  return Math.min(n, UINT32_MAX);
+}
+
+/** Whether the record's integers fit the Uint32/Int32 columns without loss. */
+function fitsColumns(r: RunRecord): boolean {
+  if (r.total_attempts > UINT32_MAX || r.successful_attempts > UINT32_MAX || r.failed_attempts > UINT32_MAX) return false;
+  if (r.exit_code !== undefined && !isInt32(r.exit_code)) return false;
+  for (const a of r.attempts) if (!isInt32(a.exit_code)) return false;
+  return true;
+}
+
+export class RunColumns {
+  /** Rows in use, live or dead. */
+  length = 0;
+  live = 0;
+  /** Bumped whenever rows move. */
+  generation = 0;
+  private dead = 0;
+
+  private readonly ids = new F64Column();
+  private readonly timestamps = new F64Column();
+  private readonly received = new F64Column();
+  private readonly durations = new F64Column();
+  private readonly totalAttempts = new U32Column();
+  private readonly successfulAttempts = new U32Column();
+  private readonly failedAttempts = new U32Column();
+  private readonly exitCodes = new I32Column();
+  private readonly flags = new U8Column();
+  private readonly commands = new U32Column();
+  private readonly hashes = new U32Column();
+  private readonly strategies = new U32Column();
+  private readonly reasons = new U32Column();
+  private readonly hosts = new U32Column();
+  /** Pool ids of the labels as JSON text: runs from one job share one label set. */
+  private readonly labels = new U32Column();
+  private readonly attemptStart = new U32Column();
+  private readonly attemptCount = new U32Column();
+  private readonly rowColumns = [
+    this.ids, this.timestamps, this.received, this.durations, this.totalAttempts, this.successfulAttempts,
+    this.failedAttempts, this.exitCodes, this.flags, this.commands, this.hashes, this.strategies, this.reasons,
+    this.hosts, this.labels, this.attemptStart, this.attemptCount,
+  ];
+  private readonly stringColumns = [this.commands, this.hashes, this.strategies, this.reasons, this.hosts, this.labels];
+
+  private attemptsUsed = 0;
+  private readonly attemptDurations = new F64Column();
+  private readonly attemptExitCodes = new I32Column();
+  private readonly attemptSuccess = new U8Column();
+  private readonly attemptColumns = [this.attemptDurations, this.attemptExitCodes, this.attemptSuccess];
+
+  private readonly exotic = new Map<number, RunRecord>();
+  private readonly hashCache = new Map<string, string>();
+
+  constructor(private readonly pool: StringPool) {}
+
+  /** Appends a run and returns its row. */
+  push(id: number, receivedAtMs: number, r: RunRecord): number {
+    if (this.length === this.ids.capacity) {
+      // Reuse tombstoned rows before taking more memory.
+      if (this.dead > 0 && this.dead * 8 >= this.length) this.compact();
+      else for (const col of this.rowColumns) col.reserve(this.length + 1);
+    }
+    const n = r.attempts.length;
+    for (const col of this.attemptColumns) col.reserve(this.attemptsUsed + n);
+    const row = this.length++;
+    this.live++;
+    const fits = fitsColumns(r);
+    const derived = r.command_hash === commandHash(r.command);
+    this.ids.set(row, id);
+    this.timestamps.set(row, r.timestampMs);
+    this.received.set(row, receivedAtMs);
+    this.durations.set(row, r.total_duration_seconds);
+    this.totalAttempts.set(row, clampU32(r.total_attempts));
+    this.successfulAttempts.set(row, clampU32(r.successful_attempts));
+    this.failedAttempts.set(row, clampU32(r.failed_attempts));
+    this.exitCodes.set(row, r.exit_code ?? 0);
+    this.flags.set(
+      row,
+      (r.final_status === 'succeeded' ? SUCCEEDED : 0) | (r.exit_code !== undefined ? HAS_EXIT_CODE : 0) | (fits ? 0 : EXOTIC) |
+        (derived ? HASH_DERIVED : 0),
+    );
+    this.commands.set(row, this.pool.intern(r.command));
+    this.hashes.set(row, derived ? ABSENT : this.pool.intern(r.command_hash));
+    this.strategies.set(row, this.pool.internOptional(r.strategy));
+    this.reasons.set(row, this.pool.internOptional(r.reason));
+    this.hosts.set(row, this.pool.internOptional(r.host));
+    this.labels.set(row, this.pool.internOptional(r.labels === undefined ? undefined : JSON.stringify(r.labels)));
+    this.attemptStart.set(row, this.attemptsUsed);
+    this.attemptCount.set(row, n);
+    for (const a of r.attempts) {
+      const k = this.attemptsUsed++;
+      this.attemptDurations.set(k, a.duration_seconds);
+      this.attemptExitCodes.set(k, a.exit_code);
+      this.attemptSuccess.set(k, a.success ? 1 : 0);
+    }
+    if (!fits) this.exotic.set(id, structuredClone(r));
+    return row;
+  }
+
+  isLive(row: number): boolean {
+    return row < this.length && (this.flags.get(row) & DEAD) === 0;
+  }
+
+  idAt(row: number): number {
+    return this.ids.get(row);
+  }
+
+  timestampAt(row: number): number {
+    return this.timestamps.get(row);
+  }
+
+  receivedAt(row: number): number {
+    return this.received.get(row);
+  }
+
+  succeededAt(row: number): boolean {
+    return (this.flags.get(row) & SUCCEEDED) !== 0;
+  }
+
+  commandIdAt(row: number): number {
+    return this.commands.get(row);
+  }
+
+  /** The first row whose id is at least `id` (ids ascend with rows). */
+  rowAtOrAfter(id: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ids.get(mid) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  aggRow(row: number): AggRow {
+    const ex = this.exoticAt(row);
+    return {
+      timestampMs: this.timestamps.get(row),
+      command: this.pool.get(this.commands.get(row)),
+      succeeded: this.succeededAt(row),
+      failedAttempts: ex ? ex.failed_attempts : this.failedAttempts.get(row),
+      totalAttempts: ex ? ex.total_attempts : this.totalAttempts.get(row),
+      durationSeconds: this.durations.get(row),
+    };
+  }
+
+  record(row: number): RunRecord {
+    const ex = this.exoticAt(row);
+    if (ex) return structuredClone(ex);
+    const attempts: Attempt[] = [];
+    const start = this.attemptStart.get(row);
+    const end = start + this.attemptCount.get(row);
+    for (let k = start; k < end; k++) {
+      attempts.push({
+        duration_seconds: this.attemptDurations.get(k),
+        exit_code: this.attemptExitCodes.get(k),
+        success: this.attemptSuccess.get(k) === 1,
+      });
+    }
+    const flags = this.flags.get(row);
+    const command = this.pool.get(this.commands.get(row));
+    const r: RunRecord = {
+      command,
+      command_hash: flags & HASH_DERIVED ? this.derivedHash(command) : this.pool.get(this.hashes.get(row)),
+      final_status: flags & SUCCEEDED ? 'succeeded' : 'failed',
+      total_duration_seconds: this.durations.get(row),
+      total_attempts: this.totalAttempts.get(row),
+      successful_attempts: this.successfulAttempts.get(row),
+      failed_attempts: this.failedAttempts.get(row),
+      attempts,
+      timestampMs: this.timestamps.get(row),
+    };
+    const strategy = this.pool.getOptional(this.strategies.get(row));
+    if (strategy !== undefined) r.strategy = strategy;
+    if (flags & HAS_EXIT_CODE) r.exit_code = this.exitCodes.get(row);
+    const reason = this.pool.getOptional(this.reasons.get(row));
+    if (reason !== undefined) r.reason = reason;
+    const host = this.pool.getOptional(this.hosts.get(row));
+    if (host !== undefined) r.host = host;
+    const labels = this.pool.getOptional(this.labels.get(row));
+    if (labels !== undefined) r.labels = JSON.parse(labels) as Record<string, string>;
+    return r;
+  }
+
+  /** Marks a row dead and lets go of its strings. The caller compacts when it suits. */
+  kill(row: number): void {
+    if (!this.isLive(row)) return;
+    this.flags.set(row, this.flags.get(row) | DEAD);
+    for (const col of this.stringColumns) this.pool.release(col.get(row));
+    this.exotic.delete(this.idAt(row));
+    this.live--;
+    this.dead++;
+  }
+
+  /** Compacts once tombstones are a quarter of the rows: amortised O(1) per removal. */
+  compactIfWorthIt(): void {
+    if (this.dead >= MIN_DEAD && this.dead * 4 >= this.length) this.compact();
+  }
+
+  /** Drops every row and attempt. The caller has already released what they hold. */
+  clear(): void {
+    this.length = this.live = this.dead = this.attemptsUsed = 0;
+    this.exotic.clear();
+    for (const col of [...this.rowColumns, ...this.attemptColumns]) col.clear();
+    this.generation++;
+  }
+
+  /** Recent hashes by command: repeated commands (the usual case) skip the sha256. */
+  private derivedHash(command: string): string {
+    let hash = this.hashCache.get(command);
+    if (hash === undefined) {
+      if (this.hashCache.size >= HASH_CACHE_SIZE) this.hashCache.clear();
+      hash = commandHash(command);
+      this.hashCache.set(command, hash);
+    }
+    return hash;
+  }
+
+  private exoticAt(row: number): RunRecord | undefined {
+    return this.flags.get(row) & EXOTIC ? this.exotic.get(this.idAt(row)) : undefined;
+  }
+
+  /** Slides each run of live rows, and their attempts, down over the dead ones. */
+  private compact(): void {
+    let write = 0;
+    let attemptWrite = 0;
+    let r = 0;
+    while (r < this.length) {
+      if (!this.isLive(r)) {
+        r++;
+        continue;
+      }
+      let e = r;
+      while (e < this.length && this.isLive(e)) e++;
+      const aFrom = this.attemptStart.get(r);
+      const aTo = this.attemptStart.get(e - 1) + this.attemptCount.get(e - 1);
+      if (write !== r) for (const col of this.rowColumns) col.moveDown(r, write, e - r);
+      if (attemptWrite !== aFrom) {
+        for (const col of this.attemptColumns) col.moveDown(aFrom, attemptWrite, aTo - aFrom);
+        const shift = attemptWrite - aFrom;
+        for (let w = write; w < write + (e - r); w++) this.attemptStart.set(w, this.attemptStart.get(w) + shift);
+      }
+      write += e - r;
+      attemptWrite += aTo - aFrom;
+      r = e;
+    }
+    this.length = write;
+    this.attemptsUsed = attemptWrite;
+    this.dead = 0;
+    this.generation++;
+    // Give back the chunks a large removal emptied.
+    for (const col of this.rowColumns) col.shrink(this.length);
+    for (const col of this.attemptColumns) col.shrink(this.attemptsUsed);
+  }
+}

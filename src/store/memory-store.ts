@@ -1,0 +1,145 @@
+// The default store: records in compact columns, lost when the daemon stops (SPEC §2).
+
+import type { RunRecord } from '../shared/run-record.ts';
+import { SummaryBuilder, type RangeSummary } from './agg-input.ts';
+import { Aggregates } from './aggregates.ts';
+import { RunColumns } from './memory-columns.ts';
+import { StringPool } from './string-pool.ts';
+import type { RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  readonly location = 'memory';
+  lastCleanupMs: number | undefined;
+  private nextId = 1;
+  private readonly pool = new StringPool();
+  private readonly rows = new RunColumns(this.pool);
+  private aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
+  /** Rows below this are all dead: eviction by count starts here instead of at 0. */
+  private head = 0;
+  private headGeneration = 0;
+
+  constructor(readonly limits: RetentionLimits) {}
+
+  append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
+    const stored: StoredRun[] = [];
+    for (const record of records) {
+      const id = this.nextId++;
+      const row = this.rows.push(id, receivedAtMs, record);
+      this.aggregates.add(this.rows.aggRow(row));
+      stored.push({ id, receivedAtMs, record });
+    }
+    this.evictOverflow();
+    return stored;
+  }
+
+  recent(q: RecentQuery): StoredRun[] {
+    const out: StoredRun[] = [];
+    const rows = this.rows;
+    const matches = new Map<number, boolean>();
+    const wantSucceeded = q.status === undefined ? undefined : q.status === 'succeeded';
+    for (let row = rows.length - 1; row >= 0 && out.length < q.limit; row--) {
+      if (!rows.isLive(row)) continue;
+      if (wantSucceeded !== undefined && rows.succeededAt(row) !== wantSucceeded) continue;
+      if (q.sinceMs !== undefined && rows.timestampAt(row) < q.sinceMs) continue;
+      if (q.command !== undefined) {
+        // Commands repeat, so test each distinct command string once per query.
+        const cmd = rows.commandIdAt(row);
+        let hit = matches.get(cmd);
+        if (hit === undefined) matches.set(cmd, (hit = this.pool.get(cmd).includes(q.command)));
+        if (!hit) continue;
+      }
+      out.push(this.storedAt(row));
+    }
+    return out;
+  }
+
+  stats(startMs: number, endMs: number): StatsResult {
+    return this.aggregates.stats(startMs, endMs);
+  }
+
+  /** Oldest first. Survives appends and compactions between steps; stops at the newest id it started with. */
+  *iterate(): IterableIterator<StoredRun> {
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    const lastId = rows.idAt(rows.length - 1);
+    let generation = rows.generation;
+    let row = 0;
+    let nextId = 0;
+    for (;;) {
+      if (rows.generation !== generation) {
+        generation = rows.generation;
+        row = rows.rowAtOrAfter(nextId);
+      }
+      if (row >= rows.length || rows.idAt(row) > lastId) return;
+      if (rows.isLive(row)) {
+        nextId = rows.idAt(row) + 1;
+        const run = this.storedAt(row);
+        row++;
+        yield run;
+      } else {
+        row++;
+      }
+    }
+  }
+
+  count(): number {
+    return this.rows.live;
+  }
+
+  removeExpired(nowMs: number): number {
+    const cutoff = nowMs - this.limits.maxAgeMs;
+    let removed = 0;
+    // Run times arrive in any order, so every row is checked, not just the oldest ids.
+    for (let row = 0; row < this.rows.length; row++) {
+      if (this.rows.isLive(row) && this.rows.timestampAt(row) < cutoff) {
+        this.removeRow(row);
+        removed++;
+      }
+    }
+    this.rows.compactIfWorthIt();
+    this.lastCleanupMs = nowMs;
+    return removed;
+  }
+
+  /** Lets go of every record at once; the store is empty afterwards. */
+  close(): void {
+    this.rows.clear();
+    this.pool.clear();
+    this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
+  }
+
+  private evictOverflow(): void {
+    const rows = this.rows;
+    if (rows.live <= this.limits.maxRecords) return;
+    if (this.headGeneration !== rows.generation) {
+      this.head = 0;
+      this.headGeneration = rows.generation;
+    }
+    while (rows.live > this.limits.maxRecords && this.head < rows.length) {
+      if (rows.isLive(this.head)) this.removeRow(this.head);
+      this.head++;
+    }
+    rows.compactIfWorthIt();
+  }
+
+  private removeRow(row: number): void {
+    this.aggregates.remove(this.rows.aggRow(row));
+    this.rows.kill(row);
+  }
+
+  /** A pass over the timestamp column: about 0.3 ms at 100k rows, no index needed. */
+  private summarize(fromMs: number, toMs: number): RangeSummary {
+    const rows = this.rows;
+    const summary = new SummaryBuilder();
+    for (let row = 0; row < rows.length; row++) {
+      const ts = rows.timestampAt(row);
+      if (ts >= fromMs && ts <= toMs && rows.isLive(row)) summary.add(rows.aggRow(row));
+    }
+    return summary.build();
+  }
+
+  private storedAt(row: number): StoredRun {
+    return { id: this.rows.idAt(row), receivedAtMs: this.rows.receivedAt(row), record: this.rows.record(row) };
+  }
+}

@@ -1,0 +1,94 @@
+// Run records to and from rows of the `runs` table. Attempts are one JSON text of
+// [duration, exit code, 0|1] triples: a third of the size of the wire objects, and
+// still readable with the sqlite3 shell.
+
+import type { Attempt, RunRecord } from '../shared/run-record.ts';
+import type { AggRow } from './agg-input.ts';
+import type { StoredRun } from './types.ts';
+
+export const INSERT_COLUMNS =
+  'ts_ms, received_ms, command, command_hash, succeeded, duration_s, total_attempts, ' +
+  'successful_attempts, failed_attempts, attempts, strategy, exit_code, reason, host, labels';
+
+/** Columns in the order aggRowOfRaw reads them; select them in raw mode. */
+export const AGG_COLUMNS = 'ts_ms, command, succeeded, failed_attempts, total_attempts, duration_s';
+export type RawAggRow = [number, string, number, number, number, number];
+
+export interface RunRow {
+  id: number;
+  ts_ms: number;
+  received_ms: number;
+  command: string;
+  command_hash: string;
+  succeeded: number;
+  duration_s: number;
+  total_attempts: number;
+  successful_attempts: number;
+  failed_attempts: number;
+  attempts: string;
+  strategy: string | null;
+  exit_code: number | null;
+  reason: string | null;
+  host: string | null;
+  labels: string | null;
+}
+
+type AttemptTriple = [number, number, number];
+
+export function insertParams(r: RunRecord, receivedAtMs: number): unknown[] {
+  const attempts: AttemptTriple[] = r.attempts.map((a) => [a.duration_seconds, a.exit_code, a.success ? 1 : 0]);
+  return [
+    r.timestampMs,
+    receivedAtMs,
+    r.command,
+    r.command_hash,
+    r.final_status === 'succeeded' ? 1 : 0,
+    r.total_duration_seconds,
+    r.total_attempts,
+    r.successful_attempts,
+    r.failed_attempts,
+    JSON.stringify(attempts),
+    r.strategy ?? null,
+    r.exit_code ?? null,
+    r.reason ?? null,
+    r.host ?? null,
+    r.labels === undefined ? null : JSON.stringify(r.labels),
+  ];
+}
+
+export function storedRunOf(row: RunRow): StoredRun {
+  const triples = JSON.parse(row.attempts) as AttemptTriple[];
+  const attempts: Attempt[] = triples.map(([duration_seconds, exit_code, ok]) => ({
+    duration_seconds,
+    exit_code,
+    success: ok === 1,
+  }));
+  const record: RunRecord = {
+    command: row.command,
+    command_hash: row.command_hash,
+    final_status: row.succeeded === 1 ? 'succeeded' : 'failed',
+    total_duration_seconds: row.duration_s,
+    total_attempts: row.total_attempts,
+    successful_attempts: row.successful_attempts,
+    failed_attempts: row.failed_attempts,
+    attempts,
+    timestampMs: row.ts_ms,
+  };
+  if (row.strategy !== null) record.strategy = row.strategy;
+  if (row.exit_code !== null) record.exit_code = row.exit_code;
+  if (row.reason !== null) record.reason = row.reason;
+  if (row.host !== null) record.host = row.host;
+  if (row.labels !== null) record.labels = JSON.parse(row.labels) as Record<string, string>;
+  return { id: row.id, receivedAtMs: row.received_ms, record };
+}
+
+export function aggRowOfRaw(raw: RawAggRow): AggRow {
+  return {
+    timestampMs: raw[0],
+    command: raw[1],
+    succeeded: raw[2] === 1,
+    failedAttempts: raw[3],
+    totalAttempts: raw[4],
+    durationSeconds: raw[5],
+  };
+}

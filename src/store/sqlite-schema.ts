@@ -1,0 +1,79 @@
+// Opens the data file and brings its schema up to date. `user_version` records which
+// migrations have run, so a later release appends to MIGRATIONS and old files follow.
+
+import Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: runs, in id order (AUTOINCREMENT: ids never go back, even after every row is
+  // deleted), with indexes for run-time ranges (stats, expiry, `since`) and for the
+  // status filter of recent(). A command filter is a substring match that no index
+  // serves; recent() stops at its limit instead.
+  `CREATE TABLE runs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts_ms REAL NOT NULL,
+     received_ms REAL NOT NULL,
+     command TEXT NOT NULL,
+     command_hash TEXT NOT NULL,
+     succeeded INTEGER NOT NULL,
+     duration_s REAL NOT NULL,
+     total_attempts INTEGER NOT NULL,
+     successful_attempts INTEGER NOT NULL,
+     failed_attempts INTEGER NOT NULL,
+     attempts TEXT NOT NULL,
+     strategy TEXT,
+     exit_code INTEGER,
+     reason TEXT,
+     host TEXT,
+     labels TEXT
+   );
+   CREATE INDEX runs_ts ON runs (ts_ms);
+   CREATE INDEX runs_status ON runs (succeeded, id);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Opens (creating if needed) and migrates; every error names the file. */
+export function openDatabase(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new Error(`data file ${path}: cannot open it: ${message(err)}`);
+  }
+  try {
+    // WAL plus synchronous=FULL: a commit is fsynced before it returns, so a record
+    // answered "ok" survives kill -9 and power loss, and readers never block the writer.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // better-sqlite3 builds with a 16 MB page cache; SQLite's stock 2 MB keeps RSS low,
+    // and the aggregates spare stats() from reading pages at all.
+    db.pragma('cache_size = -2000');
+    // Without a limit the -wal file keeps its largest size after a checkpoint.
+    db.pragma('journal_size_limit = 67108864');
+    migrate(db, path);
+  } catch (err) {
+    db.close();
+    throw new Error(`data file ${path}: ${message(err)}`);
+  }
+  return db;
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `schema version ${version} is newer than this patienced understands (${SCHEMA_VERSION}); ` +
+        `upgrade patienced or move ${path} aside`,
+    );
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,119 @@
+// Sums whole hour buckets and summaries of partial hours into the body of
+// GET /api/metrics/stats.
+// Hours must be fed in ascending order; each hour is opened, filled, then closed.
+
+import { HOUR_MS, type RangeSummary } from './agg-input.ts';
+import type { CommandTotals } from './command-counters.ts';
+import type { HourBucket } from './hour-bucket.ts';
+import { LogHistogram } from './histogram.ts';
+import type { StringPool } from './string-pool.ts';
+import type { HourSummary, StatsResult } from './types.ts';
+
+const TOP_COMMANDS = 10;
+const MAX_DATE_MS = 8.64e15;
+
+/** RFC 3339 in UTC to the second, as Go marshals a time without fractional seconds. */
+export function rfc3339Seconds(ms: number): string {
+  const clamped = Math.min(MAX_DATE_MS, Math.max(-MAX_DATE_MS, ms));
+  return new Date(Math.floor(clamped / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class StatsAccumulator {
+  private runs = 0;
+  private succeeded = 0;
+  private rescued = 0;
+  private attempts = 0;
+  private durationSum = 0;
+  private minDuration = Infinity;
+  private maxDuration = -Infinity;
+  private readonly durations = new LogHistogram();
+  private readonly hours: HourSummary[] = [];
+  private hour = 0;
+  private hourRuns = 0;
+  private hourSucceeded = 0;
+
+  constructor(
+    private readonly commands: CommandTotals,
+    private readonly pool: StringPool,
+  ) {}
+
+  openHour(hour: number): void {
+    this.hour = hour;
+    this.hourRuns = 0;
+    this.hourSucceeded = 0;
+  }
+
+  closeHour(): void {
+    if (this.hourRuns === 0) return;
+    this.hours.push({
+      hour: rfc3339Seconds(this.hour * HOUR_MS),
+      total_runs: this.hourRuns,
+      success_rate: this.hourSucceeded / this.hourRuns,
+    });
+  }
+
+  /** A bucket whose every run is inside the range. */
+  addBucket(b: HourBucket): void {
+    this.runs += b.runs;
+    this.succeeded += b.succeeded;
+    this.rescued += b.rescued;
+    this.attempts += b.attempts;
+    this.durationSum += b.durationSum;
+    if (b.minDuration < this.minDuration) this.minDuration = b.minDuration;
+    if (b.maxDuration > this.maxDuration) this.maxDuration = b.maxDuration;
+    this.durations.merge(b.durations);
+    b.commands.addTo(this.commands);
+    this.hourRuns += b.runs;
+    this.hourSucceeded += b.succeeded;
+  }
+
+  /** The runs in range of an hour that straddles a bound of the range. */
+  addSummary(part: RangeSummary): void {
+    for (const t of part.commands) {
+      const commandId = this.pool.idOf(t.command);
+      if (commandId === undefined) throw new Error('stats: a run in range has a command the aggregates do not hold');
+      this.runs += t.count;
+      this.hourRuns += t.count;
+      this.succeeded += t.succeeded;
+      this.hourSucceeded += t.succeeded;
+      this.rescued += t.rescued;
+      this.attempts += t.attempts;
+      this.durationSum += t.durationSum;
+      this.commands.add(commandId, t.count, t.succeeded, t.durationSum);
+    }
+    for (const d of part.durations) {
+      if (d < this.minDuration) this.minDuration = d;
+      if (d > this.maxDuration) this.maxDuration = d;
+      this.durations.add(d);
+    }
+  }
+
+  result(startMs: number, endMs: number): StatsResult {
+    const n = this.runs;
+    const clamp = (v: number): number => Math.min(this.maxDuration, Math.max(this.minDuration, v));
+    const avgSeconds = n === 0 ? 0 : this.durationSum / n;
+    return {
+      time_range: { start: rfc3339Seconds(startMs), end: rfc3339Seconds(endMs) },
+      total_runs: n,
+      successful_runs: this.succeeded,
+      failed_runs: n - this.succeeded,
+      success_rate: n === 0 ? 0 : this.succeeded / n,
+      average_attempts: n === 0 ? 0 : this.attempts / n,
+      average_duration: Math.round(avgSeconds * 1e9),
+      average_duration_seconds: avgSeconds,
+      duration_seconds:
+        n === 0
+          ? { p50: 0, p90: 0, p99: 0, max: 0 }
+          : {
+              p50: clamp(this.durations.quantile(0.5)),
+              p90: clamp(this.durations.quantile(0.9)),
+              p99: clamp(this.durations.quantile(0.99)),
+              max: this.maxDuration,
+            },
+      rescued_runs: this.rescued,
+      total_attempts: this.attempts,
+      top_commands: this.commands.takeTop(TOP_COMMANDS, this.pool),
+      hourly_breakdown: this.hours,
+    };
+  }
+}

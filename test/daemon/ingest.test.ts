@@ -1,0 +1,178 @@
+// The socket protocol (SPEC §1) against the real daemon: every kind of bad input gets a
+// clear error, the daemon stays up, and exactly the valid, acknowledged records are stored.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import fs from 'node:fs';
+import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { runRecord, send, sendRaw } from '../helpers/socket.ts';
+
+interface Recent {
+  metrics: Array<{ id: number; metrics: Record<string, unknown> }>;
+  count: number;
+}
+interface DaemonStats {
+  total_metrics: number;
+  received: number;
+  rejected: Record<'invalid_json' | 'invalid_record' | 'unsupported_type' | 'too_large' | 'idle_timeout' | 'too_many_connections', number>;
+}
+
+describe('socket ingest', () => {
+  let d: TestDaemon;
+  let expectedStored = 0;
+  const stored = async (): Promise<number> => ((await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats).total_metrics;
+  const stats = async (): Promise<DaemonStats> => (await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats;
+
+  before(async () => {
+    d = await startDaemon({ args: ['-max-connections', '4', '-max-message-bytes', '4096'] });
+  });
+  after(async () => {
+    assert.equal(await d.stop(), 0, d.logs());
+    fs.rmSync(d.dir, { recursive: true, force: true });
+  });
+
+  test('NDJSON: one ok per document, in order', async () => {
+    const replies = await send(d.socketPath, [runRecord({ command: 'a' }), runRecord({ command: 'b' }), runRecord({ command: 'c' })]);
+    assert.deepEqual(replies, [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
+    expectedStored += 3;
+    assert.equal(await stored(), expectedStored);
+    const recent = (await getJson(`${d.url}/api/metrics/recent?limit=3`)).body as Recent;
+    assert.deepEqual(
+      recent.metrics.map((m) => m.metrics.command),
+      ['c', 'b', 'a'],
+    );
+  });
+
+  test("the Go client's single document without a newline is accepted", async () => {
+    const replies = await send(d.socketPath, [runRecord({ command: 'go-client' })], { trailingNewline: false });
+    assert.deepEqual(replies, [{ status: 'ok' }]);
+    expectedStored += 1;
+    assert.equal(await stored(), expectedStored);
+  });
+
+  test('derives command_hash and counts, ignores unknown fields', async () => {
+    const doc = runRecord({ command: 'derive-me', surprise: { nested: true } });
+    assert.deepEqual(await send(d.socketPath, [doc]), [{ status: 'ok' }]);
+    expectedStored += 1;
+    const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent;
+    const m = recent.metrics[0]?.metrics;
+    assert.ok(m);
+    assert.match(String(m.command_hash), /^[0-9a-f]{8}$/);
+    assert.equal(m.total_attempts, 3);
+    assert.equal(m.successful_attempts, 1);
+    assert.equal(m.failed_attempts, 2);
+    assert.equal('surprise' in m, false);
+  });
+
+  test('redacts credentials before storing', async () => {
+    const command = 'curl -H "Authorization: Bearer sekr1t-token-value" https://user:pw@host/api';
+    assert.deepEqual(await send(d.socketPath, [runRecord({ command })]), [{ status: 'ok' }]);
+    expectedStored += 1;
+    const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent;
+    const shown = String(recent.metrics[0]?.metrics.command);
+    assert.equal(shown, 'curl -H "Authorization: ***" https://***@host/api');
+    const exported = await (await fetch(`${d.url}/api/metrics/export?format=ndjson`)).text();
+    assert.ok(!exported.includes('sekr1t'), 'token must not be stored anywhere');
+    assert.ok(!exported.includes('user:pw'), 'URL password must not be stored anywhere');
+  });
+
+  test('bad documents get errors naming the problem; good ones beside them are stored', async () => {
+    const before = await stats();
+    const replies = await send(d.socketPath, [
+      '{not json',
+      'null',
+      '[1,2,3]',
+      '"a string"',
+      runRecord({ command: '' }),
+      runRecord({ final_status: 'maybe' }),
+      runRecord({ total_duration_seconds: -1 }),
+      runRecord({ attempts: [{ duration_seconds: 1, exit_code: 'x', success: true }] }),
+      '{"command":"x","final_status":"failed","total_duration_seconds":1e400,"attempts":[]}',
+      runRecord({ command: 'good-between-bad' }),
+      { type: 'acquire', resource_id: 'r', rate_limit: 1, window_seconds: 1 },
+    ]);
+    assert.equal(replies.length, 11);
+    const errors = replies.map((r) => String(r.error ?? ''));
+    assert.match(errors[0] ?? '', /invalid JSON/);
+    assert.match(errors[1] ?? '', /JSON object/);
+    assert.match(errors[2] ?? '', /JSON object/);
+    assert.match(errors[3] ?? '', /JSON object/);
+    assert.match(errors[4] ?? '', /^command:/);
+    assert.match(errors[5] ?? '', /^final_status:/);
+    assert.match(errors[6] ?? '', /^total_duration_seconds:/);
+    assert.match(errors[7] ?? '', /^attempts\.0\.exit_code:/);
+    assert.match(errors[8] ?? '', /^total_duration_seconds:/);
+    assert.deepEqual(replies[9], { status: 'ok' });
+    assert.match(errors[10] ?? '', /^type:/);
+    expectedStored += 1;
+    assert.equal(await stored(), expectedStored);
+    const after = await stats();
+    assert.equal(after.rejected.invalid_json - before.rejected.invalid_json, 1);
+    assert.equal(after.rejected.invalid_record - before.rejected.invalid_record, 8);
+    assert.equal(after.rejected.unsupported_type - before.rejected.unsupported_type, 1);
+  });
+
+  test('an oversized document is rejected and the connection closed', async () => {
+    const before = await stats();
+    const big = runRecord({ command: 'x'.repeat(10_000) });
+    const replies = await send(d.socketPath, [big, runRecord({ command: 'after-big' })]);
+    assert.equal(replies.length, 1);
+    assert.match(String(replies[0]?.error), /max_message_bytes/);
+    assert.equal((await stats()).rejected.too_large - before.rejected.too_large, 1);
+    assert.equal(await stored(), expectedStored);
+  });
+
+  test('an idle connection is closed after 5 s with an error, and a partial document is not stored', async () => {
+    const before = await stats();
+    const lines = await new Promise<string>((resolve) => {
+      const sock = net.connect(d.socketPath);
+      let data = '';
+      sock.on('connect', () => sock.write('{"command":"half'));
+      sock.on('data', (c: Buffer) => (data += c.toString()));
+      sock.on('close', () => resolve(data));
+      sock.on('error', () => undefined);
+    });
+    assert.match(lines, /idle/);
+    assert.equal((await stats()).rejected.idle_timeout - before.rejected.idle_timeout, 1);
+    assert.equal(await stored(), expectedStored);
+  });
+
+  test('a flood of connections beyond max_connections: waiting ones are served, the rest refused, none lost', async () => {
+    // 4 active + 40 waiting fit; 60 more are refused with an error line.
+    const idle: net.Socket[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = net.connect(d.socketPath);
+      s.on('error', () => undefined);
+      idle.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => send(d.socketPath, [runRecord({ command: `flood-${i}` })]).catch(() => [])),
+    );
+    for (const s of idle) s.destroy();
+    const oks = results.filter((r) => r[0]?.status === 'ok').length;
+    const refusedWithMessage = results.filter((r) => /too many connections/.test(String(r[0]?.error))).length;
+    assert.ok(oks >= 40, `at least the waiting line is served, got ${oks}`);
+    assert.ok(refusedWithMessage > 0, 'some clients are told why they were refused');
+    expectedStored += oks;
+    assert.equal(await stored(), expectedStored);
+    // Every client that did not get ok was refused, and counted.
+    assert.equal((await stats()).rejected.too_many_connections, 100 - oks);
+  });
+
+  test('a streaming client gets every record stored', async () => {
+    const docs = Array.from({ length: 2000 }, (_, i) => runRecord({ command: `stream-${i % 7}` }));
+    const replies = await send(d.socketPath, docs);
+    assert.equal(replies.length, 2000);
+    assert.ok(replies.every((r) => r.status === 'ok'));
+    expectedStored += 2000;
+    assert.equal(await stored(), expectedStored);
+  });
+
+  test('binary garbage gets an error and changes nothing', async () => {
+    const garbage = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256));
+    await sendRaw(d.socketPath, garbage).catch(() => []);
+    assert.equal(await stored(), expectedStored);
+    assert.equal((await getJson(`${d.url}/api/health`)).status, 200);
+  });
+});
