@@ -1,3 +1,10 @@
-// Placeholder until the CLI issue lands: it says so and exits 2.
-process.stderr.write('patience: not yet implemented\n');
-process.exit(2);
+// The patience executable: boots main and exits with its code. Nothing else.
+import { main } from './main.ts';
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`patience: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,156 @@
+// patience: argv -> settings -> the retry loop -> summary, learned state, report -> exit
+// code. Every side effect comes in through MainDeps, with the real ones by default.
+import { constants, homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { adaptiveFile, loadOutcomes, saveOutcomes } from '../retry/adaptive-store.ts';
+import { EXIT } from '../retry/exit-codes.ts';
+import { formatDuration } from '../retry/format.ts';
+import { createLedgerGate } from '../retry/ledger.ts';
+import { RetryRun, type AttemptRequest, type RunningAttempt } from '../retry/loop.ts';
+import { createRunner } from '../retry/runner.ts';
+import { deriveResourceId } from '../retry/strategies/diophantine.ts';
+import { buildBackoff } from '../retry/strategies/index.ts';
+import type { Outcome } from '../retry/strategies/adaptive.ts';
+import type { Random } from '../retry/strategies/types.ts';
+import { sleep } from '../retry/timers.ts';
+import { redact } from '../shared/redact.ts';
+import type { WireRunRecord } from '../shared/run-record.ts';
+import { parseArgs, type Writer } from './args.ts';
+import { commandLine } from './command-line.ts';
+import { envEntries, fileEntries, findConfigFile, readConfigFile } from './config.ts';
+import { renderDryRun } from './dry-run.ts';
+import { UsageError } from './errors.ts';
+import { createStatus, summary } from './output.ts';
+import { buildRecord, DEFAULT_SOCKET_PATH, sendRecord, type SendOptions } from './report.ts';
+import { resolveSettings, type RunSettings } from './settings.ts';
+
+export type SignalHandler = (sig: NodeJS.Signals, signalNumber: number) => void;
+
+export interface MainDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: Writer;
+  stderr: Writer;
+  /** Wall-clock ms: hints (HTTP-dates) and the shared ledger need real time. */
+  now(): number;
+  random: Random;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  run(req: AttemptRequest): RunningAttempt;
+  /** Installs the handler for SIGINT, SIGTERM and SIGHUP; returns the uninstaller. */
+  onSignal(handler: SignalHandler): () => void;
+  hostname(): string;
+  homedir(): string;
+  send(record: WireRunRecord, o: SendOptions): Promise<void>;
+}
+
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const ignore = (): void => {};
+
+export function realDeps(): MainDeps {
+  // A closed stdout (patience … | head -1) must not crash patience; the child's output
+  // then has nowhere to go, and the run goes on.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
+  }
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: Date.now,
+    random: Math.random,
+    sleep,
+    run: createRunner(),
+    onSignal(handler) {
+      const installed = FORWARDED.map((sig) => {
+        const fn = (): void => handler(sig, constants.signals[sig]);
+        process.on(sig, fn);
+        return [sig, fn] as const;
+      });
+      return () => {
+        for (const [sig, fn] of installed) process.off(sig, fn);
+      };
+    },
+    hostname,
+    homedir,
+    send: sendRecord,
+  };
+}
+
+/** Runs patience with argv (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], overrides: Partial<MainDeps> = {}): Promise<number> {
+  const d: MainDeps = { ...realDeps(), ...overrides };
+  let settings: RunSettings;
+  try {
+    const args = parseArgs(argv, d.stdout);
+    if (args.kind === 'done') return args.code;
+    const file = findConfigFile(args.configPath, d.cwd, d.env);
+    const fileConfig = file ? fileEntries(file, readConfigFile(file), args.strategy) : undefined;
+    settings = resolveSettings(args.strategy, args.command, { file: fileConfig, env: envEntries(d.env), flags: args.flags });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    d.stderr.write(`patience: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+    return EXIT.usage;
+  }
+  return execute(settings, d);
+}
+
+async function execute(s: RunSettings, d: MainDeps): Promise<number> {
+  const debug = d.env.PATIENCE_DEBUG ? (m: string) => void d.stderr.write(`patience: debug: ${m}\n`) : () => {};
+  const warn = (m: string): void => void d.stderr.write(`patience: warning: ${m}\n`);
+  const stateDir = join(d.env.XDG_STATE_HOME || join(d.homedir(), '.local', 'state'), 'patience');
+  const line = commandLine(s.command);
+  const notes: string[] = [];
+
+  // adaptive: what earlier runs of this command taught it.
+  const learned: Outcome[] = [];
+  const learnedFile = s.strategy === 'adaptive' ? adaptiveFile(stateDir, redact(line)) : undefined;
+  if (learnedFile) {
+    learned.push(...(await loadOutcomes(learnedFile)));
+    notes.push(`Learned so far for this command: ${learned.length} outcome${learned.length === 1 ? '' : 's'} (${learnedFile}).`);
+  }
+  const before = learned.length;
+  const backoff = buildBackoff(s.strategy, s.params, learned);
+
+  const resource = s.strategy === 'diophantine' ? (s.resourceId ?? deriveResourceId(s.command)) : undefined;
+  const limitLabel = resource && `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;
+  if (s.strategy === 'http-aware') notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
+  if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
+  if (limitLabel) notes.push(`Rate limit: ${limitLabel}, checked against the ledger when it runs.`);
+
+  if (s.dryRun) {
+    d.stdout.write(renderDryRun(s, backoff, d.random, { notes }));
+    return EXIT.success;
+  }
+  if (s.daemon) warn('daemon coordination is unavailable in this version; using the local rate-limit ledger');
+  const gate =
+    resource && limitLabel ? createLedgerGate({ stateDir, resource, rateLimit: s.rateLimit, windowMs: s.windowMs, label: limitLabel, warn }) : undefined;
+
+  const run = new RetryRun(
+    {
+      command: s.command,
+      attempts: s.attempts,
+      timeoutMs: s.timeoutMs,
+      maxTimeMs: s.maxTimeMs,
+      patterns: s.patterns,
+      backoff,
+      useHints: s.strategy === 'http-aware',
+      retryOn: s.retryOn,
+      stopOn: s.stopOn,
+      gate,
+    },
+    { run: d.run, sleep: d.sleep, now: d.now, random: d.random, status: createStatus(d.stderr, s.quiet) },
+  );
+  const uninstall = d.onSignal((sig, n) => run.interrupt(sig, n));
+  const result = await run.run().finally(uninstall);
+  if (!s.quiet && !result.spawnFailed) d.stderr.write(summary(result));
+
+  if (learnedFile) {
+    await saveOutcomes(learnedFile, redact(line), learned.slice(before)).catch((err: Error) => debug(`cannot save ${learnedFile}: ${err.message}`));
+  }
+  if (s.report) {
+    const record = buildRecord({ commandLine: line, strategy: s.strategy, result, endMs: d.now(), host: d.hostname(), labels: s.labels });
+    await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
+  }
+  return result.exitCode;
+}

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandHash } from '../shared/command-hash.ts';
+import { commandHash as fromRunRecord } from '../shared/run-record.ts';
+import type { RunResult } from '../retry/loop.ts';
+import { buildRecord, sendRecord } from './report.ts';
+
+const result: RunResult = {
+  success: true,
+  reason: 'exit code 0',
+  exitCode: 0,
+  durationMs: 3520.4,
+  spawnFailed: false,
+  attempts: [
+    { durationMs: 1010, exitCode: 7, success: false },
+    { durationMs: 210, exitCode: 0, success: true },
+  ],
+};
+
+test('the record has the SPEC §1 fields and the extensions, with the command redacted', () => {
+  const r = buildRecord({
+    commandLine: "curl -H 'Authorization: Bearer xyz' https://user:pw@host",
+    strategy: 'exponential',
+    result,
+    endMs: 1_795_700_000_900,
+    host: 'box',
+    labels: { team: 'ops', note: 'token=abc' },
+  });
+  assert.equal(r.command, "curl -H 'Authorization: ***' https://***@host");
+  assert.equal(r.command_hash, commandHash(r.command));
+  assert.deepEqual(
+    { ...r, command: undefined, command_hash: undefined },
+    {
+      command: undefined,
+      command_hash: undefined,
+      final_status: 'succeeded',
+      total_duration_seconds: 3.52,
+      total_attempts: 2,
+      successful_attempts: 1,
+      failed_attempts: 1,
+      attempts: [
+        { duration_seconds: 1.01, exit_code: 7, success: false },
+        { duration_seconds: 0.21, exit_code: 0, success: true },
+      ],
+      timestamp: 1_795_700_000,
+      strategy: 'exponential',
+      exit_code: 0,
+      reason: 'exit code 0',
+      host: 'box',
+      labels: { team: 'ops', note: 'token=***' },
+    },
+  );
+  assert.equal(fromRunRecord, commandHash, 'run-record.ts re-exports the same commandHash');
+});
+
+function sandbox(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'patience-report-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'd.sock');
+}
+
+async function serve(path: string, onLine: (line: string, socket: Socket) => void): Promise<Server> {
+  const server = createServer((socket) => {
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) onLine(buf.slice(0, nl), socket);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return server;
+}
+
+const record = buildRecord({ commandLine: 'true', strategy: 'fixed', result, endMs: Date.now(), host: 'h', labels: {} });
+
+test('sends one JSON line and reads the answer', async (t) => {
+  const path = sandbox(t);
+  const lines: string[] = [];
+  const server = await serve(path, (line, socket) => {
+    lines.push(line);
+    socket.write('{"status":"ok"}\n');
+  });
+  t.after(() => server.close());
+  const debug: string[] = [];
+  await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.deepEqual(JSON.parse(lines[0] as string), record);
+  assert.deepEqual(debug, ['run reported to the daemon']);
+});
+
+test('a daemon error answer, a hung daemon and no daemon all end quietly within the budget', async (t) => {
+  const path = sandbox(t);
+  const refusing = await serve(path, (_l, s) => s.write('{"status":"error","error":"attempts: required"}\n'));
+  const debug: string[] = [];
+  await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.deepEqual(debug, ['daemon refused the run: attempts: required']);
+  await new Promise((r) => refusing.close(r));
+
+  const hungPath = `${path}.hung`;
+  const hung = await serve(hungPath, () => {});
+  t.after(() => hung.close());
+  let started = Date.now();
+  await sendRecord(record, { socketPath: hungPath, budgetMs: 150, debug: (m) => debug.push(m) });
+  const took = Date.now() - started;
+  assert.ok(took >= 140 && took < 1000, `hung daemon took ${took} ms`);
+  assert.match(debug.at(-1) as string, /did not answer within 150 ms/);
+
+  started = Date.now();
+  await sendRecord(record, { socketPath: `${path}.absent`, debug: (m) => debug.push(m) });
+  assert.ok(Date.now() - started < 1000);
+  assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOENT/);
+});

@@ -1,0 +1,96 @@
+// Sends the finished run to patienced (SPEC §1): one JSON line over the Unix socket,
+// then at most 200 ms in total, connect included, for the one-line answer. A missing,
+// slow or broken daemon changes nothing; PATIENCE_DEBUG shows what happened.
+import { createConnection, type Socket } from 'node:net';
+import { commandHash } from '../shared/command-hash.ts';
+import { redact } from '../shared/redact.ts';
+import type { WireRunRecord } from '../shared/run-record.ts';
+import type { RunResult } from '../retry/loop.ts';
+
+export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
+export const REPORT_BUDGET_MS = 200;
+
+export interface RecordInput {
+  commandLine: string;
+  strategy: string;
+  result: RunResult;
+  endMs: number;
+  host: string;
+  labels: Record<string, string>;
+}
+
+export function buildRecord(i: RecordInput): WireRunRecord {
+  const command = redact(i.commandLine);
+  const ok = i.result.attempts.filter((a) => a.success).length;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.labels)) labels[k] = redact(v);
+  return {
+    command,
+    command_hash: commandHash(command),
+    final_status: i.result.success ? 'succeeded' : 'failed',
+    total_duration_seconds: seconds(i.result.durationMs),
+    total_attempts: i.result.attempts.length,
+    successful_attempts: ok,
+    failed_attempts: i.result.attempts.length - ok,
+    attempts: i.result.attempts.map((a) => ({ duration_seconds: seconds(a.durationMs), exit_code: a.exitCode, success: a.success })),
+    timestamp: Math.floor(i.endMs / 1000),
+    strategy: i.strategy,
+    exit_code: i.result.exitCode,
+    reason: redact(i.result.reason),
+    host: i.host,
+    labels,
+  };
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.round(ms) / 1000);
+
+export interface SendOptions {
+  socketPath: string;
+  budgetMs?: number;
+  debug(message: string): void;
+  connect?: (path: string) => Socket;
+}
+
+/** Resolves when the daemon answered, failed, or the budget ran out; never rejects. */
+export function sendRecord(record: WireRunRecord, o: SendOptions): Promise<void> {
+  const connect = o.connect ?? ((path: string) => createConnection(path));
+  return new Promise((resolve) => {
+    let socket: Socket | undefined;
+    let answer = '';
+    let finished = false;
+    const finish = (message?: string): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      socket?.destroy();
+      if (message) o.debug(message);
+      resolve();
+    };
+    const timer = setTimeout(() => finish(`daemon at ${o.socketPath} did not answer within ${o.budgetMs ?? REPORT_BUDGET_MS} ms`), o.budgetMs ?? REPORT_BUDGET_MS);
+    try {
+      socket = connect(o.socketPath);
+    } catch (err) {
+      finish(`cannot reach the daemon at ${o.socketPath}: ${(err as Error).message}`);
+      return;
+    }
+    socket.setEncoding('utf8');
+    socket.on('error', (err) => finish(`cannot reach the daemon at ${o.socketPath}: ${err.message}`));
+    socket.on('connect', () => socket?.write(`${JSON.stringify(record)}\n`));
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      const nl = answer.indexOf('\n');
+      if (nl >= 0) finish(describeAnswer(answer.slice(0, nl)));
+    });
+    socket.on('end', () => finish(answer ? describeAnswer(answer) : 'daemon closed the connection without an answer'));
+  });
+}
+
+function describeAnswer(line: string): string {
+  try {
+    const a = JSON.parse(line) as { status?: unknown; error?: unknown };
+    if (a.status === 'ok') return 'run reported to the daemon';
+    return `daemon refused the run: ${String(a.error ?? line)}`;
+  } catch {
+    return `daemon answered something that is not JSON: ${line.slice(0, 200)}`;
+  }
+}

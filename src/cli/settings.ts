@@ -1,0 +1,149 @@
+// Layers the inputs (defaults < config file < env vars < flags), checks each value once,
+// then the rules between values, and returns everything a run needs, typed.
+import type { CodeSet } from '../retry/codes.ts';
+import { formatDuration } from '../retry/format.ts';
+import type { Patterns } from '../retry/judge.ts';
+import { compilePattern, PatternError } from '../retry/pattern.ts';
+import type { FallbackName, StrategyName, StrategyParams } from '../retry/strategies/index.ts';
+import type { FileConfig } from './config.ts';
+import { UsageError } from './errors.ts';
+import { defaultOf, findOption, optionsFor, type OptionSpec } from './options.ts';
+import { MAX_LABELS, parseValue, sourceName, type Entry, type Source, type Value } from './values.ts';
+
+export interface RunSettings {
+  strategy: StrategyName;
+  command: string[];
+  attempts: number;
+  timeoutMs: number;
+  maxTimeMs: number;
+  patterns: Patterns;
+  retryOn: CodeSet | undefined;
+  stopOn: CodeSet | undefined;
+  dryRun: boolean;
+  quiet: boolean;
+  report: boolean;
+  labels: Record<string, string>;
+  params: StrategyParams;
+  rateLimit: number;
+  windowMs: number;
+  resourceId: string | undefined;
+  daemon: boolean;
+  daemonSocket: string | undefined;
+}
+
+export interface Layers {
+  file?: FileConfig | undefined;
+  env: Entry[];
+  flags: Entry[];
+}
+
+/** The default max delay of a fallback strategy. */
+const FALLBACK_MAX_DELAY_MS = 60_000;
+const BASE_AND_MAX: readonly StrategyName[] = ['exponential', 'jitter', 'decorrelated-jitter', 'fibonacci', 'polynomial'];
+
+interface Resolved {
+  value: Value | undefined;
+  source: Source;
+}
+
+export function resolveSettings(strategy: StrategyName, command: string[], layers: Layers): RunSettings {
+  for (const e of layers.file?.others ?? []) checked(e, true);
+
+  const picked = new Map<string, Resolved>();
+  for (const spec of optionsFor(strategy)) {
+    if (spec.kind === 'labels') continue;
+    // Later entries win: file (top-level, then the strategy's table) < env < flags.
+    const all = [...(layers.file?.active ?? []), ...layers.env, ...layers.flags].filter((e) => e.key === spec.key);
+    const chosen = all.at(-1);
+    if (chosen) picked.set(spec.key, { value: checked(chosen, chosen.source.kind === 'file'), source: chosen.source });
+    else {
+      const raw = defaultOf(spec, strategy);
+      const source: Source = { kind: 'default' };
+      picked.set(spec.key, { value: raw === undefined ? undefined : checked({ key: spec.key, raw, source }, false), source });
+    }
+  }
+
+  const get = <T extends Value | undefined>(key: string): T => picked.get(key)?.value as T;
+  const given = (key: string): boolean => (picked.get(key)?.source.kind ?? 'default') !== 'default';
+  const num = (key: string): number => get<number>(key);
+
+  const caseInsensitive = get<boolean | undefined>('case-insensitive') ?? false;
+  const patterns: Patterns = { success: pattern('success-pattern', caseInsensitive), failure: pattern('failure-pattern', caseInsensitive) };
+  function pattern(key: string, ci: boolean): RegExp | undefined {
+    const r = picked.get(key);
+    if (!r || r.value === undefined) return undefined;
+    try {
+      return compilePattern(r.value as string, ci);
+    } catch (err) {
+      if (err instanceof PatternError) throw new UsageError(`invalid value for ${sourceName(r.source, key)}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  const hasFallback = strategy === 'http-aware' || strategy === 'adaptive';
+  const fallbackMax = hasFallback && !given('max-delay') ? FALLBACK_MAX_DELAY_MS : (num('max-delay') ?? FALLBACK_MAX_DELAY_MS);
+  if (BASE_AND_MAX.includes(strategy) || hasFallback) {
+    if (num('base-delay') > fallbackMax) {
+      const max = given('max-delay') || !hasFallback ? describe('max-delay', fallbackMax) : `the fallback's default max delay of ${formatDuration(fallbackMax)} (set --max-delay)`;
+      throw new UsageError(`${describe('base-delay', num('base-delay'))} must not exceed ${max}`);
+    }
+  }
+  function describe(key: string, ms: number): string {
+    const r = picked.get(key) as Resolved;
+    return r.source.kind === 'default' ? `the default --${key} of ${formatDuration(ms)}` : `${sourceName(r.source, key)} (${formatDuration(ms)})`;
+  }
+
+  const labels: Record<string, string> = {};
+  for (const e of [...(layers.file?.active ?? []), ...layers.flags].filter((x) => x.key === 'label')) {
+    Object.assign(labels, checked(e, e.source.kind === 'file'));
+  }
+  if (Object.keys(labels).length > MAX_LABELS) throw new UsageError(`too many labels: at most ${MAX_LABELS}`);
+
+  const params: StrategyParams = {
+    delayMs: get('delay') ?? 0,
+    baseDelayMs: get('base-delay') ?? 0,
+    multiplier: get('multiplier') ?? 2,
+    maxDelayMs: get('max-delay') ?? Infinity,
+    incrementMs: get('increment') ?? 0,
+    exponent: get('exponent') ?? 2,
+    fallback: get<FallbackName | undefined>('fallback') ?? 'exponential',
+    fallbackParams: {
+      baseDelayMs: get('base-delay') ?? 1000,
+      multiplier: get('multiplier') ?? 2,
+      maxDelayMs: fallbackMax,
+      exponent: get('exponent') ?? 2,
+    },
+    learningRate: get('learning-rate') ?? 0.1,
+    memoryWindow: get('memory-window') ?? 50,
+    offsetsMs: get('retry-offsets') ?? [0],
+  };
+
+  return {
+    strategy,
+    command,
+    attempts: num('attempts'),
+    timeoutMs: num('timeout'),
+    maxTimeMs: num('max-time'),
+    patterns,
+    retryOn: get<CodeSet | undefined>('retry-on'),
+    stopOn: get<CodeSet | undefined>('stop-on'),
+    dryRun: get<boolean | undefined>('dry-run') ?? false,
+    quiet: get<boolean | undefined>('quiet') ?? false,
+    report: !(get<boolean | undefined>('no-report') ?? false),
+    labels,
+    params,
+    rateLimit: get('rate-limit') ?? 0,
+    windowMs: get('window') ?? 0,
+    resourceId: get<string | undefined>('resource-id'),
+    daemon: get<boolean | undefined>('daemon') ?? false,
+    daemonSocket: get<string | undefined>('daemon-socket'),
+  };
+}
+
+/** The entry's value, or a UsageError naming where it came from. */
+function checked(e: Entry, fromFile: boolean): Value {
+  const spec = findOption(e.key) as OptionSpec;
+  const parsed = parseValue(spec, e.raw, fromFile);
+  if (!parsed.ok) throw new UsageError(`invalid value for ${sourceName(e.source, e.key)}: ${parsed.problem}`);
+  return parsed.value;
+}

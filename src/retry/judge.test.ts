@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCodes, type CodeSet } from './codes.ts';
+import { attemptExitCode } from './exit-codes.ts';
+import { formatDuration } from './format.ts';
+import { judge } from './judge.ts';
+import type { RanOutcome } from './outcome.ts';
+
+const exited = (code: number, stdout = '', stderr = ''): RanOutcome => ({ kind: 'exited', code, durationMs: 1, output: { stdout, stderr } });
+
+test('the failure pattern wins, then the success pattern, then the exit code', () => {
+  const both = { success: /ok/, failure: /fatal/ };
+  assert.deepEqual(judge(exited(0, 'ok', 'fatal'), both), { success: false, reason: 'failure pattern matched', stop: true });
+  assert.deepEqual(judge(exited(3, '', 'ok'), both), { success: true, reason: 'success pattern matched' });
+  assert.deepEqual(judge(exited(0, 'nothing'), both), { success: true, reason: 'exit code 0' });
+  assert.deepEqual(judge(exited(7), {}), { success: false, reason: 'exit code 7', stop: false });
+});
+
+test('a timed-out or signaled attempt still has its output judged', () => {
+  const output = { stdout: 'deployed', stderr: '' };
+  assert.equal(judge({ kind: 'timed-out', durationMs: 1, output }, { success: /deployed/ }).success, true);
+  assert.deepEqual(judge({ kind: 'timed-out', durationMs: 1, output }, {}), { success: false, reason: 'timeout', stop: false });
+  assert.deepEqual(judge({ kind: 'signaled', signal: 'SIGKILL', signalNumber: 9, durationMs: 1, output }, {}), {
+    success: false,
+    reason: 'signal SIGKILL',
+    stop: false,
+  });
+});
+
+test('the exit code each outcome stands for', () => {
+  const output = { stdout: '', stderr: '' };
+  assert.equal(attemptExitCode(exited(42)), 42);
+  assert.equal(attemptExitCode({ kind: 'timed-out', durationMs: 1, output }), 124);
+  assert.equal(attemptExitCode({ kind: 'signaled', signal: 'SIGTERM', signalNumber: 15, durationMs: 1, output }), 143);
+  assert.equal(attemptExitCode({ kind: 'spawn-failed', problem: 'not found', exitCode: 127, durationMs: 0 }), 127);
+});
+
+test('exit code lists', () => {
+  const set = parseCodes('1, 75,100-110') as CodeSet;
+  assert.deepEqual([0, 1, 75, 99, 100, 105, 110, 111].map((c) => set.has(c)), [false, true, true, false, true, true, true, false]);
+  assert.match(parseCodes('1,x') as string, /"x" is not an exit code/);
+  assert.match(parseCodes('300') as string, /0 to 255/);
+  assert.match(parseCodes('9-3') as string, /reversed/);
+  assert.equal(typeof parseCodes(''), 'string');
+});
+
+test('durations print like the original', () => {
+  const cases: Array<[number, string]> = [
+    [0, '0s'],
+    [5, '5ms'],
+    [10, '0.01s'],
+    [500, '0.5s'],
+    [2000, '2s'],
+    [2500, '2.5s'],
+    [90_000, '1m30s'],
+    [3_661_000, '1h1m1s'],
+    [3_600_000, '1h'],
+    [5_400_000, '1h30m'],
+  ];
+  for (const [ms, want] of cases) assert.equal(formatDuration(ms), want, String(ms));
+});

@@ -1,0 +1,201 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCodes, type CodeSet } from './codes.ts';
+import { RetryRun, type AttemptRequest, type Gate, type LoopPlan, type RunningAttempt } from './loop.ts';
+import type { AttemptOutcome } from './outcome.ts';
+import { buildFallback } from './strategies/index.ts';
+import { httpAware } from './strategies/http-aware.ts';
+
+const S = 1000;
+const out = (stdout = '', stderr = '') => ({ stdout, stderr });
+const exit = (code: number, stdout = '', durationMs = 100): AttemptOutcome => ({ kind: 'exited', code, durationMs, output: out(stdout) });
+
+/** A fake world: a clock that only sleeps and attempts move, scripted outcomes, recorded lines. */
+function world(outcomes: AttemptOutcome[], onRun?: (req: AttemptRequest, n: number) => void) {
+  let now = 1_000_000;
+  const lines: string[] = [];
+  const requests: AttemptRequest[] = [];
+  const sleeps: number[] = [];
+  let n = 0;
+  const deps = {
+    now: () => now,
+    random: () => 0.5,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    run(req: AttemptRequest): RunningAttempt {
+      requests.push(req);
+      const o = outcomes[n++] ?? exit(0);
+      onRun?.(req, n);
+      let dur = o.durationMs;
+      if (req.timeoutMs > 0 && dur > req.timeoutMs) dur = req.timeoutMs;
+      now += dur;
+      return { result: Promise.resolve(o), signal: () => {} };
+    },
+    status: {
+      attemptStart: (i: number, t: number) => lines.push(`start ${i}/${t}`),
+      attemptFailed: (i: number, t: number, r: string, d?: number) => lines.push(`failed ${i}/${t} (${r})${d === undefined ? '' : ` retry in ${d}`}`),
+      waiting: (m: string) => lines.push(`wait ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+    },
+  };
+  return { deps, lines, requests, sleeps, elapsed: () => now - 1_000_000 };
+}
+
+const plan = (over: Partial<LoopPlan> = {}): LoopPlan => ({
+  command: ['cmd'],
+  attempts: 3,
+  timeoutMs: 0,
+  maxTimeMs: 0,
+  patterns: {},
+  backoff: buildFallback('exponential', { baseDelayMs: S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }),
+  useHints: false,
+  ...over,
+});
+
+test('retries with the strategy delays and succeeds', async () => {
+  const w = world([exit(1), exit(1), exit(0)]);
+  const r = await new RetryRun(plan(), w.deps).run();
+  assert.deepEqual(w.sleeps, [S, 2 * S]);
+  assert.equal(r.success, true);
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.reason, 'exit code 0');
+  assert.deepEqual(r.attempts.map((a) => [a.exitCode, a.success]), [[1, false], [1, false], [0, true]]);
+  assert.deepEqual(w.lines, ['start 1/3', 'failed 1/3 (exit code 1) retry in 1000', 'start 2/3', 'failed 2/3 (exit code 1) retry in 2000', 'start 3/3']);
+});
+
+test('exhausted attempts keep the last code; a single attempt says just why', async () => {
+  const w = world([exit(1), exit(2), exit(7)]);
+  const r = await new RetryRun(plan(), w.deps).run();
+  assert.deepEqual([r.success, r.exitCode, r.reason], [false, 7, 'max retries reached (exit code 7)']);
+  assert.equal(w.lines.at(-1), 'failed 3/3 (exit code 7)');
+  const one = await new RetryRun(plan({ attempts: 1 }), world([exit(5)]).deps).run();
+  assert.deepEqual([one.exitCode, one.reason], [5, 'exit code 5']);
+});
+
+test('a failure pattern stops at once with exit 1; no delay after it', async () => {
+  const w = world([exit(0, 'FATAL: disk'), exit(0)]);
+  const r = await new RetryRun(plan({ patterns: { failure: /FATAL/ } }), w.deps).run();
+  assert.deepEqual([r.success, r.exitCode, r.reason, r.attempts.length], [false, 1, 'failure pattern matched', 1]);
+  assert.deepEqual(w.sleeps, []);
+});
+
+test('timeouts: 124 and "timeout: D" only on the attempts that timed out', async () => {
+  const timedOut: AttemptOutcome = { kind: 'timed-out', durationMs: 2 * S, output: out() };
+  const w = world([exit(3), timedOut]);
+  const r = await new RetryRun(plan({ attempts: 2, timeoutMs: 2 * S }), w.deps).run();
+  assert.deepEqual(w.lines, ['start 1/2', 'failed 1/2 (exit code 3) retry in 1000', 'start 2/2', 'failed 2/2 (timeout: 2s)']);
+  assert.deepEqual([r.exitCode, r.reason], [124, 'max retries reached (timeout)']);
+  assert.deepEqual(w.requests.map((q) => q.timeoutMs), [2 * S, 2 * S]);
+});
+
+test('signaled attempts stand for 128 + N', async () => {
+  const killed: AttemptOutcome = { kind: 'signaled', signal: 'SIGKILL', signalNumber: 9, durationMs: 5, output: out() };
+  const r = await new RetryRun(plan({ attempts: 1 }), world([killed]).deps).run();
+  assert.deepEqual([r.exitCode, r.reason], [137, 'signal SIGKILL']);
+});
+
+test('a command that cannot start is not retried', async () => {
+  const w = world([{ kind: 'spawn-failed', problem: 'not found', exitCode: 127, durationMs: 1 }]);
+  const r = await new RetryRun(plan({ command: ['nope'] }), w.deps).run();
+  assert.deepEqual([r.exitCode, r.spawnFailed, r.attempts.length], [127, true, 1]);
+  assert.deepEqual(w.lines, ['start 1/3', "error cannot run 'nope': not found"]);
+});
+
+test('--retry-on and --stop-on', async () => {
+  const retryOn = parseCodes('75,100-110') as CodeSet;
+  const a = await new RetryRun(plan({ retryOn }), world([exit(75), exit(2), exit(0)]).deps).run();
+  assert.deepEqual([a.exitCode, a.reason, a.attempts.length], [2, 'exit code 2 is not in --retry-on', 2]);
+  const stopOn = parseCodes('4') as CodeSet;
+  const b = await new RetryRun(plan({ stopOn }), world([exit(1), exit(4), exit(0)]).deps).run();
+  assert.deepEqual([b.exitCode, b.reason, b.attempts.length], [4, 'exit code 4 is in --stop-on', 2]);
+});
+
+test('--max-time: no delay is slept, and no attempt runs, beyond the budget', async () => {
+  // 100 ms attempt + 1 s + 100 ms + 2 s would pass 3 s: the run ends after attempt 2.
+  const w = world([exit(1), exit(1), exit(0)]);
+  const r = await new RetryRun(plan({ maxTimeMs: 3 * S }), w.deps).run();
+  assert.deepEqual([r.success, r.exitCode, r.reason, r.attempts.length], [false, 1, 'max time reached', 2]);
+  assert.deepEqual(w.sleeps, [S]);
+  assert.ok(w.elapsed() <= 3 * S);
+  // The attempt itself is cut at the budget: its time limit is what is left.
+  const slow: AttemptOutcome = { kind: 'timed-out', durationMs: 10 * S, output: out() };
+  const w2 = world([slow]);
+  const r2 = await new RetryRun(plan({ maxTimeMs: 500, timeoutMs: 5 * S }), w2.deps).run();
+  assert.equal(w2.requests[0]?.timeoutMs, 500);
+  assert.deepEqual([r2.exitCode, r2.reason], [124, 'max time reached']);
+  assert.deepEqual(w2.lines.at(-1), 'failed 1/3 (max time reached)');
+});
+
+test('http-aware: the hint decides the delay; a hint beyond --max-time ends the run', async () => {
+  const backoff = httpAware({ maxDelayMs: 30 * 60 * S }, buildFallback('fixed', { baseDelayMs: 5 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }));
+  const w = world([exit(22, 'Retry-After: 1'), exit(22, 'no hint'), exit(0)]);
+  await new RetryRun(plan({ backoff, useHints: true }), w.deps).run();
+  assert.deepEqual(w.sleeps, [S, 5 * S]);
+  const w2 = world([exit(22, 'Retry-After: 120')]);
+  const r2 = await new RetryRun(plan({ backoff, useHints: true, maxTimeMs: 60 * S }), w2.deps).run();
+  assert.deepEqual([r2.reason, r2.exitCode, r2.attempts.length], ['retry-after exceeds max-time', 22, 1]);
+});
+
+test('adaptive learning: each retry reports the delay that preceded it', async () => {
+  const seen: Array<[number, boolean]> = [];
+  const base = buildFallback('fixed', { baseDelayMs: 300, multiplier: 2, maxDelayMs: S, exponent: 2 });
+  const backoff = { delay: base.delay, record: (d: number, s: boolean) => seen.push([d, s]) };
+  await new RetryRun(plan({ backoff }), world([exit(1), exit(1), exit(0)]).deps).run();
+  assert.deepEqual(seen, [[300, false], [300, true]]);
+});
+
+test('an interrupt forwards the signal, stops retrying, and exits 128 + N', async () => {
+  const forwarded: string[] = [];
+  let release!: (o: AttemptOutcome) => void;
+  const w = world([]);
+  const run = new RetryRun(plan(), {
+    ...w.deps,
+    run: () => ({ result: new Promise((r) => (release = r)), signal: (sig) => forwarded.push(sig) }),
+  });
+  const done = run.run();
+  await new Promise((r) => setImmediate(r));
+  run.interrupt('SIGTERM', 15);
+  run.interrupt('SIGTERM', 15); // a second signal escalates
+  release(exit(0));
+  const r = await done;
+  assert.deepEqual(forwarded, ['SIGTERM', 'SIGKILL']);
+  assert.deepEqual([r.success, r.exitCode, r.reason], [false, 143, 'interrupted']);
+  assert.deepEqual(r.attempts.map((a) => a.success), [false]);
+});
+
+test('an interrupt during a delay ends the run without another attempt', async () => {
+  const w = world([exit(1), exit(0)]);
+  let run!: RetryRun;
+  const deps = { ...w.deps, sleep: async () => run.interrupt('SIGINT', 2) };
+  run = new RetryRun(plan(), deps);
+  const r = await run.run();
+  assert.deepEqual([r.exitCode, r.reason, r.attempts.length], [130, 'interrupted', 1]);
+});
+
+test('a rate-limit gate makes the run wait, and says so', async () => {
+  const claims: number[] = [];
+  let free = 1_000_000 + 1500;
+  const gate: Gate = {
+    label: 'api.example.com (1 starts per 1s)',
+    async claim(now) {
+      claims.push(now);
+      if (claims.length === 1 || now >= free) {
+        free = now + S;
+        return { ok: true };
+      }
+      return { ok: false, waitUntil: free };
+    },
+  };
+  const w = world([exit(1, '', 0), exit(0, '', 0)]);
+  const r = await new RetryRun(plan({ gate, backoff: buildFallback('fixed', { baseDelayMs: 100, multiplier: 1, maxDelayMs: S, exponent: 1 }) }), w.deps).run();
+  assert.equal(r.success, true);
+  assert.deepEqual(w.sleeps, [100, 900]);
+  assert.ok(w.lines.includes('wait Rate limit of api.example.com (1 starts per 1s) reached. Waiting 0.9s for a slot.'), w.lines.join('\n'));
+  // A wait beyond --max-time ends the run instead.
+  const w2 = world([exit(1, '', 0)]);
+  const blocked: Gate = { label: 'x', claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }) };
+  const r2 = await new RetryRun(plan({ gate: blocked, maxTimeMs: 10 * S }), w2.deps).run();
+  assert.deepEqual([r2.reason, r2.exitCode], ['max time reached', 1]);
+});

@@ -1,0 +1,94 @@
+// Running the command (CLI.md §4): process groups, timeouts, signals, the time budget,
+// and output and input passed through unchanged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, node, patience, procState, sandbox, STATUS_LINE, until } from './helpers.ts';
+
+test('a timeout kills the whole process group, grandchild included', async (t) => {
+  const sb = sandbox(t);
+  const pidFile = join(sb.dir, 'grandchild.pid');
+  const r = await patience(sb, ['fix', '-a', '1', '-t', '300ms', '--', fixture('grandchild.sh'), pidFile]);
+  assert.equal(r.code, 124);
+  assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(pid > 0);
+  // Dead means gone or a zombie (this sandbox's init reaps slowly); kill(pid, 0) alone would lie.
+  assert.ok(await until(() => [undefined, 'Z'].includes(procState(pid))), `grandchild ${pid} is ${procState(pid)}`);
+});
+
+test('a child that ignores SIGTERM gets SIGKILL 5 s after the timeout', async (t) => {
+  const sb = sandbox(t);
+  const r = await patience(sb, ['fix', '-a', '1', '-t', '200ms', '--', fixture('ignore-term.sh')]);
+  assert.equal(r.code, 124);
+  assert.ok(r.ms >= 4500 && r.ms < 9000, `took ${r.ms} ms`);
+});
+
+test('SIGTERM to patience is forwarded to the child; patience stops retrying and exits 143', async (t) => {
+  const sb = sandbox(t);
+  const marker = join(sb.dir, 'marker');
+  const r = await patience(sb, ['fix', '-a', '5', '-d', '10ms', '--', ...node('trap-term.mjs', marker)], {
+    onStart: (child) => {
+      void until(() => existsSync(marker) && readFileSync(marker, 'utf8') === 'ready', 5000).then(() => child.kill('SIGTERM'));
+    },
+  });
+  assert.equal(r.code, 143);
+  assert.equal(readFileSync(marker, 'utf8'), 'got SIGTERM');
+  assert.equal(r.stderr.match(/starting/g)?.length, 1);
+  assert.match(r.stderr, /Attempt 1\/5 failed \(interrupted\)\.[\s\S]*Final Reason: interrupted/);
+});
+
+test('SIGINT during a delay ends the run at once with 130', async (t) => {
+  const sb = sandbox(t);
+  const r = await patience(sb, ['fix', '-a', '3', '-d', '30s', '--', 'sh', '-c', 'exit 1'], {
+    onStart: (child) => setTimeout(() => child.kill('SIGINT'), 600),
+  });
+  assert.equal(r.code, 130);
+  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  assert.match(r.stderr, /Final Reason: interrupted/);
+});
+
+test('--max-time: no delay or attempt beyond the budget, and a running attempt is cut at it', async (t) => {
+  const sb = sandbox(t);
+  const r = await patience(sb, ['fix', '-a', '50', '-d', '150ms', '--max-time', '500ms', '--', 'sh', '-c', 'exit 3']);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /Final Reason: max time reached/);
+  const attempts = r.stderr.match(/starting/g)?.length ?? 0;
+  assert.ok(attempts >= 1 && attempts <= 4, `${attempts} attempts`);
+  assert.ok(r.ms < 3000, `took ${r.ms} ms`);
+  const cut = await patience(sb, ['fix', '-a', '3', '--max-time', '300ms', '--', 'sleep', '10']);
+  assert.equal(cut.code, 124);
+  assert.match(cut.stderr, /Attempt 1\/3 failed \(max time reached\)\.[\s\S]*Final Reason: max time reached/);
+  assert.ok(cut.ms < 3000, `took ${cut.ms} ms`);
+});
+
+test('stdout passes through byte for byte, binary included, free of patience lines', async (t) => {
+  const sb = sandbox(t);
+  const expected = spawnSync(process.execPath, [fixture('bytes.mjs')], { maxBuffer: 64 << 20 }).stdout;
+  assert.equal(expected.length, 256 + 3 * 1024 * 1024);
+  const r = await patience(sb, ['fix', '--', ...node('bytes.mjs')]);
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout.equals(expected), `stdout differs (${r.stdout.length} bytes)`);
+  assert.match(r.stderr, /^\[retry\] Attempt 1\/3 starting\.\.\.\nto stderr\n/);
+  assert.doesNotMatch(r.stdout.subarray(-200).toString('latin1'), STATUS_LINE);
+});
+
+test('stdin is passed through to the child', async (t) => {
+  const sb = sandbox(t);
+  const input = Buffer.from([0, 1, 2, 255, 10, 65, 66, 10]);
+  const r = await patience(sb, ['fix', '-q', '--', ...node('echo-stdin.mjs')], { input });
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout.equals(input));
+});
+
+test('when its own stdout goes away (| head -1), patience closes the child’s too and ends', { timeout: 15_000 }, async (t) => {
+  const sb = sandbox(t);
+  const r = await patience(sb, ['fix', '-a', '2', '-d', '10ms', '--', 'yes'], {
+    onStart: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+  });
+  assert.notEqual(r.code, 0);
+  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  assert.match(r.stderr, /Command failed after 2 attempts/);
+});
