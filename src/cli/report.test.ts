@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandHash } from '../shared/command-hash.ts';
@@ -46,7 +47,7 @@ test('the record has the SPEC §1 fields and the extensions, with the command re
         { duration_seconds: 1.01, exit_code: 7, success: false },
         { duration_seconds: 0.21, exit_code: 0, success: true },
       ],
-      timestamp: 1_795_700_000,
+      timestamp: 1_795_700_000.9,
       strategy: 'exponential',
       exit_code: 0,
       reason: 'exit code 0',
@@ -114,4 +115,31 @@ test('a daemon error answer, a hung daemon and no daemon all end quietly within 
   await sendRecord(record, { socketPath: `${path}.absent`, debug: (m) => debug.push(m) });
   assert.ok(Date.now() - started < 1000);
   assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOENT/);
+});
+
+test('a full listen backlog (EAGAIN) is retried within the budget', async (t) => {
+  const path = sandbox(t);
+  const lines: string[] = [];
+  const server = await serve(path, (line, socket) => {
+    lines.push(line);
+    socket.write('{"status":"ok"}\n');
+  });
+  t.after(() => server.close());
+  let calls = 0;
+  const connect = (p: string): Socket => {
+    calls++;
+    if (calls <= 2) {
+      // What a Unix-socket connect does when the daemon's backlog is full.
+      const fake = new (class extends EventEmitter {})() as unknown as Socket;
+      Object.assign(fake, { setEncoding: () => fake, destroy: () => fake, write: () => true });
+      setImmediate(() => fake.emit('error', Object.assign(new Error('connect EAGAIN'), { code: 'EAGAIN' })));
+      return fake;
+    }
+    return createConnection(p);
+  };
+  const debug: string[] = [];
+  await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m), connect });
+  assert.equal(calls, 3);
+  assert.equal(lines.length, 1);
+  assert.deepEqual(debug, ['run reported to the daemon']);
 });

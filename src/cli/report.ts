@@ -9,6 +9,7 @@ import type { RunResult } from '../retry/loop.ts';
 
 export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
 export const REPORT_BUDGET_MS = 200;
+const EAGAIN_RETRY_MS = 5;
 
 export interface RecordInput {
   commandLine: string;
@@ -33,7 +34,7 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     successful_attempts: ok,
     failed_attempts: i.result.attempts.length - ok,
     attempts: i.result.attempts.map((a) => ({ duration_seconds: seconds(a.durationMs), exit_code: a.exitCode, success: a.success })),
-    timestamp: Math.floor(i.endMs / 1000),
+    timestamp: i.endMs / 1000,
     strategy: i.strategy,
     exit_code: i.result.exitCode,
     reason: redact(i.result.reason),
@@ -67,21 +68,34 @@ export function sendRecord(record: WireRunRecord, o: SendOptions): Promise<void>
       resolve();
     };
     const timer = setTimeout(() => finish(`daemon at ${o.socketPath} did not answer within ${o.budgetMs ?? REPORT_BUDGET_MS} ms`), o.budgetMs ?? REPORT_BUDGET_MS);
-    try {
-      socket = connect(o.socketPath);
-    } catch (err) {
-      finish(`cannot reach the daemon at ${o.socketPath}: ${(err as Error).message}`);
-      return;
-    }
-    socket.setEncoding('utf8');
-    socket.on('error', (err) => finish(`cannot reach the daemon at ${o.socketPath}: ${err.message}`));
-    socket.on('connect', () => socket?.write(`${JSON.stringify(record)}\n`));
-    socket.on('data', (chunk: string) => {
-      answer += chunk;
-      const nl = answer.indexOf('\n');
-      if (nl >= 0) finish(describeAnswer(answer.slice(0, nl)));
-    });
-    socket.on('end', () => finish(answer ? describeAnswer(answer) : 'daemon closed the connection without an answer'));
+    const attempt = (): void => {
+      try {
+        socket = connect(o.socketPath);
+      } catch (err) {
+        finish(`cannot reach the daemon at ${o.socketPath}: ${(err as Error).message}`);
+        return;
+      }
+      const current = socket;
+      current.setEncoding('utf8');
+      current.on('error', (err: NodeJS.ErrnoException) => {
+        // A full listen backlog refuses a Unix-socket connect at once with EAGAIN; a
+        // busy daemon is still there, so knock again while the budget lasts.
+        if (err.code === 'EAGAIN' && !finished && answer === '') {
+          current.destroy();
+          setTimeout(attempt, EAGAIN_RETRY_MS);
+          return;
+        }
+        finish(`cannot reach the daemon at ${o.socketPath}: ${err.message}`);
+      });
+      current.on('connect', () => current.write(`${JSON.stringify(record)}\n`));
+      current.on('data', (chunk: string) => {
+        answer += chunk;
+        const nl = answer.indexOf('\n');
+        if (nl >= 0) finish(describeAnswer(answer.slice(0, nl)));
+      });
+      current.on('end', () => finish(answer ? describeAnswer(answer) : 'daemon closed the connection without an answer'));
+    };
+    attempt();
   });
 }
 

@@ -45,7 +45,6 @@ test('the run record arrives as one JSON line with every field, the command reda
   assert.ok(rec.attempts.every((a) => a.duration_seconds >= 0 && a.duration_seconds < 5));
   assert.ok(typeof rec.total_duration_seconds === 'number' && rec.total_duration_seconds >= 0.01);
   assert.ok(Number(rec.timestamp) >= before && Number(rec.timestamp) <= Date.now() / 1000 + 1);
-  assert.ok(Number.isInteger(rec.timestamp));
 });
 
 test('a succeeded run reports succeeded; --no-report and PATIENCE_NO_REPORT send nothing', async (t) => {

@@ -1,0 +1,74 @@
+// The whole path: a real `patience` run against real child processes, reported to a real
+// `patienced`, then read back from the HTTP API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLI_BIN, getJson, startDaemon } from '../helpers/daemon.ts';
+
+interface Recent {
+  metrics: Array<{ metrics: Record<string, unknown> }>;
+}
+
+test('a patience run shows up in /api/metrics/recent with its attempts, durations and strategy', async () => {
+  const d = await startDaemon();
+  const counter = path.join(d.dir, 'count');
+  // Fails twice, then succeeds: a real flaky command.
+  const script = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; [ $n -ge 3 ]`;
+  const env = { PATH: process.env.PATH ?? '', HOME: d.dir, XDG_STATE_HOME: d.dir, XDG_CONFIG_HOME: d.dir, RETRY_SOCKET_PATH: d.socketPath };
+  const run = spawnSync(
+    process.execPath,
+    [CLI_BIN, 'exponential', '-a', '5', '-b', '10ms', '--label', 'team=infra', '--', 'sh', '-c', script, 'Authorization: Bearer abc123'],
+    { env, cwd: d.dir, encoding: 'utf8', timeout: 30_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /Command succeeded after 3 attempts/);
+
+  const { body } = await getJson(`${d.url}/api/metrics/recent?limit=1`);
+  const m = (body as Recent).metrics[0]?.metrics;
+  assert.ok(m, 'the run was reported');
+  assert.equal(m.strategy, 'exponential');
+  assert.equal(m.final_status, 'succeeded');
+  assert.equal(m.total_attempts, 3);
+  assert.equal(m.successful_attempts, 1);
+  assert.equal(m.failed_attempts, 2);
+  assert.equal(m.exit_code, 0);
+  assert.deepEqual(m.labels, { team: 'infra' });
+  const attempts = m.attempts as Array<{ duration_seconds: number; exit_code: number; success: boolean }>;
+  assert.deepEqual(
+    attempts.map((a) => [a.exit_code, a.success]),
+    [
+      [1, false],
+      [1, false],
+      [0, true],
+    ],
+  );
+  for (const a of attempts) assert.ok(a.duration_seconds > 0 && a.duration_seconds < 10);
+  // The two delays (10 ms, 20 ms) are part of the run's total.
+  const sum = attempts.reduce((s, a) => s + a.duration_seconds, 0);
+  assert.ok((m.total_duration_seconds as number) >= sum, `${String(m.total_duration_seconds)} >= ${sum}`);
+  assert.ok(String(m.command).startsWith('sh -c '));
+  assert.ok(!String(m.command).includes('abc123'), 'the credential never reaches the daemon');
+
+  const stats = (await getJson(`${d.url}/api/metrics/stats`)).body as { total_runs: number; rescued_runs: number };
+  assert.equal(stats.total_runs, 1);
+  assert.equal(stats.rescued_runs, 1);
+  assert.equal(await d.stop(), 0, d.logs());
+  fs.rmSync(d.dir, { recursive: true, force: true });
+});
+
+test('a failing run is reported as failed with its exit code and reason', async () => {
+  const d = await startDaemon();
+  const env = { PATH: process.env.PATH ?? '', HOME: d.dir, XDG_STATE_HOME: d.dir, XDG_CONFIG_HOME: d.dir, RETRY_SOCKET_PATH: d.socketPath };
+  const run = spawnSync(process.execPath, [CLI_BIN, 'fixed', '-a', '2', '-d', '10ms', '--', 'sh', '-c', 'exit 7'], { env, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.status, 7);
+  const m = ((await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent).metrics[0]?.metrics;
+  assert.ok(m);
+  assert.equal(m.final_status, 'failed');
+  assert.equal(m.strategy, 'fixed');
+  assert.equal(m.exit_code, 7);
+  assert.match(String(m.reason), /max retries reached \(exit code 7\)/);
+  assert.equal(await d.stop(), 0, d.logs());
+  fs.rmSync(d.dir, { recursive: true, force: true });
+});
