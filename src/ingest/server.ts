@@ -2,22 +2,13 @@
 // files, the socket's mode, and an orderly drain on shutdown.
 import net, { type Server, type Socket } from 'node:net';
 import fs from 'node:fs';
-import type { Logger } from 'pino';
-import type { Batcher } from './batcher.ts';
-import type { IngestCounters } from './counters.ts';
-import { serveConnection } from './connection.ts';
+import { serveConnection, type ConnectionOptions } from './connection.ts';
 
-export interface IngestOptions {
+export interface IngestOptions extends ConnectionOptions {
   socketPath: string;
   /** e.g. 0o660; the socket is never wider than this, not even while it is created. */
   socketMode: number;
   maxConnections: number;
-  maxMessageBytes: number;
-  idleTimeoutMs: number;
-  batcher: Batcher;
-  counters: IngestCounters;
-  now: () => number;
-  log: Logger;
 }
 
 /** Connections beyond max_connections wait their turn, up to this many times the limit. */
