@@ -2,7 +2,7 @@
 // The daemon keeps better-sqlite3 external (a native addon); the CLI bundle must stay
 // free of the daemon's dependencies.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -22,7 +22,20 @@ const jobs = [];
 if (which !== 'cli') {
   jobs.push(build({ ...common, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }));
 }
+// The dashboard goes with the daemon: dist/web/ beside dist/patienced.cjs, which serves it.
+if (which !== 'cli') jobs.push(buildWeb());
 if (which !== 'daemon') {
   jobs.push(build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }));
 }
 await Promise.all(jobs);
+
+/** The dashboard: TypeScript and CSS (uPlot's included) bundled for the browser, plus static files. */
+async function buildWeb() {
+  mkdirSync('dist/web', { recursive: true });
+  for (const f of ['index.html', 'favicon.svg']) copyFileSync(`src/web/${f}`, `dist/web/${f}`);
+  const web = { bundle: true, minify: true, logLevel: 'warning', legalComments: 'none' };
+  await Promise.all([
+    build({ ...web, entryPoints: ['src/web/main.ts'], outfile: 'dist/web/dashboard.js', platform: 'browser', format: 'iife', target: 'es2020' }),
+    build({ ...web, entryPoints: ['src/web/dashboard.css'], outfile: 'dist/web/dashboard.css' }),
+  ]);
+}

@@ -41,9 +41,9 @@ export class Aggregates {
     if (bucket.runs === 0) this.buckets.delete(hour);
   }
 
-  /** Runs whose timestamp lies in [startMs, endMs], both inclusive. */
-  stats(startMs: number, endMs: number): StatsResult {
-    const acc = new StatsAccumulator(this.commandTotals, this.pool);
+  /** Runs whose timestamp lies in [startMs, endMs], both inclusive; `topCommands` defaults to 10. */
+  stats(startMs: number, endMs: number, topCommands?: number): StatsResult {
+    const acc = new StatsAccumulator(this.commandTotals, this.pool, topCommands);
     if (!(startMs <= endMs)) return acc.result(startMs, endMs);
     const first = hourOf(startMs);
     const last = hourOf(endMs);

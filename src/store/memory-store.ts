@@ -3,9 +3,10 @@
 import type { RunRecord } from '../shared/run-record.ts';
 import { SummaryBuilder, type RangeSummary } from './agg-input.ts';
 import { Aggregates } from './aggregates.ts';
+import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
-import type { RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
@@ -42,6 +43,7 @@ export class MemoryStore implements Store {
       if (!rows.isLive(row)) continue;
       if (wantSucceeded !== undefined && rows.succeededAt(row) !== wantSucceeded) continue;
       if (q.sinceMs !== undefined && rows.timestampAt(row) < q.sinceMs) continue;
+      if (q.untilMs !== undefined && rows.timestampAt(row) > q.untilMs) continue;
       if (q.command !== undefined) {
         // Commands repeat, so test each distinct command string once per query.
         const cmd = rows.commandIdAt(row);
@@ -56,6 +58,25 @@ export class MemoryStore implements Store {
 
   stats(startMs: number, endMs: number): StatsResult {
     return this.aggregates.stats(startMs, endMs);
+  }
+
+  /** The aggregates rank the commands; one pass over the rows gathers the winners' runs. */
+  commands(startMs: number, endMs: number, limit: number): CommandsResult {
+    const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
+    const wanted = new Set<number>();
+    for (const command of order) {
+      const id = this.pool.idOf(command);
+      if (id !== undefined) wanted.add(id);
+    }
+    const rows = this.rows;
+    const builder = new CommandStatsBuilder();
+    for (let row = 0; row < rows.length && wanted.size > 0; row++) {
+      const ts = rows.timestampAt(row);
+      if (ts < startMs || ts > endMs || !wanted.has(rows.commandIdAt(row)) || !rows.isLive(row)) continue;
+      const r = rows.aggRow(row);
+      builder.add(r.command, r.succeeded, r.failedAttempts, r.totalAttempts, r.durationSeconds, ts);
+    }
+    return builder.build(startMs, endMs, order);
   }
 
   /** Oldest first. Survives appends and compactions between steps; stops at the newest id it started with. */

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { RunRecord } from '../shared/run-record.ts';
 import { aggRowOf, type CommandTally, type RangeSummary } from './agg-input.ts';
 import { Aggregates } from './aggregates.ts';
+import { CommandStatsBuilder } from './command-stats.ts';
 import {
   AGG_COLUMNS,
   INSERT_COLUMNS,
@@ -17,7 +18,7 @@ import {
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { StringPool } from './string-pool.ts';
-import type { RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 /** Rows per page when iterating: bounds memory, and a page is what may be read ahead. */
 const PAGE = 512;
@@ -29,6 +30,8 @@ type Stmt<P extends unknown[], R> = Database.Statement<P, R>;
 type IdAggRow = [number, ...RawAggRow];
 /** command, count, succeeded, rescued, attempts, duration sum, min ts, max ts */
 type TallyRow = [string, number, number, number, number, number, number, number];
+/** command, count, succeeded, rescued, attempts, last ts, durations joined by commas */
+type CommandRow = [string, number, number, number, number, number, string];
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -43,6 +46,7 @@ export class SqliteStore implements Store {
   private readonly deleteId: Stmt<[number], unknown>;
   private readonly tallies: Stmt<[number, number], TallyRow>;
   private readonly durationsIn: Stmt<[number, number], number>;
+  private readonly commandRows: Stmt<[number, number, string], CommandRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], RunRow>>();
@@ -65,6 +69,15 @@ export class SqliteStore implements Store {
          FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
       ).raw();
       this.durationsIn = db.prepare<[number, number], number>('SELECT duration_s FROM runs WHERE ts_ms BETWEEN ? AND ?').pluck();
+      // The durations come back as one text per command: a JS row per run costs ~1 µs a
+      // column, and SQLite 3.53 prints doubles so that they read back exactly.
+      this.commandRows = db
+        .prepare<[number, number, string], CommandRow>(
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
+                  MAX(ts_ms), group_concat(duration_s)
+           FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
+        )
+        .raw();
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
       this.maxId = db.prepare<[], number | null>('SELECT MAX(id) FROM runs').pluck();
 
@@ -112,6 +125,10 @@ export class SqliteStore implements Store {
       where.push('ts_ms >= ?');
       params.push(q.sinceMs);
     }
+    if (q.untilMs !== undefined) {
+      where.push('ts_ms <= ?');
+      params.push(q.untilMs);
+    }
     if (q.command !== undefined) {
       // instr, not LIKE: a plain case-sensitive substring, as in the memory store.
       where.push('instr(command, ?) > 0');
@@ -125,6 +142,18 @@ export class SqliteStore implements Store {
 
   stats(startMs: number, endMs: number): StatsResult {
     return this.aggregates.stats(startMs, endMs);
+  }
+
+  /** The aggregates rank the commands; SQL sums up the winners' runs in range. */
+  commands(startMs: number, endMs: number, limit: number): CommandsResult {
+    const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
+    const builder = new CommandStatsBuilder();
+    if (order.length > 0) {
+      for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(startMs, endMs, JSON.stringify(order))) {
+        builder.set(command, { count, succeeded, rescued, attempts, lastTs, durations: durations.split(',').map(Number) });
+      }
+    }
+    return builder.build(startMs, endMs, order);
   }
 
   /**

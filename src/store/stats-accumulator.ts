@@ -35,6 +35,8 @@ export class StatsAccumulator {
   constructor(
     private readonly commands: CommandTotals,
     private readonly pool: StringPool,
+    /** How many commands `top_commands` lists: the API's 10, or the command table's choice. */
+    private readonly topCommands = TOP_COMMANDS,
   ) {}
 
   openHour(hour: number): void {
@@ -112,7 +114,7 @@ export class StatsAccumulator {
             },
       rescued_runs: this.rescued,
       total_attempts: this.attempts,
-      top_commands: this.commands.takeTop(TOP_COMMANDS, this.pool),
+      top_commands: this.commands.takeTop(this.topCommands, this.pool),
       hourly_breakdown: this.hours,
     };
   }

@@ -17,6 +17,8 @@ export interface RecentQuery {
   status?: 'succeeded' | 'failed';
   /** Only records whose run timestamp is at or after this, unix ms. */
   sinceMs?: number;
+  /** Only records whose run timestamp is at or before this, unix ms. */
+  untilMs?: number;
 }
 
 export interface DurationPercentiles {
@@ -60,6 +62,29 @@ export interface StatsResult {
   hourly_breakdown: HourSummary[];
 }
 
+/** One command's runs in a range, from its raw records (GET /api/metrics/commands). */
+export interface CommandDetail {
+  command: string;
+  count: number;
+  successful_runs: number;
+  failed_runs: number;
+  /** 0..1 */
+  success_rate: number;
+  rescued_runs: number;
+  average_attempts: number;
+  average_duration_seconds: number;
+  /** Exact nearest-rank percentiles of this command's run durations. */
+  duration_seconds: DurationPercentiles;
+  /** RFC 3339, the latest run time in range. */
+  last_run: string;
+}
+
+export interface CommandsResult {
+  time_range: { start: string; end: string };
+  /** The busiest first (ties by name), as `top_commands` of the stats ranks them. */
+  commands: CommandDetail[];
+}
+
 export interface RetentionLimits {
   maxRecords: number;
   maxAgeMs: number;
@@ -82,6 +107,8 @@ export interface Store {
   recent(q: RecentQuery): StoredRun[];
   /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
   stats(startMs: number, endMs: number): StatsResult;
+  /** Per-command figures over runs whose timestamp lies in [startMs, endMs]; the `limit` busiest. */
+  commands(startMs: number, endMs: number, limit: number): CommandsResult;
   /**
    * Every stored record, oldest first, without materialising them all at once. Appends
    * and removals may go on between steps: the iteration ends at the newest record

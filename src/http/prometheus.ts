@@ -1,0 +1,130 @@
+// The Prometheus exposition of GET /metrics, in a registry of its own (never prom-client's
+// global one, so two apps in one process never collide). Labels are bounded: status and
+// reject reason only, never the command, which is unbounded and may carry secrets.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/types.ts';
+import { REJECT_REASONS, type IngestCounters } from '../ingest/counters.ts';
+import type { EventStreams } from './live/event-streams.ts';
+import type { RunFeed } from './live/run-feed.ts';
+
+export interface PrometheusDeps {
+  store: Store;
+  counters: IngestCounters;
+  feed: RunFeed;
+  streams: EventStreams;
+  version: string;
+}
+
+/** Gauges that prom-client names `_total`, which `promtool check metrics` rejects. */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** Retried commands take from milliseconds to an hour. */
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
+export interface PrometheusMetrics {
+  registry: Registry;
+  /** Stops following the feed. */
+  close(): void;
+}
+
+export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // The same counts stay available by type as nodejs_active_handles{type} and friends.
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  const registers = [registry];
+
+  new Gauge({ name: 'patience_build_info', help: 'Always 1; the version of patienced as a label.', labelNames: ['version'], registers }).set(
+    { version: deps.version },
+    1,
+  );
+
+  const runs = new Counter({ name: 'patience_runs_total', help: 'Runs stored since patienced started, by final status.', labelNames: ['status'], registers });
+  const attempts = new Counter({ name: 'patience_attempts_total', help: 'Attempts of the runs stored since patienced started.', registers });
+  const rescued = new Counter({
+    name: 'patience_rescued_runs_total',
+    help: 'Stored runs that succeeded after at least one failed attempt.',
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'patience_run_duration_seconds',
+    help: 'Total duration of each stored run, all attempts and waits included.',
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  // Both series exist from the start, so that rate() sees the first failure.
+  runs.inc({ status: 'succeeded' }, 0);
+  runs.inc({ status: 'failed' }, 0);
+  const unsubscribe = deps.feed.subscribe((batch) => {
+    for (const { record: r } of batch) {
+      runs.inc({ status: r.final_status });
+      attempts.inc(r.total_attempts);
+      if (r.final_status === 'succeeded' && r.failed_attempts > 0) rescued.inc();
+      duration.observe(r.total_duration_seconds);
+    }
+  });
+
+  const { store, counters, streams } = deps;
+  new Gauge({
+    name: 'patience_records_stored',
+    help: 'Run records held now (bounded by max_metrics and metrics_max_age).',
+    registers,
+    collect() {
+      this.set(store.count());
+    },
+  });
+  new Gauge({
+    name: 'patience_records_max',
+    help: 'The max_metrics limit.',
+    registers,
+    collect() {
+      this.set(store.limits.maxRecords === Infinity ? -1 : store.limits.maxRecords);
+    },
+  });
+  // Counters read from IngestCounters at scrape time: reset, then set to the running total.
+  new Counter({
+    name: 'patience_ingest_received_total',
+    help: 'Run records received over the socket and stored.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(counters.received);
+    },
+  });
+  new Counter({
+    name: 'patience_ingest_rejected_total',
+    help: 'Socket documents and connections rejected, by reason.',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      this.reset();
+      for (const reason of REJECT_REASONS) this.inc({ reason }, counters.rejected[reason]);
+    },
+  });
+  new Gauge({
+    name: 'patience_ingest_connections',
+    help: 'Socket connections being served now.',
+    registers,
+    collect() {
+      this.set(counters.connectionsActive);
+    },
+  });
+  new Gauge({
+    name: 'patience_event_streams',
+    help: 'Open /api/events streams.',
+    registers,
+    collect() {
+      this.set(streams.stats().clients);
+    },
+  });
+  new Counter({
+    name: 'patience_event_streams_dropped_total',
+    help: '/api/events clients cut off because they stopped reading.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(streams.stats().dropped_slow);
+    },
+  });
+  return { registry, close: unsubscribe };
+}

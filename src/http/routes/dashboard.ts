@@ -1,0 +1,70 @@
+// GET / and /assets/*: the dashboard, served from files that the build puts next to the
+// daemon bundle (dist/web/), never from a CDN. The page runs only its own script: the
+// Content-Security-Policy allows nothing inline and nothing from elsewhere.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyBaseLogger, FastifyPluginCallback, FastifyReply } from 'fastify';
+
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The only files served, so that no path from a URL ever reaches the file system. */
+const FILES: Readonly<Record<string, string>> = {
+  'index.html': 'text/html; charset=utf-8',
+  'dashboard.js': 'text/javascript; charset=utf-8',
+  'dashboard.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+/**
+ * Where the built dashboard lives: `web/` beside the running bundle (dist/patienced.cjs,
+ * in the repo or in an installed copy that keeps dist/ together). Unbundled, as under
+ * tsx, there is no __dirname and the repo's dist/web is the one.
+ */
+export function defaultWebRoot(): string {
+  return typeof __dirname === 'string' ? path.join(__dirname, 'web') : path.resolve('dist', 'web');
+}
+
+export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot()): FastifyPluginCallback {
+  // Read once and kept: a handful of small files that change only with a new build.
+  const cache = new Map<string, Buffer>();
+  const serve = async (reply: FastifyReply, name: string): Promise<FastifyReply> => {
+    const type = FILES[name];
+    if (type === undefined) return reply.code(404).send({ error: `no such file: /assets/${name}` });
+    let body = cache.get(name);
+    if (body === undefined) {
+      try {
+        body = await readFile(path.join(webRoot, name));
+      } catch (err) {
+        log.error({ err, webRoot }, 'dashboard files are missing');
+        return reply.code(500).send({ error: `the dashboard's files are missing from ${webRoot}; rebuild with npm run build` });
+      }
+      cache.set(name, body);
+    }
+    return reply
+      .type(type)
+      .header('Cache-Control', 'no-cache')
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Referrer-Policy', 'no-referrer')
+      .header('Content-Security-Policy', DASHBOARD_CSP)
+      .send(body);
+  };
+  return (app, _opts, done) => {
+    app.get('/', async (_req, reply) => serve(reply, 'index.html'));
+    app.get('/assets/:name', async (req, reply) => {
+      const { name } = req.params as { name: string };
+      // The page itself lives at / only.
+      if (name === 'index.html') return reply.code(404).send({ error: 'no such file: /assets/index.html' });
+      return serve(reply, name);
+    });
+    done();
+  };
+}

@@ -1,0 +1,82 @@
+// Per-command figures over a time range, for the dashboard's command table
+// (GET /api/metrics/commands). Which commands make the cut comes from the hour
+// aggregates (cheap even with 100k distinct commands); their figures come from their raw
+// runs in range, because a p90 per command needs every duration and the aggregates keep
+// no histogram per command.
+
+import { rfc3339Seconds } from './stats-accumulator.ts';
+import type { CommandDetail, CommandsResult } from './types.ts';
+
+/** One command's raw runs in range. */
+export interface CommandRuns {
+  count: number;
+  succeeded: number;
+  /** Succeeded after at least one failed attempt. */
+  rescued: number;
+  attempts: number;
+  lastTs: number;
+  durations: number[];
+}
+
+/** The value of nearest rank ceil(q·n) in ascending `sorted`, as stats() defines it. */
+export function nearestRank(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil(q * sorted.length - 1e-9));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? 0;
+}
+
+export class CommandStatsBuilder {
+  private readonly runs = new Map<string, CommandRuns>();
+
+  /** One run at a time, for a store that holds its rows in JS. */
+  add(command: string, succeeded: boolean, failedAttempts: number, totalAttempts: number, durationSeconds: number, timestampMs: number): void {
+    let t = this.runs.get(command);
+    if (t === undefined) {
+      t = { count: 0, succeeded: 0, rescued: 0, attempts: 0, lastTs: -Infinity, durations: [] };
+      this.runs.set(command, t);
+    }
+    t.count++;
+    if (succeeded) {
+      t.succeeded++;
+      if (failedAttempts > 0) t.rescued++;
+    }
+    t.attempts += totalAttempts;
+    if (timestampMs > t.lastTs) t.lastTs = timestampMs;
+    t.durations.push(durationSeconds);
+  }
+
+  /** A command already summed up elsewhere (SQLite does the counting in SQL). */
+  set(command: string, runs: CommandRuns): void {
+    this.runs.set(command, runs);
+  }
+
+  /** The commands in the order given (the ranking); any without runs are left out. */
+  build(startMs: number, endMs: number, order: readonly string[]): CommandsResult {
+    const commands: CommandDetail[] = [];
+    for (const command of order) {
+      const t = this.runs.get(command);
+      if (t === undefined || t.count === 0) continue;
+      const sorted = Float64Array.from(t.durations).sort();
+      let sum = 0;
+      for (const d of sorted) sum += d;
+      commands.push({
+        command,
+        count: t.count,
+        successful_runs: t.succeeded,
+        failed_runs: t.count - t.succeeded,
+        success_rate: t.succeeded / t.count,
+        rescued_runs: t.rescued,
+        average_attempts: t.attempts / t.count,
+        average_duration_seconds: sum / t.count,
+        duration_seconds: {
+          p50: nearestRank(sorted, 0.5),
+          p90: nearestRank(sorted, 0.9),
+          p99: nearestRank(sorted, 0.99),
+          max: sorted[sorted.length - 1] ?? 0,
+        },
+        last_run: rfc3339Seconds(t.lastTs),
+      });
+    }
+    return { time_range: { start: rfc3339Seconds(startMs), end: rfc3339Seconds(endMs) }, commands };
+  }
+}
