@@ -8,9 +8,11 @@ import { Batcher } from '../ingest/batcher.ts';
 import { IngestCounters } from '../ingest/counters.ts';
 import { IngestServer } from '../ingest/server.ts';
 import { buildApp } from '../http/app.ts';
+import { RunFeed } from '../http/live/run-feed.ts';
 import { RuntimeStats } from './runtime-stats.ts';
 import { VERSION } from '../shared/version.ts';
 import type { DaemonConfig } from './config/schema.ts';
+import { statusControl } from './status-request.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -24,6 +26,7 @@ export type DaemonSettings = Pick<
   | 'dataFile'
   | 'maxConnections'
   | 'maxMessageBytes'
+  | 'enableProfiling'
 >;
 
 export interface RunningDaemon {
@@ -58,12 +61,15 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     if (removed > 0) log.debug({ removed }, 'removed expired records');
   };
 
+  // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
+  const feed = new RunFeed((err) => log.error({ err }, 'a live listener failed'));
   let nearFullWarned = false;
   const batcher = new Batcher({
     store,
     counters,
     now,
     onStored: (runs) => {
+      feed.publish(runs);
       if (log.isLevelEnabled('debug')) {
         for (const r of runs) log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
       }
@@ -83,6 +89,17 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     counters,
     now,
     log,
+    control: statusControl({
+      pid: process.pid,
+      version: VERSION,
+      socketPath: s.socketPath,
+      startedAtMs,
+      maxMetrics: s.maxMetrics,
+      profiling: s.enableHttp && s.enableProfiling,
+      httpAddress: () => httpAddress,
+      store,
+      now,
+    }),
   });
 
   let app: FastifyInstance | undefined;
@@ -96,6 +113,8 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         runtime,
         now,
         log,
+        feed,
+        profiling: s.enableProfiling,
         info: {
           version: VERSION,
           socketPath: s.socketPath,

@@ -6,6 +6,13 @@ import type { IngestCounters } from '../ingest/counters.ts';
 import type { RuntimeStats } from '../daemon/runtime-stats.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { daemonRoutes } from './routes/daemon.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { eventRoutes } from './routes/events.ts';
+import { prometheusRoutes } from './routes/prometheus.ts';
+import { createPrometheus } from './prometheus.ts';
+import { EventStreams } from './live/event-streams.ts';
+import type { RunFeed } from './live/run-feed.ts';
+import { profilingRoutes } from './routes/profiling.ts';
 
 export interface DaemonInfo {
   version: string;
@@ -25,6 +32,10 @@ export interface AppDeps {
   info: DaemonInfo;
   now: () => number;
   log: FastifyBaseLogger;
+  /** Every stored batch, as committed: feeds /api/events and the /metrics counters. */
+  feed: RunFeed;
+  /** enable_profiling: serve /debug/pprof/*; otherwise those paths are 404. */
+  profiling?: boolean;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -66,6 +77,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   app.register(metricsRoutes(deps));
-  app.register(daemonRoutes(deps));
+  const streams = new EventStreams(deps.feed);
+  app.register(daemonRoutes(deps, streams));
+  app.register(eventRoutes(streams));
+  app.register(prometheusRoutes(createPrometheus({ ...deps, streams, version: deps.info.version })));
+  app.register(dashboardRoutes(deps.log));
+  if (deps.profiling) app.register(profilingRoutes(deps));
   return app;
 }

@@ -5,11 +5,13 @@ import type { RunRecord } from '../shared/run-record.ts';
 import type { Store, StoredRun } from '../store/types.ts';
 import type { IngestCounters, RejectReason } from './counters.ts';
 
-export type Outcome = { ok: true } | { ok: false; reason: RejectReason; error: string };
+export type Outcome = { ok: true; reply?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
 
 interface Entry {
   record?: RunRecord;
   rejection?: { reason: RejectReason; error: string };
+  /** A control request's answer (not a record), written in turn like the others. */
+  answer?: Record<string, unknown>;
   done: (outcome: Outcome) => void;
 }
 
@@ -35,6 +37,11 @@ export class Batcher {
   /** Queues a rejection, so that replies keep the order of the documents. */
   reject(reason: RejectReason, error: string, done: (o: Outcome) => void): void {
     this.push({ rejection: { reason, error }, done });
+  }
+
+  /** Queues the answer to a control request, so that it too keeps its place in line. */
+  answer(reply: Record<string, unknown>, done: (o: Outcome) => void): void {
+    this.push({ answer: reply, done });
   }
 
   get pending(): number {
@@ -64,6 +71,8 @@ export class Batcher {
       if (e.rejection) {
         counters.reject(e.rejection.reason);
         e.done({ ok: false, ...e.rejection });
+      } else if (e.answer) {
+        e.done({ ok: true, reply: e.answer });
       } else if (failed) {
         counters.reject('storage_error');
         e.done({ ok: false, reason: 'storage_error', error: 'the daemon could not store the record' });

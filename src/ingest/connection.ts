@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   counters: IngestCounters;
   now: () => number;
   log: Logger;
+  /** Answers a control request (a document with a "type"), or undefined when the type is not one it serves. */
+  control?: (request: { type: unknown }) => Record<string, unknown> | undefined;
 }
 
 const NEWLINE = 0x0a;
@@ -29,7 +31,7 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
   const reply = (o: Outcome): void => {
     pending--;
     if (!socket.destroyed && socket.writable) {
-      socket.write(o.ok ? OK_LINE : `${JSON.stringify({ status: 'error', error: o.error })}\n`);
+      socket.write(o.ok ? (o.reply ? `${JSON.stringify(o.reply)}\n` : OK_LINE) : `${JSON.stringify({ status: 'error', error: o.error })}\n`);
       if (socket.writableNeedDrain && !socket.isPaused()) {
         // The client is not reading its replies: stop reading its documents until it does.
         socket.pause();
@@ -61,6 +63,11 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
       return;
     }
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'type' in value) {
+      const answer = opts.control?.(value as { type: unknown });
+      if (answer) {
+        opts.batcher.answer(answer, reply);
+        return;
+      }
       const type = JSON.stringify((value as { type: unknown }).type) ?? 'undefined';
       opts.batcher.reject('unsupported_type', `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`, reply);
       return;

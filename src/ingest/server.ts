@@ -30,20 +30,26 @@ export class IngestServer {
 
   async listen(): Promise<void> {
     await removeStaleSocket(this.opts.socketPath);
+    // bind(2) creates the socket file with mode 0777 & ~umask in one step, so with this
+    // umask the file is born with socket_mode and is never wider, not even for an instant
+    // (a chmod after bind would leave a window). Outside a cluster worker, Node binds a
+    // pipe synchronously inside listen(), so the umask is restored before any other JS
+    // runs; files created meanwhile by the thread pool only get a narrower mode.
     const previous = process.umask(0o777 & ~this.opts.socketMode);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      try {
         // A deep backlog: when it is full, a client's connect fails at once with EAGAIN
         // (Unix sockets do not wait), and a burst of 1,024 clients must all get in.
         this.server.listen({ path: this.opts.socketPath, backlog: LISTEN_BACKLOG }, () => {
           this.server.off('error', reject);
           resolve();
         });
-      });
-    } finally {
-      process.umask(previous);
-    }
+      } finally {
+        process.umask(previous);
+      }
+    });
+    // bind already gave these bits; this only makes sure of them, and cannot widen them.
     fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
     this.listening = true;
   }

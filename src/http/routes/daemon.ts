@@ -1,12 +1,12 @@
-// /api/daemon/*, /api/health and the index page.
+// /api/daemon/* and /api/health.
 import type { FastifyPluginCallback } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { formatGoDuration } from '../../shared/duration.ts';
 import { REJECT_REASONS } from '../../ingest/counters.ts';
 import { rfc3339 } from '../serialize.ts';
-import { INDEX_HTML } from './index-page.ts';
+import type { EventStreams } from '../live/event-streams.ts';
 
-export function daemonRoutes(deps: AppDeps): FastifyPluginCallback {
+export function daemonRoutes(deps: AppDeps, streams: EventStreams): FastifyPluginCallback {
   const { info, counters } = deps;
   return (app, _opts, done) => {
     app.get('/api/health', async () => ({
@@ -26,6 +26,7 @@ export function daemonRoutes(deps: AppDeps): FastifyPluginCallback {
         last_cleanup: last === undefined ? null : rfc3339(last),
         uptime_seconds: (deps.now() - info.startedAtMs) / 1000,
         version: info.version,
+        pid: process.pid,
         received: counters.received,
         rejected,
         rejected_total: counters.rejectedTotal(),
@@ -34,12 +35,11 @@ export function daemonRoutes(deps: AppDeps): FastifyPluginCallback {
         socket_path: info.socketPath,
         http: info.httpAddress(),
         storage: deps.store.kind === 'memory' ? 'memory' : deps.store.location,
+        event_streams: streams.stats(),
       };
     });
 
     app.get('/api/daemon/performance', async () => deps.runtime.report());
-
-    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(INDEX_HTML));
     done();
   };
 }

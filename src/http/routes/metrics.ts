@@ -18,18 +18,21 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
         command: stringParam(q, 'command', 4096),
         status: enumParam(q, 'status', ['succeeded', 'failed'] as const),
         sinceMs: timeParam(q, 'since'),
+        untilMs: timeParam(q, 'until'),
       });
       return { metrics: runs.map(toApiRun), count: runs.length };
     });
 
     app.get('/api/metrics/stats', async (req) => {
-      const q = req.query as Query;
-      let start = timeParam(q, 'start');
-      let end = timeParam(q, 'end');
-      end ??= start !== undefined && start > deps.now() ? start + DAY_MS : deps.now();
-      start ??= end - DAY_MS;
-      if (start > end) throw new BadRequest('start: must not be after end');
+      const { start, end } = rangeParams(req.query as Query, deps.now());
       return deps.store.stats(start, end);
+    });
+
+    // The dashboard's command table: stats' top_commands plus exact percentiles per command.
+    app.get('/api/metrics/commands', async (req) => {
+      const q = req.query as Query;
+      const { start, end } = rangeParams(q, deps.now());
+      return deps.store.commands(start, end, limitParam(q, 'limit', 20, 100));
     });
 
     app.get('/api/metrics/export', async (req, reply) => {
@@ -44,6 +47,16 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
 
     done();
   };
+}
+
+/** start= and end= (RFC 3339); by default the 24 h before now, or after a future start. */
+function rangeParams(q: Query, nowMs: number): { start: number; end: number } {
+  let start = timeParam(q, 'start');
+  let end = timeParam(q, 'end');
+  end ??= start !== undefined && start > nowMs ? start + DAY_MS : nowMs;
+  start ??= end - DAY_MS;
+  if (start > end) throw new BadRequest('start: must not be after end');
+  return { start, end };
 }
 
 /** Joins runs into chunks of text so a large export streams with bounded memory. */

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Installs patience and patienced as a service (docs/operations.md):
+#
+#   npm ci && npm run build && sudo ./scripts/install.sh
+#
+# PREFIX (default /usr/local) is where it goes; DESTDIR stages the whole tree into a
+# directory instead (for packaging and tests): then no user is created, nothing is chowned
+# and no service manager is touched, and root is not needed. TARGET_OS=linux|darwin
+# chooses the service file (default: this system's). Running it again upgrades the
+# programs and the service file, keeps daemon.json, and restarts a running service.
+set -euo pipefail
+
+PREFIX=${PREFIX:-/usr/local}
+DESTDIR=${DESTDIR:-}
+case "$(uname -s)" in Darwin) TARGET_OS=${TARGET_OS:-darwin} ;; *) TARGET_OS=${TARGET_OS:-linux} ;; esac
+NODE=${NODE:-$(command -v node || true)}
+SYSTEMD_UNIT_DIR=${SYSTEMD_UNIT_DIR:-/etc/systemd/system}
+LAUNCHD_DIR=${LAUNCHD_DIR:-/Library/LaunchDaemons}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+
+die() {
+  echo "install.sh: $*" >&2
+  exit 1
+}
+say() { echo "install.sh: $*"; }
+
+case "$TARGET_OS" in
+  linux) SERVICE_USER=retry ;;
+  darwin) SERVICE_USER=_retry ;;
+  *) die "TARGET_OS must be linux or darwin, not '$TARGET_OS'" ;;
+esac
+# Only a real install (as root, no DESTDIR) creates the user and talks to the service manager.
+REAL=no
+if [ -z "$DESTDIR" ]; then
+  [ "$(id -u)" = 0 ] || die "run it as root (sudo $0), or stage into a directory with DESTDIR=/some/dir"
+  REAL=yes
+fi
+[ -n "$NODE" ] && [ -x "$NODE" ] || die "node not found: install Node.js 20 or later system-wide, or set NODE=/path/to/node"
+"$NODE" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+  die "$NODE is Node.js $("$NODE" -v); patience needs 20 or later"
+[ -f "$SRC/dist/patienced.cjs" ] && [ -f "$SRC/dist/patience.cjs" ] || die "build first: npm ci && npm run build"
+# The daemon bundle keeps better-sqlite3 (a native addon) outside; these are what it loads.
+RUNTIME_MODULES="better-sqlite3 bindings file-uri-to-path"
+[ -f "$SRC/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] || die "better-sqlite3 is not built: npm ci"
+
+ROOT=$DESTDIR
+LIB=$ROOT$PREFIX/lib/patience
+ETC=$PREFIX/etc/retry
+DATA=$PREFIX/var/lib/retry
+LOGS=$PREFIX/var/log/retry
+CONFIG=$ETC/daemon.json
+
+render() { # template -> stdout
+  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@CONFIG@|$CONFIG|g" -e "s|@USER@|$SERVICE_USER|g" -e "s|@NODE@|$NODE|g" -e "s|@PROGRAM@|${2:-}|g" "$SRC/scripts/service/$1"
+}
+
+# 1. The programs: a new tree beside the old one, then swapped in, so a running daemon
+#    keeps the files it has open and an interrupted install leaves the old one whole.
+mkdir -p "$ROOT$PREFIX/lib" "$ROOT$PREFIX/bin"
+STAGE=$(mktemp -d "$ROOT$PREFIX/lib/.patience.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$STAGE/node_modules"
+# All of dist/: the bundles, their source maps, and the dashboard's files (dist/web/), which
+# the daemon serves from beside its bundle.
+cp -R "$SRC/dist" "$STAGE/dist"
+for m in $RUNTIME_MODULES; do
+  [ -d "$SRC/node_modules/$m" ] || die "node_modules/$m is missing: npm ci"
+  if [ "$m" = better-sqlite3 ]; then
+    # Only what runs: not the SQLite sources nor the build's intermediate files.
+    mkdir -p "$STAGE/node_modules/$m/build/Release"
+    cp -R "$SRC/node_modules/$m/package.json" "$SRC/node_modules/$m/lib" "$STAGE/node_modules/$m/"
+    if [ -f "$SRC/node_modules/$m/LICENSE" ]; then cp "$SRC/node_modules/$m/LICENSE" "$STAGE/node_modules/$m/"; fi
+    cp "$SRC/node_modules/$m/build/Release/better_sqlite3.node" "$STAGE/node_modules/$m/build/Release/"
+  else
+    cp -R "$SRC/node_modules/$m" "$STAGE/node_modules/"
+  fi
+done
+VERSION=$("$NODE" -p 'require(process.argv[1]).version' "$SRC/package.json")
+printf '{\n  "name": "patience",\n  "version": "%s",\n  "private": true\n}\n' "$VERSION" >"$STAGE/package.json"
+chmod -R u=rwX,go=rX "$STAGE"
+if [ -d "$LIB" ]; then
+  mv "$LIB" "$LIB.old.$$"
+  mv "$STAGE" "$LIB"
+  rm -rf "$LIB.old.$$"
+else
+  mv "$STAGE" "$LIB"
+fi
+trap - EXIT
+for program in patienced patience; do
+  render wrapper.sh.in "$program" >"$ROOT$PREFIX/bin/$program.new"
+  chmod 0755 "$ROOT$PREFIX/bin/$program.new"
+  mv "$ROOT$PREFIX/bin/$program.new" "$ROOT$PREFIX/bin/$program"
+done
+say "installed patience $VERSION in $PREFIX/lib/patience, with $PREFIX/bin/patienced and $PREFIX/bin/patience (node: $NODE)"
+
+# 2. The service user (real installs only).
+if [ "$REAL" = yes ]; then
+  if [ "$TARGET_OS" = linux ]; then
+    if ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
+      useradd --system --user-group --home-dir "$DATA" --no-create-home --shell "$(command -v nologin || echo /bin/false)" \
+        --comment "patienced metrics daemon" "$SERVICE_USER"
+      say "created the system user $SERVICE_USER"
+    fi
+  elif ! dscl . -read "/Users/$SERVICE_USER" >/dev/null 2>&1; then
+    # The first ID below 500 (system range) free for both a user and a group.
+    used=$( (dscl . -list /Users UniqueID; dscl . -list /Groups PrimaryGroupID) | awk '{print $2}')
+    id=300
+    while echo "$used" | grep -qx "$id"; do id=$((id + 1)); done
+    [ "$id" -lt 500 ] || die "no free system user ID below 500 for $SERVICE_USER"
+    dscl . -create "/Groups/$SERVICE_USER" PrimaryGroupID "$id"
+    dscl . -create "/Groups/$SERVICE_USER" RealName "patienced metrics daemon"
+    dscl . -create "/Users/$SERVICE_USER" UniqueID "$id"
+    dscl . -create "/Users/$SERVICE_USER" PrimaryGroupID "$id"
+    dscl . -create "/Users/$SERVICE_USER" UserShell /usr/bin/false
+    dscl . -create "/Users/$SERVICE_USER" NFSHomeDirectory /var/empty
+    dscl . -create "/Users/$SERVICE_USER" RealName "patienced metrics daemon"
+    dscl . -create "/Users/$SERVICE_USER" IsHidden 1
+    say "created the system user $SERVICE_USER (uid $id)"
+  fi
+fi
+
+# 3. Directories, and a default configuration that is never overwritten.
+mkdir -p "$ROOT$ETC" "$ROOT$DATA" "$ROOT$LOGS"
+chmod 0755 "$ROOT$ETC" "$ROOT$LOGS"
+chmod 0750 "$ROOT$DATA"
+if [ "$REAL" = yes ]; then
+  chown "$SERVICE_USER:$SERVICE_USER" "$ROOT$DATA" "$ROOT$LOGS"
+fi
+if [ -e "$ROOT$CONFIG" ]; then
+  say "kept the existing $CONFIG"
+else
+  render daemon.json.in >"$ROOT$CONFIG"
+  chmod 0644 "$ROOT$CONFIG"
+  say "wrote $CONFIG"
+fi
+
+# 4. The service file; a running service is restarted onto the new programs.
+if [ "$TARGET_OS" = linux ]; then
+  UNIT=$SYSTEMD_UNIT_DIR/retry-daemon.service
+  mkdir -p "$ROOT$SYSTEMD_UNIT_DIR"
+  render retry-daemon.service.in >"$ROOT$UNIT"
+  chmod 0644 "$ROOT$UNIT"
+  say "wrote $UNIT"
+  if [ "$REAL" = yes ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    systemctl try-restart retry-daemon.service
+    say "next: systemctl enable --now retry-daemon   (status: systemctl status retry-daemon; logs: journalctl -u retry-daemon -f)"
+  fi
+else
+  PLIST=$LAUNCHD_DIR/com.retry.daemon.plist
+  mkdir -p "$ROOT$LAUNCHD_DIR"
+  render com.retry.daemon.plist.in >"$ROOT$PLIST"
+  chmod 0644 "$ROOT$PLIST"
+  say "wrote $PLIST"
+  if [ "$REAL" = yes ]; then
+    chown root:wheel "$PLIST"
+    if launchctl list com.retry.daemon >/dev/null 2>&1; then
+      launchctl kickstart -k system/com.retry.daemon
+      say "restarted com.retry.daemon"
+    else
+      say "next: launchctl load $PLIST   (logs: tail -f $LOGS/daemon.log)"
+    fi
+  fi
+fi

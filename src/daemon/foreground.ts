@@ -1,0 +1,101 @@
+// patienced in the foreground (also what the -daemon child runs): pid file, start, wait for
+// a signal, ordered stop. Returns the exit code.
+import fs from 'node:fs';
+import { describeConfig, type ConfigSources, type DaemonConfig } from './config/index.ts';
+import { createLogger } from './logger.ts';
+import { acquirePidFile } from './pidfile.ts';
+import type { ProcessProbe } from './process-check.ts';
+import { startDaemon, type RunningDaemon } from './run.ts';
+import { describeStartError } from './start-errors.ts';
+import type { Readiness } from './daemonize.ts';
+import { VERSION } from '../shared/version.ts';
+
+export interface ForegroundDeps {
+  pid: number;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Registers the handler for SIGINT and SIGTERM. */
+  onShutdownSignal: (handler: (signal: string) => void) => void;
+  /** Registers the handler for SIGHUP. */
+  onReopenSignal?: (handler: (signal: string) => void) => void;
+  /** Called when a second signal arrives while shutting down. */
+  forceExit: (code: number) => void;
+  /** Set in the child of -daemon: tells the waiting parent how start-up went. */
+  readiness?: Readiness;
+  probe?: ProcessProbe;
+}
+
+export async function runForeground(config: DaemonConfig, sources: ConfigSources, deps: ForegroundDeps): Promise<number> {
+  const logger = createLogger({ level: config.logLevel, file: config.logFile, stderr: deps.stderr });
+  const { log, flush } = logger;
+  const fail = async (message: string): Promise<number> => {
+    log.error({ err: message }, 'start-up failed');
+    flush();
+    deps.stderr.write(`patienced: ${message}\n`);
+    await deps.readiness?.failed(message, 1);
+    return 1;
+  };
+
+  // Handlers go in before anything listens: a signal that arrives while starting up must
+  // lead to an orderly stop, not to the default action that kills the process.
+  let shuttingDown = false;
+  let leaveNothingBehind = (): void => undefined;
+  let resolveSignal: (signal: string) => void = () => undefined;
+  const signalled = new Promise<string>((resolve) => (resolveSignal = resolve));
+  const onSignal = (sig: string): void => {
+    if (shuttingDown) {
+      log.warn({ signal: sig }, 'second signal: exiting at once');
+      leaveNothingBehind();
+      flush();
+      deps.forceExit(1);
+      return;
+    }
+    shuttingDown = true;
+    resolveSignal(sig);
+  };
+  deps.onShutdownSignal(onSignal);
+  deps.onReopenSignal?.((sig) => {
+    if (config.logFile) {
+      // logrotate renamed the file: new lines go to a new file at the configured path.
+      logger.reopen();
+      log.info({ signal: sig, log_file: config.logFile }, 'log file reopened');
+    } else if (deps.stderr.isTTY) {
+      onSignal(sig); // the terminal hung up
+    } else {
+      log.info({ signal: sig }, 'no log_file to reopen; signal ignored');
+    }
+  });
+
+  const pidFile = acquirePidFile(config.pidFile, { pid: deps.pid, probe: deps.probe });
+  if (!pidFile.ok) return fail(pidFile.message);
+  if (pidFile.replaced) {
+    log.warn({ pid_file: config.pidFile, held: pidFile.replaced.text, why: pidFile.replaced.why }, 'replaced a stale pid file');
+  }
+  leaveNothingBehind = pidFile.release;
+
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon(config, { log });
+  } catch (err) {
+    pidFile.release();
+    return fail(describeStartError(err, config));
+  }
+  leaveNothingBehind = () => {
+    pidFile.release();
+    // Ours: it was created by this process's listen, so it is not another daemon's.
+    fs.rmSync(config.socketPath, { force: true });
+  };
+  log.info(
+    { version: VERSION, socket: config.socketPath, http: daemon.httpAddress || 'disabled', storage: config.dataFile ?? 'memory' },
+    'patienced listening',
+  );
+  log.debug({ config: describeConfig(config, sources) }, 'configuration');
+  deps.readiness?.ready({ pid: deps.pid, socket: config.socketPath, http: daemon.httpAddress, logFile: config.logFile });
+
+  const signal = await signalled;
+  log.info({ signal }, 'shutting down');
+  await daemon.stop();
+  pidFile.release();
+  log.info({ stored: daemon.counters.received }, 'stopped');
+  flush();
+  return 0;
+}

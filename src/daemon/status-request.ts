@@ -1,0 +1,50 @@
+// The daemon's side of `patienced -status`: `{"type":"status"}` on the socket is answered
+// with who it is. Asking the socket finds the daemon that really serves it, whatever port
+// it got (-port 0) and whether HTTP is on at all.
+import type { Store } from '../store/types.ts';
+
+export const STATUS_REQUEST = { type: 'status' } as const;
+
+export interface DaemonStatus {
+  pid: number;
+  version: string;
+  uptime_seconds: number;
+  socket_path: string;
+  /** "host:port", or "" when HTTP is disabled. */
+  http: string;
+  total_metrics: number;
+  max_metrics: number;
+  /** "memory" or the data file. */
+  storage: string;
+  profiling: boolean;
+}
+
+export interface StatusSource {
+  pid: number;
+  version: string;
+  socketPath: string;
+  startedAtMs: number;
+  maxMetrics: number;
+  profiling: boolean;
+  httpAddress: () => string;
+  store: Pick<Store, 'count' | 'kind' | 'location'>;
+  now: () => number;
+}
+
+export function statusControl(src: StatusSource): (request: { type: unknown }) => Record<string, unknown> | undefined {
+  return (request) => {
+    if (request.type !== STATUS_REQUEST.type) return undefined;
+    const daemon: DaemonStatus = {
+      pid: src.pid,
+      version: src.version,
+      uptime_seconds: (src.now() - src.startedAtMs) / 1000,
+      socket_path: src.socketPath,
+      http: src.httpAddress(),
+      total_metrics: src.store.count(),
+      max_metrics: src.maxMetrics,
+      storage: src.store.kind === 'memory' ? 'memory' : src.store.location,
+      profiling: src.profiling,
+    };
+    return { status: 'ok', daemon };
+  };
+}

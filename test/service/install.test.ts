@@ -1,0 +1,184 @@
+// scripts/install.sh and scripts/uninstall.sh, staged into a DESTDIR (no root, no user,
+// no service manager), and the service files they write, checked by the tools that read them.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/daemon.ts';
+import { runRecord, send } from '../helpers/socket.ts';
+import { isRunning, killLeftovers, run, startedPid, type Ran } from '../helpers/service.ts';
+
+after(killLeftovers);
+
+const PREFIX = '/usr/local';
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+
+function script(name: 'install.sh' | 'uninstall.sh', stage: string, env: Record<string, string> = {}, args: string[] = []): Promise<Ran> {
+  return run('bash', [path.resolve('scripts', name), ...args], { env: { DESTDIR: stage, NODE: process.execPath, ...env }, timeoutMs: 60_000 });
+}
+
+function has(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, cmd)));
+}
+
+/** Every file (not directory) under a tree, relative to it. */
+function files(root: string): string[] {
+  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+test('install.sh stages programs, directories, config and service file into DESTDIR; the staged copy runs', async () => {
+  const stage = tempDir('patience-stage-');
+  const first = await script('install.sh', stage, { TARGET_OS: 'linux' });
+  assert.equal(first.code, 0, first.stderr);
+  const at = (p: string): string => path.join(stage, p);
+  for (const bin of ['bin/patienced', 'bin/patience']) {
+    assert.ok(fs.statSync(at(`${PREFIX}/${bin}`)).mode & 0o111, `${bin} is executable`);
+  }
+  for (const f of [
+    'lib/patience/dist/patienced.cjs',
+    'lib/patience/dist/patience.cjs',
+    'lib/patience/dist/web/index.html',
+    'lib/patience/package.json',
+    'lib/patience/node_modules/better-sqlite3/lib/index.js',
+    'lib/patience/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    'lib/patience/node_modules/bindings/bindings.js',
+  ]) {
+    assert.ok(fs.existsSync(at(`${PREFIX}/${f}`)), f);
+  }
+  assert.equal(fs.existsSync(at(`${PREFIX}/lib/patience/node_modules/better-sqlite3/deps`)), false, 'no SQLite sources');
+  for (const d of ['etc/retry', 'var/lib/retry', 'var/log/retry']) assert.ok(fs.statSync(at(`${PREFIX}/${d}`)).isDirectory(), d);
+  const config = JSON.parse(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8')) as Record<string, unknown>;
+  assert.equal(config.data_file, '/usr/local/var/lib/retry/metrics.db');
+  assert.equal(config.socket_path, '/tmp/retry-daemon.sock');
+  const unit = fs.readFileSync(at('/etc/systemd/system/retry-daemon.service'), 'utf8');
+  for (const line of [
+    'User=retry',
+    'ExecStart=/usr/local/bin/patienced -config /usr/local/etc/retry/daemon.json',
+    'Restart=on-failure',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=no',
+    'ReadWritePaths=/tmp /usr/local/var/lib/retry /usr/local/var/log/retry',
+  ]) {
+    assert.ok(unit.split('\n').includes(line), line);
+  }
+
+  const patiencedBin = at(`${PREFIX}/bin/patienced`);
+  const version = await run(patiencedBin, ['-version']);
+  assert.equal(version.stdout, `patienced version ${pkg.version}\n`, version.stderr);
+  assert.equal((await run(at(`${PREFIX}/bin/patience`), ['--version'])).stdout, `patience version ${pkg.version}\n`);
+
+  // The default daemon.json is valid (a config error would exit 2; 3 is "not running").
+  const work = tempDir();
+  const own = ['-socket', path.join(work, 'd.sock'), '-pid-file', path.join(work, 'd.pid'), '-port', '0'];
+  assert.equal((await run(patiencedBin, ['-config', at(`${PREFIX}/etc/retry/daemon.json`), ...own, '-status'])).code, 3);
+
+  // The staged daemon runs from the staged tree, with SQLite from the staged node_modules.
+  fs.writeFileSync(path.join(work, 'daemon.json'), '{}');
+  const args = ['-config', path.join(work, 'daemon.json'), ...own, '-data-file', path.join(work, 'metrics.db')];
+  const started = await run(patiencedBin, [...args, '-daemon']);
+  assert.equal(started.code, 0, started.stderr);
+  const pid = startedPid(started.stdout);
+  assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1'), new RegExp(`${stage}/usr/local/lib/patience/dist/patienced\\.cjs`));
+  assert.deepEqual(await send(path.join(work, 'd.sock'), [runRecord()]), [{ status: 'ok' }]);
+  const http = /http +(\S+)/.exec(started.stdout)?.[1] ?? '';
+  const page = await fetch(`http://${http}/`);
+  assert.equal(page.status, 200, 'the dashboard files came along');
+  assert.match(await page.text(), /<html/i);
+  const status = await run(patiencedBin, [...args, '-status']);
+  assert.match(status.stdout, new RegExp(`storage +${path.join(work, 'metrics.db')}`));
+  assert.match(status.stdout, /records +1 /);
+  assert.equal((await run(patiencedBin, [...args, '-stop'])).code, 0);
+  assert.equal(isRunning(pid), false);
+
+  // A second run upgrades the programs and keeps an edited daemon.json.
+  const edited = '{ "max_metrics": 5000, "data_file": "/srv/retry/metrics.db" }\n';
+  fs.writeFileSync(at(`${PREFIX}/etc/retry/daemon.json`), edited);
+  const second = await script('install.sh', stage, { TARGET_OS: 'linux' });
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /kept the existing \/usr\/local\/etc\/retry\/daemon\.json/);
+  assert.equal(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8'), edited);
+  assert.equal((await run(patiencedBin, ['-version'])).code, 0);
+  assert.deepEqual(
+    fs.readdirSync(at(`${PREFIX}/lib`)),
+    ['patience'],
+    'no staging or old trees are left beside it',
+  );
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('uninstall.sh removes what install.sh put, and keeps config, data and logs unless --purge', async () => {
+  const stage = tempDir('patience-stage-');
+  assert.equal((await script('install.sh', stage, { TARGET_OS: 'linux' })).code, 0);
+  assert.equal((await script('install.sh', path.join(stage, 'mac'), { TARGET_OS: 'darwin' })).code, 0);
+  for (const root of [stage, path.join(stage, 'mac')]) {
+    fs.writeFileSync(path.join(root, PREFIX, 'var/lib/retry/metrics.db'), 'data');
+    fs.writeFileSync(path.join(root, PREFIX, 'var/log/retry/daemon.log'), 'log');
+  }
+  const kept = [`usr/local/etc/retry/daemon.json`, `usr/local/var/lib/retry/metrics.db`, `usr/local/var/log/retry/daemon.log`];
+
+  const r = await script('uninstall.sh', stage);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(files(stage).filter((f) => !f.startsWith('mac/')), kept);
+  assert.match(r.stdout, /kept \/usr\/local\/var\/lib\/retry \(remove it with --purge\)/);
+  const purge = await script('uninstall.sh', stage, {}, ['--purge']);
+  assert.equal(purge.code, 0, purge.stderr);
+  assert.deepEqual(files(stage).filter((f) => !f.startsWith('mac/')), []);
+
+  const mac = path.join(stage, 'mac');
+  assert.equal((await script('uninstall.sh', mac, { PURGE: '1' })).code, 0);
+  assert.deepEqual(files(mac), [], 'nothing of the launchd install is left');
+  fs.rmSync(stage, { recursive: true, force: true });
+});
+
+test('the systemd unit passes systemd-analyze verify', { skip: !has('systemd-analyze') && 'systemd-analyze is not installed (scripts/ci.sh installs it)' }, async () => {
+  const stage = tempDir('patience-stage-');
+  assert.equal((await script('install.sh', stage, { TARGET_OS: 'linux' })).code, 0);
+  // Verified inside the staged tree (--root), so ExecStart must exist there; the staged tree
+  // borrows this system's own units (sysinit.target and the like) for the dependencies.
+  fs.mkdirSync(path.join(stage, 'usr/lib'), { recursive: true });
+  fs.symlinkSync('/usr/lib/systemd', path.join(stage, 'usr/lib/systemd'));
+  const v = await run('systemd-analyze', ['verify', `--root=${stage}`, '/etc/systemd/system/retry-daemon.service']);
+  const ours = `${v.stdout}${v.stderr}`.split('\n').filter((l) => l.includes('retry-daemon'));
+  assert.deepEqual(ours, [], 'no complaint about the unit');
+  assert.equal(v.code, 0, v.stderr);
+
+  // And it does complain when ExecStart is missing: the check is real.
+  fs.rmSync(path.join(stage, PREFIX, 'bin/patienced'));
+  const missing = await run('systemd-analyze', ['verify', `--root=${stage}`, '/etc/systemd/system/retry-daemon.service']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /retry-daemon\.service: Command \/usr\/local\/bin\/patienced is not executable/);
+  fs.rmSync(stage, { recursive: true, force: true });
+});
+
+test('the launchd plist is well-formed and says what the seed says', { skip: !has('python3') && 'python3 is not installed' }, async () => {
+  const stage = tempDir('patience-stage-');
+  assert.equal((await script('install.sh', stage, { TARGET_OS: 'darwin' })).code, 0);
+  const plistPath = path.join(stage, 'Library/LaunchDaemons/com.retry.daemon.plist');
+  if (has('xmllint')) {
+    const lint = await run('xmllint', ['--noout', plistPath]);
+    assert.equal(lint.code, 0, lint.stderr);
+  }
+  // plistlib parses the XML (expat) and the plist structure both.
+  const parsed = await run('python3', ['-c', 'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))', plistPath]);
+  assert.equal(parsed.code, 0, parsed.stderr);
+  const plist = JSON.parse(parsed.stdout) as Record<string, unknown>;
+  assert.equal(plist.Label, 'com.retry.daemon');
+  assert.deepEqual(plist.ProgramArguments, [
+    '/usr/local/bin/patienced',
+    '-config',
+    '/usr/local/etc/retry/daemon.json',
+    '-log-file',
+    '/usr/local/var/log/retry/daemon.log',
+  ]);
+  assert.equal(plist.UserName, '_retry');
+  assert.equal(plist.StandardErrorPath, '/usr/local/var/log/retry/daemon.log');
+  assert.deepEqual(plist.KeepAlive, { SuccessfulExit: false });
+  assert.equal(plist.RunAtLoad, true);
+  fs.rmSync(stage, { recursive: true, force: true });
+});
