@@ -162,6 +162,67 @@ for (const storage of ['memory', 'data file'] as const) {
       assert.match((r.body as { error: string }).error, /^start: must not be after end/);
     });
 
+    test('GET /api/metrics/commands: the busiest commands with exact figures', async () => {
+      const { status, body } = await getJson(`${d.url}/api/metrics/commands`);
+      assert.equal(status, 200);
+      const b = body as { time_range: { start: string; end: string }; commands: Array<Record<string, unknown>> };
+      near(Date.parse(b.time_range.end) - Date.parse(b.time_range.start), 24 * HOUR, 0.001);
+      assert.deepEqual(b.commands, [
+        {
+          command: 'deploy a',
+          count: 3,
+          successful_runs: 2,
+          failed_runs: 1,
+          success_rate: 2 / 3,
+          rescued_runs: 1,
+          average_attempts: 2,
+          average_duration_seconds: 10 / 3,
+          duration_seconds: { p50: 3, p90: 6, p99: 6, max: 6 },
+          last_run: iso(H + HOUR + 5 * 60_000),
+        },
+        {
+          command: 'make, test',
+          count: 1,
+          successful_runs: 1,
+          failed_runs: 0,
+          success_rate: 1,
+          rescued_runs: 0,
+          average_attempts: 1,
+          average_duration_seconds: 2,
+          duration_seconds: { p50: 2, p90: 2, p99: 2, max: 2 },
+          last_run: iso(H + HOUR + 10 * 60_000),
+        },
+        {
+          command: 'ping "c"',
+          count: 1,
+          successful_runs: 0,
+          failed_runs: 1,
+          success_rate: 0,
+          rescued_runs: 0,
+          average_attempts: 1,
+          average_duration_seconds: 8,
+          duration_seconds: { p50: 8, p90: 8, p99: 8, max: 8 },
+          last_run: iso(H + HOUR + 15 * 60_000),
+        },
+      ]);
+      const one = (await getJson(`${d.url}/api/metrics/commands?limit=1&start=${encodeURIComponent(iso(H))}&end=${encodeURIComponent(iso(H + HOUR - 1000))}`))
+        .body as { commands: Array<{ command: string; count: number }> };
+      assert.deepEqual(one.commands.map((c) => [c.command, c.count]), [['deploy a', 2]]);
+      for (const [q, name] of [['limit=0', 'limit'], ['start=soon', 'start'], ['start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z', 'start']] as const) {
+        const r = await getJson(`${d.url}/api/metrics/commands?${q}`);
+        assert.equal(r.status, 400, q);
+        assert.match((r.body as { error: string }).error, new RegExp(`^${name}:`));
+      }
+    });
+
+    test('GET /api/metrics/recent: until= bounds the run time from above', async () => {
+      const { body } = await getJson(`${d.url}/api/metrics/recent?until=${encodeURIComponent(iso(H + HOUR))}`);
+      assert.deepEqual((body as { metrics: Array<{ metrics: { command: string } }> }).metrics.map((m) => m.metrics.command), ['deploy a', 'deploy a']);
+      const bad = await getJson(`${d.url}/api/metrics/recent?until=later`);
+      assert.equal(bad.status, 400);
+      assert.match((bad.body as { error: string }).error, /^until:/);
+    });
+
     test('GET /api/metrics/export: json, ndjson and csv', async () => {
       let res = await fetch(`${d.url}/api/metrics/export`);
       assert.equal(res.status, 200);
