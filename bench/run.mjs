@@ -11,9 +11,10 @@ import { DAEMON_BIN, ROOT, cleanUpOnExit, stopAll } from './lib/daemon.mjs';
 import { loadAverage } from './lib/measure.mjs';
 import ingest from './sections/ingest.mjs';
 import store100k from './sections/store100k.mjs';
+import cli from './sections/cli.mjs';
 
 /** Each section: { id, title, run({ progress }) -> { results, text } }. */
-const SECTIONS = [ingest, store100k];
+const SECTIONS = [ingest, store100k, cli];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.id === w));

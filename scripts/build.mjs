@@ -5,6 +5,9 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** Node flags every launcher of the daemon uses: npm start, the installed wrapper, the shebang. */
+const DAEMON_NODE_FLAGS = '--max-semi-space-size=2';
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -20,7 +23,9 @@ const common = {
 const which = process.argv[2];
 const jobs = [];
 if (which !== 'cli') {
-  jobs.push(build({ ...common, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }));
+  // The daemon's small young generation: see docs/performance.md (memory per record).
+  const banner = { js: `#!/usr/bin/env -S node ${DAEMON_NODE_FLAGS}` };
+  jobs.push(build({ ...common, banner, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }));
 }
 // The dashboard goes with the daemon: dist/web/ beside dist/patienced.cjs, which serves it.
 if (which !== 'cli') jobs.push(buildWeb());

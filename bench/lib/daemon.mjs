@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DAEMON_BIN = path.join(ROOT, 'dist/patienced.cjs');
+/** The node flags every shipped launcher of the daemon uses (see scripts/build.mjs). */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
 const FLOOR_BIN = path.join(ROOT, 'bench/floor-server.mjs');
+const HUNG_BIN = path.join(ROOT, 'bench/hung-server.mjs');
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -123,7 +126,7 @@ export async function startDaemon({ label = 'patienced', dataFile = false, args 
   const config = path.join(dir, 'daemon.json');
   fs.writeFileSync(config, '{}\n');
   const dataPath = dataFile ? path.join(dir, 'metrics.db') : undefined;
-  const argv = [DAEMON_BIN, '-socket', socketPath, '-pid-file', path.join(dir, 'd.pid'), '-port', '0', '-config', config];
+  const argv = [...DAEMON_NODE_FLAGS, DAEMON_BIN, '-socket', socketPath, '-pid-file', path.join(dir, 'd.pid'), '-port', '0', '-config', config];
   if (dataPath) argv.push('-data-file', dataPath);
   argv.push(...args);
   let proc;
@@ -151,6 +154,20 @@ export async function startFloor({ label = 'floor' } = {}) {
   let proc;
   try {
     proc = await launch({ label, dir, args: [FLOOR_BIN, socketPath], ready: (out) => out.includes('listening') });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return Object.assign(proc, { socketPath });
+}
+
+/** Starts the hung server: accepts connections on a Unix socket and never answers. */
+export async function startHung({ label = 'hung server' } = {}) {
+  const dir = tempDir('patience-bench-h-');
+  const socketPath = path.join(dir, 'h.sock');
+  let proc;
+  try {
+    proc = await launch({ label, dir, args: [HUNG_BIN, socketPath], ready: (out) => out.includes('listening') });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;

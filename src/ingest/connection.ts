@@ -19,6 +19,7 @@ export interface ConnectionOptions {
 
 const NEWLINE = 0x0a;
 const OK_LINE = '{"status":"ok"}\n';
+const OK_BUFFER = Buffer.from(OK_LINE);
 
 export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose: () => void): void {
   let parts: Buffer[] = [];
@@ -28,10 +29,13 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
   let peerEnded = false;
   let closing = false;
 
-  const reply = (o: Outcome): void => {
-    pending--;
-    if (!socket.destroyed && socket.writable) {
-      socket.write(o.ok ? (o.reply ? `${JSON.stringify(o.reply)}\n` : OK_LINE) : `${JSON.stringify({ status: 'error', error: o.error })}\n`);
+  // Replies of one batch go out in one write: a streaming client gets hundreds per turn.
+  let outbox = '';
+  const flushOutbox = (): void => {
+    const text = outbox;
+    outbox = '';
+    if (text !== '' && !socket.destroyed && socket.writable) {
+      socket.write(text === OK_LINE ? OK_BUFFER : text);
       if (socket.writableNeedDrain && !socket.isPaused()) {
         // The client is not reading its replies: stop reading its documents until it does.
         socket.pause();
@@ -43,8 +47,14 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
     maybeEnd();
   };
 
+  const reply = (o: Outcome): void => {
+    pending--;
+    if (outbox === '') queueMicrotask(flushOutbox);
+    outbox += o.ok ? (o.reply ? `${JSON.stringify(o.reply)}\n` : OK_LINE) : `${JSON.stringify({ status: 'error', error: o.error })}\n`;
+  };
+
   const maybeEnd = (): void => {
-    if (pending > 0 || socket.destroyed) return;
+    if (pending > 0 || outbox !== '' || socket.destroyed) return;
     if (closing) socket.end(() => socket.destroy());
     else if (peerEnded) socket.end();
   };
@@ -52,7 +62,8 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
   const handleDocument = (buf: Buffer): void => {
     let text = buf.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (text.trim() === '') return;
+    // Blank lines are skipped; trim() copies, so only for text that starts blank.
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     documents++;
     pending++;
     let value: unknown;

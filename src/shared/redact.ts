@@ -23,11 +23,20 @@ const FLAG_SPACE =
 // curl/wget style user:password: -u user:pw, --user user:pw, --user=user:pw
 const USER_FLAG = /((?:^|\s)(?:-u|--user|--proxy-user|--http-password)(?:\s+|=)?)[^\s"']+/g;
 
+// Cheap tests that rule a pattern out before it runs: the daemon redacts every record it
+// receives, and most commands hold no credential at all.
+const KEYWORD = /password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credential|private[_-]?key|session/i;
+const USER_FLAG_HINT = /(?:^|\s)(?:-u|--user|--proxy-user|--http-password)/;
+
 export function redact(command: string): string {
-  return command
-    .replace(HEADER, (_m, name: string, sep: string) => `${name}${sep}${MASK}`)
-    .replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`)
-    .replace(KEY_VALUE, (_m, key: string, sep: string) => `${key}${sep}${MASK}`)
-    .replace(FLAG_SPACE, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
-    .replace(USER_FLAG, (_m, flag: string) => `${flag}${MASK}`);
+  let out = command;
+  if (out.includes(':')) out = out.replace(HEADER, (_m, name: string, sep: string) => `${name}${sep}${MASK}`);
+  if (out.includes('@') && out.includes('://')) out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
+  if (KEYWORD.test(out)) {
+    out = out
+      .replace(KEY_VALUE, (_m, key: string, sep: string) => `${key}${sep}${MASK}`)
+      .replace(FLAG_SPACE, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`);
+  }
+  if (USER_FLAG_HINT.test(out)) out = out.replace(USER_FLAG, (_m, flag: string) => `${flag}${MASK}`);
+  return out;
 }

@@ -99,7 +99,7 @@ export class RunColumns {
     const row = this.length++;
     this.live++;
     const fits = fitsColumns(r);
-    const derived = r.command_hash === commandHash(r.command);
+    const derived = r.command_hash === this.derivedHash(r.command);
     this.ids.set(row, id);
     this.timestamps.set(row, r.timestampMs);
     this.received.set(row, receivedAtMs);
