@@ -2,39 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
-import { runRecord } from '../helpers/socket.ts';
+import { runRecord, streamer } from '../helpers/socket.ts';
 
-/** Streams records on one connection and notes each one the daemon acknowledged. */
-function streamer(socketPath: string, prefix: string, acked: Set<string>): () => void {
-  const sock = net.connect(socketPath);
-  let sent = 0;
-  let answered = 0;
-  let buf = '';
-  let stopped = false;
-  const pump = (): void => {
-    while (!stopped && sent - answered < 50) sock.write(`${JSON.stringify(runRecord({ command: `${prefix}-${sent++}` }))}\n`);
-  };
-  sock.on('connect', pump);
-  sock.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) !== -1) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if ((JSON.parse(line) as { status: string }).status === 'ok') acked.add(`${prefix}-${answered}`);
-      answered++;
-    }
-    pump();
-  });
-  sock.on('error', () => undefined);
-  return () => {
-    stopped = true;
-    sock.destroy();
-  };
-}
 
 test('kill -9 during a flood loses no acknowledged record', async () => {
   const dir = tempDir();
@@ -42,12 +13,12 @@ test('kill -9 during a flood loses no acknowledged record', async () => {
   const args = ['-data-file', dataFile, '-max-metrics', '1000000'];
   const first = await startDaemon({ dir, args });
   const acked = new Set<string>();
-  const stops = Array.from({ length: 8 }, (_, i) => streamer(first.socketPath, `c${i}`, acked));
+  const streams = Array.from({ length: 8 }, (_, i) => streamer(first.socketPath, `c${i}`, acked));
   while (acked.size < 3000) await new Promise((r) => setTimeout(r, 10));
   first.child.kill('SIGKILL');
   await first.stop();
   const ackedAtKill = new Set(acked);
-  for (const stop of stops) stop();
+  for (const s of streams) s.end();
   assert.ok(ackedAtKill.size >= 3000);
 
   const second = await startDaemon({ dir, args });

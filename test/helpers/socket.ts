@@ -50,3 +50,36 @@ export function runRecord(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+/** Streams records on one connection, noting each acknowledged one; end() half-closes. */
+export function streamer(socketPath: string, prefix: string, acked: Set<string>): { end: () => void; closed: Promise<void> } {
+  const sock = net.connect(socketPath);
+  let sent = 0;
+  let answered = 0;
+  let buf = '';
+  let ending = false;
+  const pump = (): void => {
+    while (!ending && sock.writable && sent - answered < 50) sock.write(`${JSON.stringify(runRecord({ command: `${prefix}-${sent++}` }))}\n`);
+  };
+  sock.on('connect', pump);
+  sock.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) !== -1) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if ((JSON.parse(line) as { status: string }).status === 'ok') acked.add(`${prefix}-${answered}`);
+      answered++;
+    }
+    pump();
+  });
+  sock.on('error', () => undefined);
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  return {
+    end: () => {
+      ending = true;
+      sock.end();
+    },
+    closed,
+  };
+}

@@ -7,43 +7,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
-import { runRecord, send } from '../helpers/socket.ts';
+import { runRecord, send, streamer } from '../helpers/socket.ts';
 import { killLeftovers, patienced, readIfExists, servicePaths, startedPid, waitFor } from '../helpers/service.ts';
 
 after(killLeftovers);
 
-/** Streams records on one connection, noting each acknowledged one; end() half-closes. */
-function streamer(socketPath: string, prefix: string, acked: Set<string>): { end: () => void; closed: Promise<void> } {
-  const sock = net.connect(socketPath);
-  let sent = 0;
-  let answered = 0;
-  let buf = '';
-  let ending = false;
-  const pump = (): void => {
-    while (!ending && sock.writable && sent - answered < 50) sock.write(`${JSON.stringify(runRecord({ command: `${prefix}-${sent++}` }))}\n`);
-  };
-  sock.on('connect', pump);
-  sock.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) !== -1) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if ((JSON.parse(line) as { status: string }).status === 'ok') acked.add(`${prefix}-${answered}`);
-      answered++;
-    }
-    pump();
-  });
-  sock.on('error', () => undefined);
-  const closed = new Promise<void>((r) => sock.on('close', () => r()));
-  return {
-    end: () => {
-      ending = true;
-      sock.end();
-    },
-    closed,
-  };
-}
 
 test('SIGTERM during an ingest flood: every acknowledged record is there after a restart', async (t) => {
   const dir = tempDir();
