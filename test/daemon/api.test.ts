@@ -293,6 +293,13 @@ for (const storage of ['memory', 'data file'] as const) {
       assert.equal(res.status, 405);
       assert.equal(res.headers.get('allow'), 'GET, HEAD');
       assert.match(((await res.json()) as { error: string }).error, /POST/);
+      for (const name of ['constructor', '__proto__', '..%2Fpatienced.cjs', 'index.html']) {
+        const asset = await fetch(`${d.url}/assets/${name}`);
+        assert.equal(asset.status, 404, name);
+      }
+      const js = await fetch(`${d.url}/assets/dashboard.js`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get('content-security-policy') ?? '', /script-src 'self'/);
       const page = await fetch(`${d.url}/`);
       assert.equal(page.status, 200);
       assert.match(await page.text(), /\/api\/metrics\/recent/);

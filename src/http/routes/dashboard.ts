@@ -37,7 +37,7 @@ export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot
   // Read once and kept: a handful of small files that change only with a new build.
   const cache = new Map<string, Buffer>();
   const serve = async (reply: FastifyReply, name: string): Promise<FastifyReply> => {
-    const type = FILES[name];
+    const type = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
     if (type === undefined) return reply.code(404).send({ error: `no such file: /assets/${name}` });
     let body = cache.get(name);
     if (body === undefined) {
