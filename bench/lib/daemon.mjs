@@ -148,12 +148,12 @@ export async function startDaemon({ label = 'patienced', dataFile = false, args 
 }
 
 /** Starts the bare node:net floor server. */
-export async function startFloor({ label = 'floor' } = {}) {
+export async function startFloor({ label = 'floor', reply = false } = {}) {
   const dir = tempDir('patience-bench-f-');
   const socketPath = path.join(dir, 'f.sock');
   let proc;
   try {
-    proc = await launch({ label, dir, args: [FLOOR_BIN, socketPath], ready: (out) => out.includes('listening') });
+    proc = await launch({ label, dir, args: [FLOOR_BIN, socketPath, ...(reply ? ['--reply'] : [])], ready: (out) => out.includes('listening') });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
