@@ -55,6 +55,7 @@ export interface RunRecord {
 }
 
 const MAX_LABELS = 32;
+const MAX_FUTURE_MS = 5 * 60_000;
 const check = Compile(WireRunRecord);
 
 export type Validated = { ok: true; record: RunRecord } | { ok: false; error: string };
@@ -71,6 +72,11 @@ export function validateRunRecord(value: unknown, nowMs: number): Validated {
   else if (typeof v.timestamp === 'string') {
     timestampMs = Date.parse(v.timestamp);
     if (!Number.isFinite(timestampMs)) return { ok: false, error: 'timestamp: not unix seconds or an RFC 3339 time' };
+  }
+  // The CLI and the daemon share the host's clock, so a run cannot end in the future; a
+  // far-future time would also escape age-based retention.
+  if (timestampMs > nowMs + MAX_FUTURE_MS) {
+    return { ok: false, error: `timestamp: ${new Date(timestampMs).toISOString()} is more than 5 minutes ahead of the daemon's clock` };
   }
   if (v.labels && Object.keys(v.labels).length > MAX_LABELS) {
     return { ok: false, error: `labels: more than ${MAX_LABELS} labels` };

@@ -90,8 +90,9 @@ describe('socket ingest', () => {
       '{"command":"x","final_status":"failed","total_duration_seconds":1e400,"attempts":[]}',
       runRecord({ command: 'good-between-bad' }),
       { type: 'acquire', resource_id: 'r', rate_limit: 1, window_seconds: 1 },
+      runRecord({ timestamp: Date.now() / 1000 + 86_400 }),
     ]);
-    assert.equal(replies.length, 11);
+    assert.equal(replies.length, 12);
     const errors = replies.map((r) => String(r.error ?? ''));
     assert.match(errors[0] ?? '', /invalid JSON/);
     assert.match(errors[1] ?? '', /JSON object/);
@@ -104,11 +105,12 @@ describe('socket ingest', () => {
     assert.match(errors[8] ?? '', /^total_duration_seconds:/);
     assert.deepEqual(replies[9], { status: 'ok' });
     assert.match(errors[10] ?? '', /^type:/);
+    assert.match(errors[11] ?? '', /^timestamp: .* ahead of the daemon's clock/);
     expectedStored += 1;
     assert.equal(await stored(), expectedStored);
     const after = await stats();
     assert.equal(after.rejected.invalid_json - before.rejected.invalid_json, 1);
-    assert.equal(after.rejected.invalid_record - before.rejected.invalid_record, 8);
+    assert.equal(after.rejected.invalid_record - before.rejected.invalid_record, 9);
     assert.equal(after.rejected.unsupported_type - before.rejected.unsupported_type, 1);
   });
 
