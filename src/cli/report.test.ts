@@ -78,15 +78,20 @@ async function serve(path: string, onLine: (line: string, socket: Socket) => voi
   return server;
 }
 
+/** A daemon that notes each line and answers ok. */
+const answerOk =
+  (lines: string[]) =>
+  (line: string, socket: Socket): void => {
+    lines.push(line);
+    socket.write('{"status":"ok"}\n');
+  };
+
 const record = buildRecord({ commandLine: 'true', strategy: 'fixed', result, endMs: Date.now(), host: 'h', labels: {} });
 
 test('sends one JSON line and reads the answer', async (t) => {
   const path = sandbox(t);
   const lines: string[] = [];
-  const server = await serve(path, (line, socket) => {
-    lines.push(line);
-    socket.write('{"status":"ok"}\n');
-  });
+  const server = await serve(path, answerOk(lines));
   t.after(() => server.close());
   const debug: string[] = [];
   await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
@@ -120,10 +125,7 @@ test('a daemon error answer, a hung daemon and no daemon all end quietly within 
 test('a full listen backlog (EAGAIN) is retried within the budget', async (t) => {
   const path = sandbox(t);
   const lines: string[] = [];
-  const server = await serve(path, (line, socket) => {
-    lines.push(line);
-    socket.write('{"status":"ok"}\n');
-  });
+  const server = await serve(path, answerOk(lines));
   t.after(() => server.close());
   let calls = 0;
   const connect = (p: string): Socket => {

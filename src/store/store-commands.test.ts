@@ -5,6 +5,7 @@ import type { RunRecord } from '../shared/run-record.ts';
 import { nearestRank } from './command-stats.ts';
 import { CURL, HOUR, MAKE, MINUTE, PING, T0, dataset, eachStore, ids, run } from './test-support.ts';
 import type { CommandDetail } from './types.ts';
+import { seeded } from '../../test/helpers/seeded.ts';
 
 eachStore('commands over the whole dataset: ranked by count then name, exact figures', (h) => {
   const store = h.open();
@@ -62,16 +63,6 @@ eachStore('commands: bounds inside hours, the limit, and an empty range', (h) =>
   assert.deepEqual(store.commands(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1, 20).commands, []);
 });
 
-/** mulberry32, so that a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bruteForce(runs: RunRecord[], start: number, end: number, limit: number): CommandDetail[] {
   const by = new Map<string, RunRecord[]>();
@@ -98,7 +89,7 @@ function bruteForce(runs: RunRecord[], start: number, end: number, limit: number
 }
 
 eachStore('commands match brute force on random runs, after evictions and expiry too', (h) => {
-  const rnd = random(7);
+  const rnd = seeded(7);
   const runs: RunRecord[] = [];
   for (let i = 0; i < 3000; i++) {
     // A skewed mix: a few busy commands and a long tail.

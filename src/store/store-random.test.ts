@@ -5,17 +5,8 @@ import assert from 'node:assert/strict';
 import type { RunRecord } from '../shared/run-record.ts';
 import { HOUR, MINUTE, T0, eachStore, run, within1Percent } from './test-support.ts';
 import type { StatsResult, Store } from './types.ts';
+import { seeded } from '../../test/helpers/seeded.ts';
 
-/** mulberry32: a seeded generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPAN = 10 * HOUR;
 
@@ -119,7 +110,7 @@ function randomRange(rnd: () => number): [number, number] {
 }
 
 eachStore('stats match brute force through random appends, evictions and expiries', (h) => {
-  const rnd = random(20261126);
+  const rnd = seeded(20261126);
   const limits = { maxRecords: 700, maxAgeMs: 6 * HOUR };
   let store = h.open(limits, T0);
   const model = new Map<number, RunRecord>();

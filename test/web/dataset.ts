@@ -1,19 +1,9 @@
 // A realistic day of runs for the dashboard tests and the README screenshot: a handful
 // of commands with their own habits (a flaky API call, a slow backup, a deploy that
 // sometimes fails), spread over the last 24 hours, from a seeded generator.
+import { seeded } from '../helpers/seeded.ts';
 
 const HOUR = 3_600_000;
-
-/** mulberry32: the same runs every time for the same seed. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Habit {
   command: string;
