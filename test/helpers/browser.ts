@@ -1,7 +1,10 @@
 // Debian's Chromium driven by playwright-core (`npx playwright install` cannot work here).
+import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { startDaemon, type StartOptions, type TestDaemon } from './daemon.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** PATIENCE_CHROMIUM overrides it, so that a test can play a machine without Chromium. */
+export const CHROMIUM = process.env.PATIENCE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -11,7 +14,38 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+/** Far below playwright's default of 3 minutes: a Chromium that cannot start fails the run quickly. */
+const LAUNCH_TIMEOUT_MS = 30_000;
+
+/** Said when Chromium is missing: what to install, not only what failed. */
+export function missingChromium(file: string): string {
+  return (
+    `the dashboard tests need Chromium, and ${file} is not an executable file. ` +
+    'Install it with `apt-get install -y chromium fonts-liberation` (scripts/ci.sh does), ' +
+    'or point PATIENCE_CHROMIUM at a Chromium binary.'
+  );
+}
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    fs.accessSync(CHROMIUM, fs.constants.X_OK);
+  } catch {
+    return Promise.reject(new Error(missingChromium(CHROMIUM)));
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS });
+}
+
+/**
+ * Chromium first, then the daemon. Never both at once: had the daemon started while
+ * Chromium failed, nothing would hold it to stop it, and the test process would wait on
+ * it for good. A daemon that fails to start closes the browser.
+ */
+export async function startWithBrowser(opts: StartOptions = {}): Promise<{ d: TestDaemon; browser: Browser }> {
+  const browser = await launchBrowser();
+  try {
+    return { d: await startDaemon(opts), browser };
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
 }

@@ -45,7 +45,11 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${out}`)), 15_000);
+    const timer = setTimeout(() => {
+      // Nobody holds a daemon that never said it listens: stop it here or it is leaked.
+      child.kill('SIGKILL');
+      reject(new Error(`daemon did not start:\n${out}`));
+    }, 15_000);
     const check = (): void => {
       const m = /"http":"([^"]+)"/.exec(out) ?? /http=(\S+)/.exec(out);
       if (m && out.includes('listening')) {

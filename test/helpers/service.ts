@@ -13,6 +13,16 @@ export interface Ran {
   stderr: string;
 }
 
+/** The Debian package of each tool the tests drive (scripts/ci.sh installs them). */
+const PACKAGE_OF: Readonly<Record<string, string>> = { promtool: 'prometheus', 'systemd-analyze': 'systemd', xmllint: 'libxml2-utils', python3: 'python3' };
+
+/** Said when a tool a test drives is missing: where to get it, not only what failed. */
+export function notInstalled(file: string): string {
+  const tool = path.basename(file);
+  const install = Object.hasOwn(PACKAGE_OF, tool) ? `\`apt-get install -y ${PACKAGE_OF[tool]}\`` : `the package that provides ${tool}`;
+  return `${file} is not installed, and this test needs it: install it with ${install} (scripts/ci.sh installs every tool the tests use).`;
+}
+
 /** Runs a program to its end without blocking this process's event loop. */
 export function run(file: string, args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
@@ -29,7 +39,11 @@ export function run(file: string, args: string[], opts: { env?: Record<string, s
       child.kill('SIGKILL');
       reject(new Error(`${path.basename(file)} ${args.join(' ')} did not finish:\n${stdout}\n${stderr}`));
     }, opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // A program that never started: fail now, not when the timer above fires.
+      clearTimeout(timer);
+      reject(e.code === 'ENOENT' ? new Error(notInstalled(file)) : e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });

@@ -2,12 +2,12 @@
 // socket: totals that match the API, live updates without a reload (and the fallback
 // when the event stream fails), commands shown as text, the range picker, a 375 px
 // phone, and the empty states of a fresh daemon.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { startWithBrowser } from '../helpers/browser.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { count, duration, percent } from '../../src/web/format.ts';
 import { realisticRuns } from './dataset.ts';
@@ -41,9 +41,22 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
       runRecord({ command: `nightly-report --week ${i}`, strategy: 'fixed', timestamp: (OLD_AT + i * 60_000) / 1000, final_status: i === 0 ? 'failed' : 'succeeded' }),
     );
     const xss = runRecord({ command: XSS, timestamp: (NOW - 10 * 60_000) / 1000 });
-    [d, browser] = await Promise.all([startDaemon({ args: ['-max-metrics', '100000', '-max-age', '240h'] }), launchBrowser()]);
+    ({ d, browser } = await startWithBrowser({ args: ['-max-metrics', '100000', '-max-age', '240h'] }));
     const replies = await send(d.socketPath, [...old, ...day, xss]);
     assert.ok(replies.every((r) => r.status === 'ok'), JSON.stringify(replies.find((r) => r.status !== 'ok')));
+  });
+  beforeEach(() => {
+    problems.length = 0;
+    dialogs = 0;
+  });
+  // Every test that opens pages answers for their script errors and CSP violations itself:
+  // a test of its own at the end would pass vacuously when run alone, having seen no page.
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+    // The aborted event stream of the fallback test is the one expected error.
+    const unexpected = problems.filter((p) => !/api\/events|ERR_FAILED/.test(p));
+    assert.deepEqual(unexpected, [], 'no script errors and no CSP violations on the pages of this test');
+    assert.equal(dialogs, 0, 'no dialog opened');
   });
   after(async () => {
     await browser?.close();
@@ -213,12 +226,5 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
       assert.equal(await fresh.stop(), 0);
       fs.rmSync(fresh.dir, { recursive: true, force: true });
     }
-  });
-
-  test('no script errors and no CSP violations on any of these pages', () => {
-    // The aborted event stream of the fallback test is the one expected error.
-    const unexpected = problems.filter((p) => !/api\/events|ERR_FAILED/.test(p));
-    assert.deepEqual(unexpected, []);
-    assert.equal(dialogs, 0);
   });
 });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { notInstalled } from '../helpers/service.ts';
 import { runRecord, send, sendRaw } from '../helpers/socket.ts';
 
 const attempt = (s: boolean, d = 0.1) => ({ duration_seconds: d, exit_code: s ? 0 : 1, success: s });
@@ -25,7 +26,7 @@ function promtool(body: string): Promise<{ code: number | null; output: string }
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(notInstalled('promtool')) : e));
     child.on('close', (code) => resolve({ code, output }));
     child.stdin.end(body);
   });

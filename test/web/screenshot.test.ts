@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon } from '../helpers/daemon.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { startWithBrowser } from '../helpers/browser.ts';
 import { send } from '../helpers/socket.ts';
 import { realisticRuns } from './dataset.ts';
 
@@ -16,7 +15,7 @@ const WIDTH = 1280;
 const HEIGHT = 1400;
 
 test('docs/dashboard.png: the dashboard with a realistic day of runs', { timeout: 60_000 }, async () => {
-  const [d, browser] = await Promise.all([startDaemon({ args: ['-max-metrics', '100000'] }), launchBrowser()]);
+  const { d, browser } = await startWithBrowser({ args: ['-max-metrics', '100000'] });
   try {
     const replies = await send(d.socketPath, realisticRuns(Date.now() - 60_000, 24));
     assert.ok(replies.every((r) => r.status === 'ok'));

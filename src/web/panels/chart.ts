@@ -1,32 +1,15 @@
 // Runs over time: succeeded and failed runs per hour as bars (uPlot), from the
 // hourly_breakdown of GET /api/metrics/stats. Hours without runs are drawn as zero.
+// Each hour is a slot of the x axis, from its start to its end; its succeeded bar sits
+// left of the slot's middle and its failed bar right of it.
 import uPlot from 'uplot';
 import type { Range, StatsResult } from '../api.ts';
 import { byId } from '../dom.ts';
+import { hourScale, hourlySeries } from './hourly.ts';
 
-const HOUR = 3_600_000;
 const HEIGHT = 220;
 const GREEN = '#1f9d55';
 const RED = '#d64545';
-
-/** Hour starts (unix seconds) across the range, with succeeded and failed runs in each. */
-export function hourlySeries(stats: StatsResult, range: Range): [number[], number[], number[]] {
-  const first = Math.floor(range.startMs / HOUR);
-  const last = Math.floor(range.endMs / HOUR);
-  const byHour = new Map<number, { total: number; rate: number }>();
-  for (const h of stats.hourly_breakdown) byHour.set(Math.floor(Date.parse(h.hour) / HOUR), { total: h.total_runs, rate: h.success_rate });
-  const xs: number[] = [];
-  const ok: number[] = [];
-  const failed: number[] = [];
-  for (let h = first; h <= last; h++) {
-    const b = byHour.get(h);
-    const succeeded = b ? Math.round(b.total * b.rate) : 0;
-    xs.push((h * HOUR) / 1000);
-    ok.push(succeeded);
-    failed.push(b ? b.total - succeeded : 0);
-  }
-  return [xs, ok, failed];
-}
 
 export class RunsChart {
   private plot: uPlot | undefined;
@@ -60,7 +43,7 @@ export class RunsChart {
     return {
       width: this.width(),
       height: HEIGHT,
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true, range: (_u, min, max) => hourScale(min, max) }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [{ stroke: '#5b6270', grid: { stroke: '#eceef2' } }, { stroke: '#5b6270', grid: { stroke: '#eceef2' }, size: 44 }],
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       // Labels only: values per hour on hover would make the legend jump about.
