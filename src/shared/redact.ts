@@ -51,7 +51,7 @@ const JSON_FIELD = new RegExp(`(\\\\?"[a-z0-9_-]{0,40}(?:${CREDENTIAL})\\\\?"\\s
 const USER_FLAG = /((?:^|\s)(?:-u|-U|--user|--proxy-user)(?:\s+|=)?)([^\s"':]*:)([^\s"']+)/g;
 
 // AWS credentials written as `aws_secret_access_key VALUE` (aws configure set) or `KEY = VALUE`.
-const AWS_SECRET = new RegExp(`\\b(aws_secret_access_key|aws_session_token|aws_security_token)(\\s+|\\s*[=:]\\s*)(?![-\\s])(?:${QUOTED}|[^\\s"']+)`, 'gi');
+const AWS_SECRET = new RegExp(`\\b(aws_secret_access_key|aws_session_token|aws_security_token)(\\s+|\\s*[=:]\\s*)(?![-\\s=:])(?:${QUOTED}|[^\\s"']+)`, 'gi');
 
 // Webhook URLs whose path is the secret.
 const WEBHOOK = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/\d+\/)[^\s"'?#]+/gi;
@@ -80,7 +80,7 @@ export function redact(text: string): string {
   let out = text;
   if (TOOL_HINT.test(out)) out = redactToolFlags(out);
   if (out.includes(':')) out = out.replace(HEADER, keepTwo);
-  if (out.includes('@') && out.includes('://')) out = out.replace(URL_USERINFO, keepFirst);
+  if (out.includes('@') && out.includes('://')) out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
   if (KEYWORD.test(out)) {
     out = out
       .replace(KEY_VALUE, keepTwo)
