@@ -67,10 +67,11 @@ const JWT = /\beyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?)?/g;
 
 // Cheap tests that rule patterns out before they run: the daemon redacts every field of
 // every record it receives, and most hold no credential at all.
-const KEYWORD = new RegExp(`${CREDENTIAL}|pass`, 'i');
-const USER_FLAG_HINT = /(?:^|\s)(?:-u|-U|--user|--proxy-user)/;
+// `pass` covers password, passwd and passphrase; `key` the api/access/private keys.
+const KEYWORD = /pass|pwd|secret|token|key|auth|credential|session|bearer/i;
 const QUERY_HINT = /[?&][^=\s]{0,60}(?:key|sig)/i;
 const SHAPE_HINT = /gh[pousr]_|github_pat_|xox[a-z]-|xapp-|A[A-Z]{3}[A-Z0-9]{16}|eyJ|hooks\.slack|discord/;
+const GATE = new RegExp(`${KEYWORD.source}|sig|${SHAPE_HINT.source}`, 'i');
 
 const keepFirst = (_m: string, kept: string): string => `${kept}${MASK}`;
 const keepTwo = (_m: string, a: string, b: string): string => `${a}${b}${MASK}`;
@@ -78,9 +79,13 @@ const keepTwo = (_m: string, a: string, b: string): string => `${a}${b}${MASK}`;
 /** The built-in redaction: tool flags, key/flag/header/URL/JSON forms and token shapes. */
 export function redact(text: string): string {
   let out = text;
-  if (TOOL_HINT.test(out)) out = redactToolFlags(out);
+  if ((out.includes('-p') || out.includes('-a')) && TOOL_HINT.test(out)) out = redactToolFlags(out);
   if (out.includes(':')) out = out.replace(HEADER, keepTwo);
   if (out.includes('@') && out.includes('://')) out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
+  // "-u" also covers --user and --proxy-user.
+  if (out.includes('-u') || out.includes('-U')) out = out.replace(USER_FLAG, maskUserPassword);
+  // One scan rules out the keyword, query and token-shape patterns for most texts.
+  if (!GATE.test(out)) return out;
   if (KEYWORD.test(out)) {
     out = out
       .replace(KEY_VALUE, keepTwo)
@@ -88,8 +93,7 @@ export function redact(text: string): string {
       .replace(JSON_FIELD, (_m, key: string, quote: string | undefined) => `${key}${quote ?? ''}${MASK}`)
       .replace(AWS_SECRET, keepTwo);
   }
-  if (out.includes('=') && QUERY_HINT.test(out)) out = out.replace(URL_QUERY, (_m, key: string) => `${key}=${MASK}`);
-  if (USER_FLAG_HINT.test(out)) out = out.replace(USER_FLAG, maskUserPassword);
+  if (out.includes('=') && (out.includes('?') || out.includes('&')) && QUERY_HINT.test(out)) out = out.replace(URL_QUERY, (_m, key: string) => `${key}=${MASK}`);
   if (SHAPE_HINT.test(out)) {
     out = out
       .replace(WEBHOOK, keepFirst)
