@@ -154,7 +154,7 @@ export function redactPatterns(): ValueType<readonly string[]> {
       try {
         return fromJson(JSON.parse(s) as unknown);
       } catch (err) {
-        return fail(`starts with "[" but is not a JSON array: ${(err as Error).message}`);
+        return fail(`starts with "[" but is not a JSON array (${(err as Error).message}); a pattern that starts with "[" must be given inside one: ["[A-Z]{4}-[0-9]+"]`);
       }
     },
     fromJson,
