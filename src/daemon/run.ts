@@ -13,6 +13,8 @@ import { RuntimeStats } from './runtime-stats.ts';
 import { VERSION } from '../shared/version.ts';
 import type { DaemonConfig } from './config/schema.ts';
 import { statusControl } from './status-request.ts';
+import { createRedactor } from '../shared/redact.ts';
+import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-pattern.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -27,6 +29,7 @@ export type DaemonSettings = Pick<
   | 'maxConnections'
   | 'maxMessageBytes'
   | 'enableProfiling'
+  | 'redactPatterns'
 >;
 
 export interface RunningDaemon {
@@ -79,12 +82,17 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     },
     onStoreError: (err) => log.error({ err }, 'storing records failed; the clients got an error'),
   });
+  // Checked when the configuration was read; compiled once here for the per-record path.
+  const compiled = compileRedactPatterns(s.redactPatterns);
+  if (!compiled.ok) throw new Error(`invalid redact_patterns: ${compiled.reason}`);
+  const redact = createRedactor(compiled.patterns.map(applyRedactPattern));
   const ingest = new IngestServer({
     socketPath: s.socketPath,
     socketMode: s.socketMode,
     maxConnections: s.maxConnections,
     maxMessageBytes: s.maxMessageBytes,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
+    redact,
     batcher,
     counters,
     now,

@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { validateRunRecord } from '../shared/run-record.ts';
+import type { Redact } from '../shared/redact.ts';
 import type { Batcher, Outcome } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 
@@ -13,6 +14,8 @@ export interface ConnectionOptions {
   counters: IngestCounters;
   now: () => number;
   log: Logger;
+  /** Hides credentials in every text field; the built-in redaction when unset. */
+  redact?: Redact;
   /** Answers a control request (a document with a "type"), or undefined when the type is not one it serves. */
   control?: (request: { type: unknown }) => Record<string, unknown> | undefined;
 }
@@ -83,7 +86,7 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, onClose
       opts.batcher.reject('unsupported_type', `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`, reply);
       return;
     }
-    const checked = validateRunRecord(value, opts.now());
+    const checked = validateRunRecord(value, opts.now(), opts.redact);
     if (checked.ok) opts.batcher.add(checked.record, reply);
     else opts.batcher.reject('invalid_record', checked.error, reply);
   };

@@ -2,7 +2,7 @@
 // stores. One TypeBox schema serves the socket (compiled check) and the HTTP layer.
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { redact } from './redact.ts';
+import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
 
 export { commandHash };
@@ -60,8 +60,11 @@ const check = Compile(WireRunRecord);
 
 export type Validated = { ok: true; record: RunRecord } | { ok: false; error: string };
 
-/** Checks an untrusted JSON value and turns it into a RunRecord, or names the bad field. */
-export function validateRunRecord(value: unknown, nowMs: number): Validated {
+/**
+ * Checks an untrusted JSON value and turns it into a RunRecord, or names the bad field.
+ * Every free-text field goes through `redactText` (the daemon's may hold redact_patterns).
+ */
+export function validateRunRecord(value: unknown, nowMs: number, redactText: Redact = redact): Validated {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'a run record must be a JSON object' };
   }
@@ -81,12 +84,12 @@ export function validateRunRecord(value: unknown, nowMs: number): Validated {
   if (v.labels && Object.keys(v.labels).length > MAX_LABELS) {
     return { ok: false, error: `labels: more than ${MAX_LABELS} labels` };
   }
-  const command = redact(v.command);
+  const command = redactText(v.command);
   let successful = 0;
   for (const a of v.attempts) if (a.success) successful++;
   const record: RunRecord = {
     command,
-    command_hash: v.command_hash ?? commandHash(command),
+    command_hash: v.command_hash === undefined ? commandHash(command) : redactText(v.command_hash),
     final_status: v.final_status,
     total_duration_seconds: v.total_duration_seconds,
     total_attempts: v.total_attempts ?? v.attempts.length,
@@ -95,16 +98,22 @@ export function validateRunRecord(value: unknown, nowMs: number): Validated {
     attempts: v.attempts.map((a) => ({ duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success })),
     timestampMs,
   };
-  if (v.strategy !== undefined) record.strategy = v.strategy;
+  if (v.strategy !== undefined) record.strategy = redactText(v.strategy);
   if (v.exit_code !== undefined) record.exit_code = v.exit_code;
-  if (v.reason !== undefined) record.reason = v.reason;
-  if (v.host !== undefined) record.host = v.host;
-  if (v.labels !== undefined) {
-    const labels: Record<string, string> = {};
-    for (const [k, val] of Object.entries(v.labels)) labels[k] = redact(val);
-    record.labels = labels;
-  }
+  if (v.reason !== undefined) record.reason = redactText(v.reason);
+  if (v.host !== undefined) record.host = redactText(v.host);
+  if (v.labels !== undefined) record.labels = redactLabels(v.labels, redactText);
   return { ok: true, record };
+}
+
+// A label named like a credential (`db_password`, `api-token`) is a secret whatever its value.
+const SECRET_LABEL = /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|passphrase|signature)$/i;
+
+/** Keys are redacted too (a token pasted as a key); two keys that redact alike keep the last value. */
+function redactLabels(labels: Readonly<Record<string, string>>, redactText: Redact): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(labels)) out[redactText(k)] = SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val);
+  return out;
 }
 
 function describe(value: unknown): string {

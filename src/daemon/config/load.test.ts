@@ -49,6 +49,7 @@ test('defaults, with no file, env or flags', () => {
     socketMode: 0o660,
     maxConnections: 100,
     maxMessageBytes: 1_048_576,
+    redactPatterns: [],
   });
   for (const source of Object.values(r.sources)) assert.deepEqual(source, { kind: 'default' });
   assert.ok(Object.isFrozen(r.config));
@@ -58,14 +59,14 @@ test('every key can be set from the file, env and flags', () => {
   const file = JSON.stringify({
     socket_path: '/f.sock', http_port: 1, http_host: '0.0.0.0', max_metrics: 5, metrics_max_age: '1h',
     log_level: 'debug', pid_file: '/f.pid', enable_http: false, enable_profiling: true, data_file: '/f.db',
-    log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048,
+    log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048, redact_patterns: ['f-[0-9]+'],
   });
   const fromFile = ok(load([], {}, { [DEFAULT_PATH]: file }));
   assert.equal(fromFile.configFile, DEFAULT_PATH);
   assert.deepEqual(fromFile.config, {
     socketPath: '/f.sock', httpPort: 1, httpHost: '0.0.0.0', maxMetrics: 5, metricsMaxAgeMs: 3_600_000,
     logLevel: 'debug', pidFile: '/f.pid', enableHttp: false, enableProfiling: true, dataFile: '/f.db',
-    logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048,
+    logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048, redactPatterns: ['f-[0-9]+'],
   });
   for (const source of Object.values(fromFile.sources)) assert.deepEqual(source, { kind: 'file', path: DEFAULT_PATH });
 
@@ -73,13 +74,13 @@ test('every key can be set from the file, env and flags', () => {
     RETRY_SOCKET_PATH: '/e.sock', RETRY_HTTP_PORT: '2', RETRY_HTTP_HOST: '::1', RETRY_MAX_METRICS: '6',
     RETRY_METRICS_MAX_AGE: '2h', RETRY_LOG_LEVEL: 'warn', RETRY_PID_FILE: '/e.pid', RETRY_ENABLE_HTTP: 'false',
     RETRY_ENABLE_PROFILING: '1', RETRY_DATA_FILE: '/e.db', RETRY_LOG_FILE: '/e.log', RETRY_SOCKET_MODE: '600',
-    RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096',
+    RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096', RETRY_REDACT_PATTERNS: 'e-[0-9]+',
   };
   const fromEnv = ok(load([], env));
   assert.deepEqual(fromEnv.config, {
     socketPath: '/e.sock', httpPort: 2, httpHost: '::1', maxMetrics: 6, metricsMaxAgeMs: 7_200_000,
     logLevel: 'warn', pidFile: '/e.pid', enableHttp: false, enableProfiling: true, dataFile: '/e.db',
-    logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096,
+    logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096, redactPatterns: ['e-[0-9]+'],
   });
   for (const [field, source] of Object.entries(fromEnv.sources)) assert.equal(source.kind, 'env', field);
   assert.deepEqual(fromEnv.sources.httpPort, { kind: 'env', name: 'RETRY_HTTP_PORT' });
@@ -88,12 +89,13 @@ test('every key can be set from the file, env and flags', () => {
     '-socket', '/g.sock', '-port', '3', '-host', 'localhost', '-max-metrics', '9', '-max-age', '90m',
     '-log-level', 'error', '-pid-file', '/g.pid', '-enable-http=false', '-enable-profiling', '-data-file', '/g.db',
     '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024',
+    '-redact-patterns', 'g-[0-9]+',
   ];
   const fromFlags = ok(load(argv));
   assert.deepEqual(fromFlags.config, {
     socketPath: '/g.sock', httpPort: 3, httpHost: 'localhost', maxMetrics: 9, metricsMaxAgeMs: 5_400_000,
     logLevel: 'error', pidFile: '/g.pid', enableHttp: false, enableProfiling: true, dataFile: '/g.db',
-    logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024,
+    logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024, redactPatterns: ['g-[0-9]+'],
   });
   for (const [field, source] of Object.entries(fromFlags.sources)) assert.equal(source.kind, 'flag', field);
   assert.deepEqual(fromFlags.sources.metricsMaxAgeMs, { kind: 'flag', name: '-max-age' });
@@ -227,11 +229,42 @@ test('actions', () => {
 test('describeConfig reports each key with its value and source', () => {
   const r = ok(load(['-port', '9090'], { RETRY_SOCKET_MODE: '0600' }));
   const rows = describeConfig(r.config, r.sources);
-  assert.equal(rows.length, 14);
+  assert.equal(rows.length, 15);
   assert.deepEqual(rows.find((row) => row.key === 'http_port'), {
     key: 'http_port', value: '9090', source: { kind: 'flag', name: '-port' }, from: 'flag -port',
   });
   assert.equal(rows.find((row) => row.key === 'socket_mode')?.from, 'RETRY_SOCKET_MODE');
   assert.equal(rows.find((row) => row.key === 'socket_mode')?.value, '0600');
   assert.equal(rows.find((row) => row.key === 'data_file')?.value, '');
+});
+
+test('redact_patterns: a JSON array in the file, a JSON array or lines in env and flag', () => {
+  const file = ok(load([], {}, { [DEFAULT_PATH]: '{"redact_patterns": ["corp-[A-Za-z0-9]{32}", "--db-pass (\\\\S+)"]}' }));
+  assert.deepEqual(file.config.redactPatterns, ['corp-[A-Za-z0-9]{32}', '--db-pass (\\S+)']);
+  assert.equal(describeConfig(file.config, file.sources).find((row) => row.key === 'redact_patterns')?.value, '["corp-[A-Za-z0-9]{32}","--db-pass (\\\\S+)"]');
+  assert.deepEqual(ok(load([], { RETRY_REDACT_PATTERNS: '["a-[0-9]+"]' })).config.redactPatterns, ['a-[0-9]+']);
+  assert.deepEqual(ok(load([], { RETRY_REDACT_PATTERNS: 'a-[0-9]+\r\n\n(?i)b-[0-9]+\n' })).config.redactPatterns, ['a-[0-9]+', '(?i)b-[0-9]+']);
+  assert.deepEqual(ok(load(['-redact-patterns', 'x-[0-9]{4}'])).config.redactPatterns, ['x-[0-9]{4}']);
+  assert.deepEqual(ok(load([], {}, { [DEFAULT_PATH]: '{"redact_patterns": []}' })).config.redactPatterns, []);
+});
+
+test('redact_patterns: unsafe or invalid patterns exit 2 naming the key, the index and the pattern', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['["ok-[0-9]+", "(a+)+"]', /^invalid redact_patterns .* from config file .*: redact_patterns\[1\] "\(a\+\)\+" repeats a group that holds a quantifier/],
+    ['["(a|b)*"]', /redact_patterns\[0\] "\(a\|b\)\*" repeats a group/],
+    ['["(x)\\\\1"]', /redact_patterns\[0\] "\(x\)\\\\1" uses a backreference/],
+    ['["(?=x)y"]', /redact_patterns\[0\] "\(\?=x\)y" uses a lookahead or lookbehind/],
+    ['["(?<!x)y"]', /uses a lookahead or lookbehind/],
+    ['["[a-z]+="]', /redact_patterns\[0\] "\[a-z\]\+=" has an unbounded repetition .* not the last part/],
+    ['["["]', /redact_patterns\[0\] "\[" is not a valid JavaScript regular expression/],
+    ['[""]', /redact_patterns\[0\] "" is empty/],
+    ['"x"', /must be an array of strings/],
+    ['[1]', /must be an array of strings/],
+    [JSON.stringify(['a'.repeat(257)]), /is longer than 256 characters/],
+    [JSON.stringify(Array.from({ length: 33 }, (_, i) => `p${i}`)), /holds 33 patterns, at most 32/],
+  ];
+  for (const [json, want] of cases) assert.match(error(load([], {}, { [DEFAULT_PATH]: `{"redact_patterns": ${json}}` })), want, json);
+  assert.match(error(load([], { RETRY_REDACT_PATTERNS: 'ok-1\n\\S+x' })), /^invalid redact_patterns "ok-1\\n\\\\S\+x" from RETRY_REDACT_PATTERNS: redact_patterns\[1\] "\\\\S\+x" has an unbounded/);
+  assert.match(error(load([], { RETRY_REDACT_PATTERNS: '[broken' })), /starts with "\[" but is not a JSON array/);
+  assert.match(error(load(['-redact-patterns', '(a*)*'])), /from flag -redact-patterns: redact_patterns\[0\] "\(a\*\)\*" repeats a group/);
 });

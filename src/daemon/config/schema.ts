@@ -1,6 +1,6 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
-import { boolean, duration, integer, octalMode, oneOf, optionalText, text, type ValueType } from './values.ts';
+import { boolean, duration, integer, octalMode, oneOf, optionalText, redactPatterns, text, type ValueType } from './values.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,6 +24,8 @@ export interface DaemonConfig {
   readonly socketMode: number;
   readonly maxConnections: number;
   readonly maxMessageBytes: number;
+  /** The operator's extra redaction patterns (sources), checked linear-time. */
+  readonly redactPatterns: readonly string[];
 }
 
 export type ConfigField = keyof DaemonConfig;
@@ -63,6 +65,7 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   socketMode: spec('socket_mode', 'socket-mode', octalMode(), 0o660, 'Unix socket file mode, in octal'),
   maxConnections: spec('max_connections', 'max-connections', integer(1), 100, 'Maximum concurrent socket connections'),
   maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), 1_048_576, 'Maximum size of one socket message in bytes'),
+  redactPatterns: spec('redact_patterns', 'redact-patterns', redactPatterns(), Object.freeze([]), 'Extra regular expressions to redact, a JSON array or one per line'),
 };
 
 export const FIELDS = Object.keys(KEYS) as ConfigField[];

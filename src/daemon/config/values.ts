@@ -1,6 +1,7 @@
 // Value types for patienced's configuration: each one reads the same setting from text (env
 // vars, flags) and from JSON (the config file), and says what was wrong in words a user can act on.
 import { formatGoDuration, parseGoDuration } from '../../shared/duration.ts';
+import { compileRedactPatterns } from '../../shared/redact-pattern.ts';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -129,5 +130,34 @@ export function octalMode(): ValueType<number> {
     fromText: check,
     fromJson: (v) => (typeof v === 'string' ? check(v) : fail(reason)),
     show: (v) => `0${v.toString(8).padStart(3, '0')}`,
+  };
+}
+
+/**
+ * redact_patterns: regular expressions checked for linear time (see shared/redact-pattern.ts).
+ * In the file a JSON array of strings; as text (env, flag) a JSON array when it starts with
+ * "[", else one pattern per line (blank lines ignored).
+ */
+export function redactPatterns(): ValueType<readonly string[]> {
+  const check = (list: readonly string[]): Checked<readonly string[]> => {
+    const compiled = compileRedactPatterns(list);
+    return compiled.ok ? ok(Object.freeze([...list])) : fail(compiled.reason);
+  };
+  const fromJson = (v: unknown): Checked<readonly string[]> => {
+    if (!Array.isArray(v) || !v.every((p): p is string => typeof p === 'string')) return fail('must be an array of strings (regular expressions)');
+    return check(v);
+  };
+  return {
+    flagType: 'string',
+    fromText: (s) => {
+      if (!s.trimStart().startsWith('[')) return check(s.split(/\r?\n/).filter((line) => line.trim() !== ''));
+      try {
+        return fromJson(JSON.parse(s) as unknown);
+      } catch (err) {
+        return fail(`starts with "[" but is not a JSON array (${(err as Error).message}); a pattern that starts with "[" must be given inside one: ["[A-Z]{4}-[0-9]+"]`);
+      }
+    },
+    fromJson,
+    show: (v) => (v.length === 0 ? '' : JSON.stringify(v)),
   };
 }
