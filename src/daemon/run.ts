@@ -27,6 +27,7 @@ export type DaemonSettings = Pick<
   | 'maxConnections'
   | 'maxMessageBytes'
   | 'enableProfiling'
+  | 'allowedHosts'
 >;
 
 export interface RunningDaemon {
@@ -115,6 +116,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         log,
         feed,
         profiling: s.enableProfiling,
+        hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
         info: {
           version: VERSION,
           socketPath: s.socketPath,
