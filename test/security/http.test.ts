@@ -10,6 +10,8 @@ import path from 'node:path';
 import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { send, runRecord } from '../helpers/socket.ts';
 import { patienced } from '../helpers/service.ts';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 
 interface Answer {
   status: number;
@@ -104,12 +106,13 @@ test('a cross-site request to /debug/pprof/profile is refused and starts no prof
   const d = await daemon(['-enable-profiling']);
   const host = `127.0.0.1:${port(d)}`;
   // What a no-cors fetch() or an <img src> from another site carries.
-  for (const headers of [
+  const tries: Array<Record<string, string>> = [
     { Host: host, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' },
     { Host: host, 'Sec-Fetch-Site': 'same-site' },
     { Host: host, Origin: 'http://evil.example' },
     { Host: host, Origin: `http://localhost:3000` },
-  ]) {
+  ];
+  for (const headers of tries) {
     const r = await request(d.url, '/debug/pprof/profile?seconds=5', { headers });
     assert.equal(r.status, 403, JSON.stringify(headers));
     assert.match(JSON.parse(r.body).error, /^cross-site request refused/);
@@ -191,5 +194,60 @@ test('start-up mistakes name the setting: -host 999.1.1.1, an unresolvable -host
     assert.match(list.stderr, /invalid allowed_hosts \["https:\/\/box\.lan"\] from config file .*without scheme or path/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The same two attacks from a real Chromium: a page on another site (http://localhost:N is
+// another site than http://127.0.0.1:M) and a rebound name (--host-resolver-rules).
+test('in Chromium: a cross-site no-cors fetch starts no profile, a rebound name reads nothing, the dashboard still works by name', async (t) => {
+  if (!fs.existsSync(CHROMIUM)) {
+    t.skip(`${CHROMIUM} is missing: install Debian's chromium package to run the browser half of the origin tests`);
+    return;
+  }
+  const d = await daemon(['-enable-profiling', '-log-level', 'debug']);
+  await send(d.socketPath, [runRecord({ command: SECRET_COMMAND })]);
+  const dport = port(d);
+  const attacker = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>attacker</title>'));
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  const aport = (attacker.address() as net.AddressInfo).port;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.attacker.example 127.0.0.1'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${aport}/`);
+    const target = `http://127.0.0.1:${dport}`;
+    const tried = await page.evaluate(async (base) => {
+      const profile = await fetch(`${base}/debug/pprof/profile?seconds=5`, { mode: 'no-cors' }).then((r) => r.type, (e: unknown) => `error ${String(e)}`);
+      const read = await fetch(`${base}/api/metrics/recent`).then((r) => r.text(), () => 'blocked by CORS');
+      return { profile, read };
+    }, target);
+    assert.equal(tried.profile, 'opaque', 'the request went out');
+    assert.equal(tried.read, 'blocked by CORS', 'a plain read reaches the page only through CORS, which the API never grants');
+    // The page cannot see the status of a no-cors answer; the daemon's request log can.
+    const answered = d
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('"url":"/debug/pprof/profile?seconds=5"') && l.includes('"msg":"http request"'))
+      .map((l) => (JSON.parse(l) as { status: number }).status);
+    assert.deepEqual(answered, [403], 'the profile request from the page was refused, not run');
+    assert.match(d.logs(), /Sec-Fetch-Site: cross-site/, 'refused on the header Chromium sent');
+
+    const rebound = await page.goto(`http://rebind.attacker.example:${dport}/api/metrics/recent`);
+    assert.equal(rebound?.status(), 421);
+    const seen = await page.evaluate(() => fetch('/api/metrics/recent').then(async (r) => `${r.status} ${await r.text()}`));
+    assert.match(seen, /^421 /);
+    assert.ok(!seen.includes('prod-db-7'), 'no command reaches the rebound page');
+
+    const problems: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    await page.goto(`http://localhost:${dport}/`);
+    await page.waitForSelector('body[data-loaded]');
+    await page.waitForFunction(() => document.body.textContent?.includes('prod-db-7') ?? false, undefined, { timeout: 10_000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    attacker.close();
   }
 });
