@@ -22,11 +22,14 @@ export interface ForegroundDeps {
   /** Set in the child of -daemon: tells the waiting parent how start-up went. */
   readiness?: Readiness;
   probe?: ProcessProbe;
+  /** Settings taken that were probably not meant (see loadConfig); each is logged as a warning. */
+  configWarnings?: readonly string[];
 }
 
 export async function runForeground(config: DaemonConfig, sources: ConfigSources, deps: ForegroundDeps): Promise<number> {
   const logger = createLogger({ level: config.logLevel, file: config.logFile, stderr: deps.stderr });
   const { log, flush } = logger;
+  for (const warning of deps.configWarnings ?? []) log.warn(`configuration: ${warning}`);
   const fail = async (message: string): Promise<number> => {
     log.error({ err: message }, 'start-up failed');
     flush();

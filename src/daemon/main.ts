@@ -44,7 +44,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   const pid = deps.pid ?? process.pid;
   switch (loaded.action) {
     case 'run':
-      return runForeground(config, loaded.sources, { ...deps, pid });
+      return runForeground(config, loaded.sources, { ...deps, pid, configWarnings: loaded.warnings });
     case 'daemon':
       return startDetached(argv, config, {
         stdout: deps.stdout,

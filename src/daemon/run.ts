@@ -30,6 +30,7 @@ export type DaemonSettings = Pick<
   | 'maxMessageBytes'
   | 'enableProfiling'
   | 'redactPatterns'
+  | 'allowedHosts'
 >;
 
 export interface RunningDaemon {
@@ -123,6 +124,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         log,
         feed,
         profiling: s.enableProfiling,
+        hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
         info: {
           version: VERSION,
           socketPath: s.socketPath,

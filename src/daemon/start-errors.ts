@@ -9,6 +9,10 @@ export function describeStartError(err: unknown, config: Pick<DaemonConfig, 'htt
   if (e.syscall === 'listen' && e.address === config.socketPath) {
     return `cannot create the socket ${config.socketPath}: ${e.code ?? e.message}; check that its directory exists and is writable, or choose another socket_path (-socket)`;
   }
+  if (e.syscall === 'getaddrinfo') {
+    // listen() first resolves a name: one that resolves to nothing never reaches bind.
+    return `cannot listen on HTTP host ${JSON.stringify(config.httpHost)}: it does not resolve to an address (${e.code ?? e.message}); set http_host (-host) to an address of this host such as 127.0.0.1 or ::1, or to a name that resolves to one`;
+  }
   if (e.syscall === 'listen' || e.syscall === 'bind') {
     const host = typeof e.address === 'string' ? e.address : config.httpHost;
     const port = typeof e.port === 'number' && e.port >= 0 ? e.port : config.httpPort;

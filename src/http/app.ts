@@ -1,6 +1,6 @@
 // The HTTP API as a fastify instance built from its dependencies. It never listens by
 // itself: the daemon does that, and tests use inject() or a real port.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Store } from '../store/types.ts';
 import type { IngestCounters } from '../ingest/counters.ts';
 import type { RuntimeStats } from '../daemon/runtime-stats.ts';
@@ -13,6 +13,7 @@ import { createPrometheus } from './prometheus.ts';
 import { EventStreams } from './live/event-streams.ts';
 import type { RunFeed } from './live/run-feed.ts';
 import { profilingRoutes } from './routes/profiling.ts';
+import { requestGuard } from './guard.ts';
 
 export interface DaemonInfo {
   version: string;
@@ -36,6 +37,8 @@ export interface AppDeps {
   feed: RunFeed;
   /** enable_profiling: serve /debug/pprof/*; otherwise those paths are 404. */
   profiling?: boolean;
+  /** http_host and allowed_hosts: which Host names are served (see guard.ts). */
+  hosts: { bindHost: string; allowedHosts: readonly string[] };
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -63,7 +66,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (status === 500) deps.log.error({ err }, 'http handler failed');
     void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
   });
-  app.setNotFoundHandler((req, reply) => {
+  // 404 and 405 are said before any body is read: a DELETE with a JSON content type and no
+  // body is a wrong method (405), not an empty-body error (400).
+  const unrouted = (req: FastifyRequest, reply: FastifyReply): void => {
     const path = req.url.split('?')[0] ?? req.url;
     const methods = allowed.get(path);
     if (methods && !methods.has(req.method)) {
@@ -74,7 +79,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return;
     }
     void reply.code(404).send({ error: `no such endpoint: ${path}` });
+  };
+  // Before anything else: a refused Host or cross-site request learns nothing, not even a 404.
+  app.addHook('onRequest', requestGuard({ ...deps.hosts, log: deps.log }));
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.is404) unrouted(req, reply);
+    else done();
   });
+  app.setNotFoundHandler(unrouted);
 
   app.register(metricsRoutes(deps));
   const streams = new EventStreams(deps.feed);

@@ -1,4 +1,5 @@
 // Query parameters checked at the edge: every bad value is a 400 that names it.
+import { parseRfc3339 } from '../shared/rfc3339.ts';
 
 export class BadRequest extends Error {
   override readonly name = 'BadRequest';
@@ -12,8 +13,6 @@ function shown(v: string): string {
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
 function single(q: Query, name: string): string | undefined {
   const v = q[name];
   if (v === undefined) return undefined;
@@ -25,9 +24,9 @@ function single(q: Query, name: string): string | undefined {
 export function timeParam(q: Query, name: string): number | undefined {
   const v = single(q, name);
   if (v === undefined || v === '') return undefined;
-  const ms = RFC3339.test(v) ? Date.parse(v.replace(' ', 'T')) : NaN;
-  if (!Number.isFinite(ms)) throw new BadRequest(`${name}: ${shown(v)} is not an RFC 3339 time such as 2026-01-02T15:04:05Z`);
-  return ms;
+  const t = parseRfc3339(v);
+  if (!t.ok) throw new BadRequest(`${name}: ${shown(v)} ${t.reason}`);
+  return t.ms;
 }
 
 /** A positive integer, capped at max. */

@@ -45,6 +45,12 @@ test('a value flag takes the next word as written, even with a dash', () => {
   assert.deepEqual(values(['-socket=a=b']), { socket: 'a=b' });
 });
 
+test('a value flag followed by another of our flags reports its own value as missing', () => {
+  assert.match(failure(['-max-age', '-socket', 'X']), /^flag needs an argument: -max-age \(the next argument, "-socket", is a flag/);
+  assert.match(failure(['-log-file', '--enable-http=false']), /^flag needs an argument: -log-file \(the next argument, "--enable-http=false", is a flag/);
+  assert.match(failure(['-socket', '-h']), /^flag needs an argument: -socket/);
+});
+
 test('help and command flags', () => {
   assert.deepEqual(values(['-h']), { h: 'true' });
   assert.deepEqual(values(['--help']), { help: 'true' });

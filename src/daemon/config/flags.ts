@@ -44,6 +44,15 @@ export function goToLongFlags(argv: readonly string[]): string[] {
 const fail = (message: string): FlagsResult => ({ ok: false, message: `${message} (${USAGE_HINT})` });
 
 /**
+ * "-socket", "--port=1": one of patienced's own flags. Any other word is a value, as in Go
+ * ("-log-file -odd" is a file named -odd; "-max-age -1h" is a bad duration).
+ */
+function namesAFlag(word: string | undefined, types: ReadonlyMap<string, unknown>): boolean {
+  const m = /^--?([^=]+)/.exec(word ?? '');
+  return m !== null && types.has(m[1] ?? '');
+}
+
+/**
  * Reads argv into raw text per flag name (no dashes), the last occurrence winning. A bare
  * boolean reads "true"; values are checked later, where the config key is known.
  */
@@ -72,6 +81,10 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       if (t.value === undefined) bareBool = written;
     } else if (t.value === undefined) {
       return fail(`flag needs an argument: ${written}`);
+    } else if (!t.inlineValue && namesAFlag(argv[t.index + 1], types)) {
+      // parseArgs took the next flag as this one's value: the value is what is missing.
+      const next = argv[t.index + 1] ?? '';
+      return fail(`flag needs an argument: ${written} (the next argument, ${JSON.stringify(next)}, is a flag; write ${written}=VALUE for a value that starts with a dash)`);
     } else {
       // parseArgs saw the normalised argv; a separate value is taken as the user wrote it.
       values.set(t.name, t.inlineValue ? t.value : (argv[t.index + 1] ?? t.value));

@@ -50,6 +50,7 @@ test('defaults, with no file, env or flags', () => {
     maxConnections: 100,
     maxMessageBytes: 1_048_576,
     redactPatterns: [],
+    allowedHosts: [],
   });
   for (const source of Object.values(r.sources)) assert.deepEqual(source, { kind: 'default' });
   assert.ok(Object.isFrozen(r.config));
@@ -60,6 +61,7 @@ test('every key can be set from the file, env and flags', () => {
     socket_path: '/f.sock', http_port: 1, http_host: '0.0.0.0', max_metrics: 5, metrics_max_age: '1h',
     log_level: 'debug', pid_file: '/f.pid', enable_http: false, enable_profiling: true, data_file: '/f.db',
     log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048, redact_patterns: ['f-[0-9]+'],
+    allowed_hosts: ['Patience.Example', '::1'],
   });
   const fromFile = ok(load([], {}, { [DEFAULT_PATH]: file }));
   assert.equal(fromFile.configFile, DEFAULT_PATH);
@@ -67,6 +69,7 @@ test('every key can be set from the file, env and flags', () => {
     socketPath: '/f.sock', httpPort: 1, httpHost: '0.0.0.0', maxMetrics: 5, metricsMaxAgeMs: 3_600_000,
     logLevel: 'debug', pidFile: '/f.pid', enableHttp: false, enableProfiling: true, dataFile: '/f.db',
     logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048, redactPatterns: ['f-[0-9]+'],
+    allowedHosts: ['patience.example', '[::1]'],
   });
   for (const source of Object.values(fromFile.sources)) assert.deepEqual(source, { kind: 'file', path: DEFAULT_PATH });
 
@@ -75,12 +78,14 @@ test('every key can be set from the file, env and flags', () => {
     RETRY_METRICS_MAX_AGE: '2h', RETRY_LOG_LEVEL: 'warn', RETRY_PID_FILE: '/e.pid', RETRY_ENABLE_HTTP: 'false',
     RETRY_ENABLE_PROFILING: '1', RETRY_DATA_FILE: '/e.db', RETRY_LOG_FILE: '/e.log', RETRY_SOCKET_MODE: '600',
     RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096', RETRY_REDACT_PATTERNS: 'e-[0-9]+',
+    RETRY_ALLOWED_HOSTS: 'a.example, b.example',
   };
   const fromEnv = ok(load([], env));
   assert.deepEqual(fromEnv.config, {
     socketPath: '/e.sock', httpPort: 2, httpHost: '::1', maxMetrics: 6, metricsMaxAgeMs: 7_200_000,
     logLevel: 'warn', pidFile: '/e.pid', enableHttp: false, enableProfiling: true, dataFile: '/e.db',
     logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096, redactPatterns: ['e-[0-9]+'],
+    allowedHosts: ['a.example', 'b.example'],
   });
   for (const [field, source] of Object.entries(fromEnv.sources)) assert.equal(source.kind, 'env', field);
   assert.deepEqual(fromEnv.sources.httpPort, { kind: 'env', name: 'RETRY_HTTP_PORT' });
@@ -89,13 +94,14 @@ test('every key can be set from the file, env and flags', () => {
     '-socket', '/g.sock', '-port', '3', '-host', 'localhost', '-max-metrics', '9', '-max-age', '90m',
     '-log-level', 'error', '-pid-file', '/g.pid', '-enable-http=false', '-enable-profiling', '-data-file', '/g.db',
     '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024',
-    '-redact-patterns', 'g-[0-9]+',
+    '-redact-patterns', 'g-[0-9]+', '-allowed-hosts', '*',
   ];
   const fromFlags = ok(load(argv));
   assert.deepEqual(fromFlags.config, {
     socketPath: '/g.sock', httpPort: 3, httpHost: 'localhost', maxMetrics: 9, metricsMaxAgeMs: 5_400_000,
     logLevel: 'error', pidFile: '/g.pid', enableHttp: false, enableProfiling: true, dataFile: '/g.db',
     logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024, redactPatterns: ['g-[0-9]+'],
+    allowedHosts: ['*'],
   });
   for (const [field, source] of Object.entries(fromFlags.sources)) assert.equal(source.kind, 'flag', field);
   assert.deepEqual(fromFlags.sources.metricsMaxAgeMs, { kind: 'flag', name: '-max-age' });
@@ -149,6 +155,18 @@ test('metrics_max_age in the file: an integer is nanoseconds, as Go writes it', 
   assert.equal(describeConfig(r.config, r.sources).find((row) => row.key === 'metrics_max_age')?.value, '12h0m0s');
 });
 
+test('an integer duration under one second warns with the probable intent (metrics_max_age refuses it instead)', () => {
+  assert.deepEqual(ok(load([])).warnings, []);
+  assert.deepEqual(ok(load([], {}, { [DEFAULT_PATH]: '{"metrics_max_age": 3600000000000}' })).warnings, []);
+  assert.match(error(load([], {}, { [DEFAULT_PATH]: '{"metrics_max_age": 999999999}' })), /^invalid metrics_max_age 999999999 .*999\.999999ms/);
+});
+
+test('allowed_hosts: canonical names, duplicates dropped, empty entries ignored', () => {
+  assert.deepEqual(ok(load(['-allowed-hosts', 'Box.LAN,,box.lan.,[::1],0x7f.1, '])).config.allowedHosts, ['box.lan', '[::1]', '127.0.0.1']);
+  assert.deepEqual(ok(load(['-allowed-hosts='])).config.allowedHosts, []);
+  assert.equal(describeConfig(ok(load(['-allowed-hosts', 'a.example,b.example'])).config, ok(load([])).sources).find((r) => r.key === 'allowed_hosts')?.value, 'a.example,b.example');
+});
+
 test('bad values name the key, the value and the source', () => {
   const cases: Array<[string[], Record<string, string>, Record<string, string>, string]> = [
     [[], { RETRY_HTTP_PORT: '80x' }, {}, 'invalid http_port "80x" from RETRY_HTTP_PORT: must be an integer 0..65535'],
@@ -168,6 +186,15 @@ test('bad values name the key, the value and the source', () => {
     [[], {}, { [DEFAULT_PATH]: '{"socket_mode": 660}' }, `invalid socket_mode 660 from config file ${DEFAULT_PATH}: must be an octal file mode 0..0777 written as a string, such as "0660" or "0600"`],
     [['-socket='], {}, {}, 'invalid socket_path "" from flag -socket: must not be empty'],
     [[], {}, { [DEFAULT_PATH]: '{"pid_file": 5}' }, `invalid pid_file 5 from config file ${DEFAULT_PATH}: must be a string`],
+    [['-host', '999.1.1.1'], {}, {}, 'invalid http_host "999.1.1.1" from flag -host: 999 is not an IPv4 address byte (0..255); give an address of this host such as 127.0.0.1'],
+    [[], { RETRY_HTTP_HOST: '127.0.0.1:8080' }, {}, 'invalid http_host "127.0.0.1:8080" from RETRY_HTTP_HOST: must not include a port: set http_port (-port) instead'],
+    [[], {}, { [DEFAULT_PATH]: '{"http_host": "http://localhost"}' }, `invalid http_host "http://localhost" from config file ${DEFAULT_PATH}: must be an IP address or host name without scheme or path, such as 127.0.0.1`],
+    [[], {}, { [DEFAULT_PATH]: '{"metrics_max_age": 3600}' }, `invalid metrics_max_age 3600 from config file ${DEFAULT_PATH}: 3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"`],
+    [['-max-age', '500ms'], {}, {}, 'invalid metrics_max_age "500ms" from flag -max-age: must be at least 1s'],
+    [['-allowed-hosts', 'http://evil.example'], {}, {}, 'invalid allowed_hosts "http://evil.example" from flag -allowed-hosts: "http://evil.example" is not a host name: give the name only, without scheme or path'],
+    [[], { RETRY_ALLOWED_HOSTS: 'ok.example,box.lan:8080' }, {}, 'invalid allowed_hosts "ok.example,box.lan:8080" from RETRY_ALLOWED_HOSTS: "box.lan:8080" holds a port: give the name only (any port is accepted)'],
+    [[], {}, { [DEFAULT_PATH]: '{"allowed_hosts": "a.example"}' }, `invalid allowed_hosts "a.example" from config file ${DEFAULT_PATH}: must be a list of host names such as patience.example.com (comma-separated in env and flags, a JSON array in the file), or "*" for any`],
+    [[], {}, { [DEFAULT_PATH]: '{"allowed_hosts": ["bad name"]}' }, `invalid allowed_hosts ["bad name"] from config file ${DEFAULT_PATH}: "bad name" is not a host name or IP address`],
   ];
   for (const [argv, env, files, expected] of cases) assert.equal(error(load(argv, env, files)), expected);
 });
@@ -205,6 +232,14 @@ test('config file problems', () => {
 test('flag syntax errors are exit 2 with the usage hint', () => {
   assert.equal(error(load(['-bogus'])), "flag provided but not defined: -bogus (run 'patienced -h' for usage)");
   assert.equal(error(load(['-max-age'])), "flag needs an argument: -max-age (run 'patienced -h' for usage)");
+  // Not "unexpected argument X": the value of -max-age is what is missing.
+  assert.equal(
+    error(load(['-max-age', '-socket', 'X'])),
+    'flag needs an argument: -max-age (the next argument, "-socket", is a flag; write -max-age=VALUE for a value that starts with a dash) (run \'patienced -h\' for usage)',
+  );
+  assert.match(error(load(['--host', '--port=1'])), /^flag needs an argument: --host \(the next argument, "--port=1", is a flag/);
+  assert.match(error(load(['-max-age', '-1h'])), /^invalid metrics_max_age "-1h" from flag -max-age: must be greater than 0/, 'a negative number is a value, not a flag');
+  assert.equal(ok(load(['-socket=-odd.sock'])).config.socketPath, '-odd.sock');
   assert.match(error(load(['start'])), /unexpected argument "start"/);
 });
 
@@ -229,7 +264,7 @@ test('actions', () => {
 test('describeConfig reports each key with its value and source', () => {
   const r = ok(load(['-port', '9090'], { RETRY_SOCKET_MODE: '0600' }));
   const rows = describeConfig(r.config, r.sources);
-  assert.equal(rows.length, 15);
+  assert.equal(rows.length, Object.keys(r.config).length);
   assert.deepEqual(rows.find((row) => row.key === 'http_port'), {
     key: 'http_port', value: '9090', source: { kind: 'flag', name: '-port' }, from: 'flag -port',
   });

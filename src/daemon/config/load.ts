@@ -17,6 +17,8 @@ export type LoadResult =
       readonly sources: ConfigSources;
       /** The config file that was read, if any. */
       readonly configFile: string | undefined;
+      /** Values taken that were probably not meant (a sub-second integer duration); logged at start-up. */
+      readonly warnings: readonly string[];
     }
   /** -version needs no config, so that a broken config file cannot hide the version. */
   | { readonly kind: 'version'; readonly action: 'version' }
@@ -61,10 +63,11 @@ export function loadConfig(options: LoadOptions): LoadResult {
   if (!file.ok) return failure(file.message);
 
   const errors: string[] = [];
+  const warnings: string[] = [];
   const config = {} as { -readonly [F in ConfigField]: DaemonConfig[F] };
   const sources = {} as { -readonly [F in ConfigField]: ConfigSource };
   const layers: Layers = { filePath: file.path, file: file.values, env, flags: flags.values };
-  for (const field of FIELDS) resolve(field, layers, config, sources, errors);
+  for (const field of FIELDS) resolve(field, layers, config, sources, { errors, warnings });
   if (errors.length > 0) return failure(errors.join('\n'));
   return {
     kind: 'config',
@@ -72,6 +75,7 @@ export function loadConfig(options: LoadOptions): LoadResult {
     config: Object.freeze(config),
     sources: Object.freeze(sources),
     configFile: file.path,
+    warnings,
   };
 }
 
@@ -99,7 +103,7 @@ function resolve<F extends ConfigField>(
   layers: Layers,
   config: { -readonly [K in ConfigField]: DaemonConfig[K] },
   sources: { -readonly [K in ConfigField]: ConfigSource },
-  errors: string[],
+  found: { errors: string[]; warnings: string[] },
 ): void {
   const spec = KEYS[field];
   config[field] = spec.default;
@@ -108,8 +112,9 @@ function resolve<F extends ConfigField>(
     if (checked.ok) {
       config[field] = checked.value;
       sources[field] = source;
+      if (checked.warning !== undefined) found.warnings.push(`${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.warning}`);
     } else {
-      errors.push(`invalid ${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.reason}`);
+      found.errors.push(`invalid ${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.reason}`);
     }
   };
   if (layers.filePath !== undefined && layers.file.has(field)) {

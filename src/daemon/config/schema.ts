@@ -1,6 +1,7 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
 import { boolean, duration, integer, octalMode, oneOf, optionalText, redactPatterns, text, type ValueType } from './values.ts';
+import { hostList, listenHost } from './hosts.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,8 @@ export interface DaemonConfig {
   readonly maxMessageBytes: number;
   /** The operator's extra redaction patterns (sources), checked linear-time. */
   readonly redactPatterns: readonly string[];
+  /** Host names the HTTP server answers to besides loopback names and httpHost, canonical; "*" for any. */
+  readonly allowedHosts: readonly string[];
 }
 
 export type ConfigField = keyof DaemonConfig;
@@ -54,18 +57,19 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   socketPath: spec('socket_path', 'socket', text(), '/tmp/retry-daemon.sock', 'Unix socket path'),
   httpPort: spec('http_port', 'port', integer(0, 65535), 8080, 'HTTP server port'),
   maxMetrics: spec('max_metrics', 'max-metrics', integer(1), 10000, 'Maximum number of metrics to store'),
-  metricsMaxAgeMs: spec('metrics_max_age', 'max-age', duration(), 24 * 3_600_000, 'Maximum age of metrics'),
+  metricsMaxAgeMs: spec('metrics_max_age', 'max-age', duration(1000), 24 * 3_600_000, 'Maximum age of metrics'),
   logLevel: spec('log_level', 'log-level', oneOf(LOG_LEVELS), 'info', 'Log level (debug, info, warn, error)'),
   pidFile: spec('pid_file', 'pid-file', text(), '/tmp/retry-daemon.pid', 'PID file path'),
   enableHttp: spec('enable_http', 'enable-http', boolean(), true, 'Enable HTTP API server'),
   enableProfiling: spec('enable_profiling', 'enable-profiling', boolean(), false, 'Enable profiling endpoints'),
-  httpHost: spec('http_host', 'host', text(), '127.0.0.1', 'HTTP server address to listen on'),
+  httpHost: spec('http_host', 'host', listenHost(), '127.0.0.1', 'HTTP server address to listen on'),
   dataFile: spec('data_file', 'data-file', optionalText(), undefined, 'Data file path (metrics are kept in memory when unset)'),
   logFile: spec('log_file', 'log-file', optionalText(), undefined, 'Log file path, JSON lines (stderr when unset)'),
   socketMode: spec('socket_mode', 'socket-mode', octalMode(), 0o660, 'Unix socket file mode, in octal'),
   maxConnections: spec('max_connections', 'max-connections', integer(1), 100, 'Maximum concurrent socket connections'),
   maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), 1_048_576, 'Maximum size of one socket message in bytes'),
   redactPatterns: spec('redact_patterns', 'redact-patterns', redactPatterns(), Object.freeze([]), 'Extra regular expressions to redact, a JSON array or one per line'),
+  allowedHosts: spec('allowed_hosts', 'allowed-hosts', hostList(), [], 'Host names (comma-separated) the HTTP server also answers to, besides loopback names and -host'),
 };
 
 export const FIELDS = Object.keys(KEYS) as ConfigField[];

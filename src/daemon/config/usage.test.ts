@@ -59,6 +59,7 @@ test('the help text holds the seed usage block, in order, entry for entry', () =
   // Only the added flags sit between the seed's entries.
   const added = got.filter((e) => e.startsWith('  -') && !want.includes(e)).map((e) => e.split('\n')[0]);
   assert.deepEqual(added, [
+    '  -allowed-hosts string',
     '  -data-file string',
     '  -host string',
     '  -log-file string',
@@ -89,6 +90,7 @@ test('every config key has a flag in the help and the env var the spec names', (
       'RETRY_LOG_LEVEL', 'RETRY_PID_FILE', 'RETRY_ENABLE_HTTP', 'RETRY_ENABLE_PROFILING', 'RETRY_DATA_FILE',
       'RETRY_LOG_FILE', 'RETRY_SOCKET_MODE', 'RETRY_MAX_CONNECTIONS', 'RETRY_MAX_MESSAGE_BYTES',
       'RETRY_REDACT_PATTERNS',
+      'RETRY_ALLOWED_HOSTS',
     ].sort(),
   );
 });

@@ -53,6 +53,28 @@ test('duration: Go strings to ms, JSON integers as nanoseconds, must be > 0', ()
   assert.equal(d.show(86_400_000), '24h0m0s');
 });
 
+test('duration: a JSON integer under one second warns with the probable intent, or fails below the minimum', () => {
+  const d = duration();
+  assert.deepEqual(d.fromJson(3600), {
+    ok: true,
+    value: 0.0036,
+    warning: '3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"',
+  });
+  const w = d.fromJson(90);
+  assert.equal(w.ok && w.warning, '90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"');
+  // One second and more in nanoseconds is deliberate; so is any text with a unit.
+  assert.deepEqual(d.fromJson(1_000_000_000), { ok: true, value: 1000 });
+  assert.deepEqual(d.fromText('3600ns'), { ok: true, value: 0.0036 });
+
+  const atLeastOneSecond = duration(1000);
+  const r = atLeastOneSecond.fromJson(3600);
+  assert.equal(r.ok ? '' : r.reason, '3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"');
+  const t = atLeastOneSecond.fromText('500ms');
+  assert.equal(t.ok ? '' : t.reason, 'must be at least 1s');
+  assert.deepEqual(atLeastOneSecond.fromText('1s'), { ok: true, value: 1000 });
+  assert.deepEqual(atLeastOneSecond.fromJson(86_400_000_000_000), { ok: true, value: 86_400_000 });
+});
+
 test('oneOf: case-insensitive, kept lower case', () => {
   const level = oneOf(['debug', 'info', 'warn', 'error'] as const);
   assert.deepEqual(level.fromText('WARN'), { ok: true, value: 'warn' });

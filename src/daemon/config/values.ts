@@ -3,7 +3,10 @@
 import { formatGoDuration, parseGoDuration } from '../../shared/duration.ts';
 import { compileRedactPatterns } from '../../shared/redact-pattern.ts';
 
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type Checked<T> =
+  /** warning: the value is taken, but probably not what was meant; logged at start-up. */
+  | { readonly ok: true; readonly value: T; readonly warning?: string }
+  | { readonly ok: false; readonly reason: string };
 
 export interface ValueType<T> {
   /** How Go's flag usage names the type: "-port int", "-socket string"; booleans show nothing. */
@@ -78,24 +81,49 @@ export function boolean(): ValueType<boolean> {
 const MAX_DURATION_MS = 9_223_372_036_854.775;
 const DURATION_SYNTAX = 'must be a duration such as 24h, 90m, 1h30m or 500ms';
 
-function positiveDuration(ms: number): Checked<number> {
+function durationInRange(ms: number, minMs: number): Checked<number> {
   if (ms <= 0) return fail('must be greater than 0');
+  if (ms < minMs) return fail(`must be at least ${formatGoDuration(minMs)}`);
   if (ms > MAX_DURATION_MS) return fail('must be at most 2562047h47m16s');
   return ok(ms);
 }
 
-/** A Go duration, held in milliseconds, > 0. In JSON an integer is nanoseconds, as Go writes it. */
-export function duration(): ValueType<number> {
+/** Whole seconds as a short Go duration: 3600 → "1h", 90 → "1m30s". */
+function secondsText(n: number): string {
+  const parts: string[] = [];
+  const h = Math.floor(n / 3600);
+  const m = Math.floor((n % 3600) / 60);
+  const s = n % 60;
+  if (h > 0) parts.push(`${h}h`);
+  if (m > 0) parts.push(`${m}m`);
+  if (s > 0 || parts.length === 0) parts.push(`${s}s`);
+  return parts.join('');
+}
+
+/**
+ * A Go duration, held in milliseconds, > 0 and >= minMs. In JSON an integer is nanoseconds,
+ * as Go writes it, so `"metrics_max_age": 3600` is 3.6µs: almost surely meant as seconds.
+ * Under one second such an integer is refused when below minMs, else taken with a warning.
+ */
+export function duration(minMs = 0): ValueType<number> {
   const fromText = (s: string): Checked<number> => {
     const ms = parseGoDuration(s);
-    return ms === undefined ? fail(DURATION_SYNTAX) : positiveDuration(ms);
+    return ms === undefined ? fail(DURATION_SYNTAX) : durationInRange(ms, minMs);
+  };
+  const fromNanoseconds = (ns: number): Checked<number> => {
+    const ms = ns / 1e6;
+    if (ns <= 0 || ms >= 1000) return durationInRange(ms, minMs);
+    const hint = `${ns} is ${formatGoDuration(ms)} (an integer is nanoseconds, as Go writes it); if you meant ${ns} seconds write "${secondsText(ns)}"`;
+    if (ms < minMs) return fail(hint);
+    const checked = durationInRange(ms, minMs);
+    return checked.ok ? { ...checked, warning: hint } : checked;
   };
   return {
     flagType: 'duration',
     fromText,
     fromJson: (v) => {
       if (typeof v === 'string') return fromText(v);
-      if (typeof v === 'number' && Number.isInteger(v)) return positiveDuration(v / 1e6);
+      if (typeof v === 'number' && Number.isInteger(v)) return fromNanoseconds(v);
       return fail(`${DURATION_SYNTAX}, or an integer number of nanoseconds`);
     },
     show: formatGoDuration,
