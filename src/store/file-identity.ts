@@ -7,6 +7,8 @@ import fs from 'node:fs';
 interface Identity {
   dev: number;
   ino: number;
+  /** 0 where the file system keeps none. A freed inode number is soon reused, the birth time is not. */
+  birthtimeMs?: number;
 }
 
 export type StatPath = (path: string) => Identity | undefined;
@@ -14,7 +16,7 @@ export type StatPath = (path: string) => Identity | undefined;
 const statPath: StatPath = (path) => {
   try {
     const st = fs.statSync(path);
-    return { dev: st.dev, ino: st.ino };
+    return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -50,5 +52,6 @@ export class FileIdentity {
 }
 
 function same(a: Identity, b: Identity | undefined): boolean {
-  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
+  if (b === undefined || a.dev !== b.dev || a.ino !== b.ino) return false;
+  return !a.birthtimeMs || !b.birthtimeMs || a.birthtimeMs === b.birthtimeMs;
 }
