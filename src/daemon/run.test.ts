@@ -180,6 +180,15 @@ test('queries on a failing store answer 503 with reason storage_error (never a c
   assert.equal((await get(`${h.url}/api/health`)).status, 200);
 });
 
+test('a bug in a query is still a 500 and leaves health alone', async (t) => {
+  const h = await start(t);
+  h.store.faults.set('recent', new TypeError('cannot read properties of undefined'));
+  const r = await get(`${h.url}/api/metrics/recent`);
+  assert.equal(r.status, 500);
+  assert.deepEqual(r.body, { error: 'internal error' });
+  assert.equal((await get(`${h.url}/api/health`)).status, 200);
+});
+
 test('a data file gone: health unhealthy (503) with the reason, -status says it, records refused', async (t) => {
   const h = await start(t);
   h.store.fileGone = 'data_file /x/d.db was deleted or renamed while patienced ran';

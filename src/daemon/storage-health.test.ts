@@ -73,3 +73,13 @@ test('a live check that itself fails is reported, never thrown', () => {
   assert.equal(r.status, 'unhealthy');
   assert.match(r.reason ?? '', /the data file cannot be checked: EACCES: permission denied/);
 });
+
+test('storage errors are told from bugs and network errors', async () => {
+  const { isStorageError } = await import('../store/storage-error.ts');
+  assert.equal(isStorageError(DISK_FULL), true);
+  assert.equal(isStorageError(new DataFileMoved('x')), true);
+  assert.equal(isStorageError(Object.assign(new Error('EIO'), { code: 'EIO' })), true);
+  assert.equal(isStorageError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })), false);
+  assert.equal(isStorageError(Object.assign(new Error('fastify'), { code: 'FST_ERR_BAD_STATUS_CODE' })), false);
+  assert.equal(isStorageError(new TypeError('x is undefined')), false);
+});

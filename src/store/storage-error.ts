@@ -7,13 +7,15 @@ export class DataFileMoved extends Error {
   readonly code = 'DATA_FILE_MOVED';
 }
 
-/** SQLite's result codes (SQLITE_FULL, SQLITE_IOERR_*, ...) and errno codes (ENOSPC, EIO, ...). */
-const STORAGE_CODE = /^(SQLITE_[A-Z_]+|E[A-Z]+|DATA_FILE_MOVED)$/;
+/** SQLite's result codes (SQLITE_FULL, SQLITE_IOERR_*, ...) and ours. */
+const STORAGE_CODE = /^(SQLITE_[A-Z_]+|DATA_FILE_MOVED)$/;
+/** What a stat of the data file can meet; not network codes such as ECONNRESET. */
+const FILE_ERRNO = new Set(['EIO', 'ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'ELOOP', 'ENXIO', 'ESTALE']);
 
 export function isStorageError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && STORAGE_CODE.test(code);
+  return typeof code === 'string' && (STORAGE_CODE.test(code) || FILE_ERRNO.has(code));
 }
 
 /** "database or disk is full (SQLITE_FULL)": the message and the code, on one line. */
