@@ -90,7 +90,7 @@ function describeRunning(s: DaemonStatus, config: DaemonConfig, file: PidFileVie
     `  socket    ${s.socket_path}`,
     `  http      ${s.http ? `http://${s.http}` : 'disabled'}`,
     `  records   ${s.total_metrics} (max_metrics ${s.max_metrics})`,
-    `  storage   ${s.storage}`,
+    `  storage   ${s.storage}${s.health && s.health !== 'healthy' ? ` (${s.health}: ${s.health_reason ?? 'see /api/health'})` : ''}`,
     `  pid file  ${config.pidFile}`,
   ];
   if (s.profiling) lines.push('  profiling on (/debug/pprof/)');

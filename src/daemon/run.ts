@@ -2,7 +2,7 @@
 // reverse order: stop ingest, drain, close HTTP, flush and close the store.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { openStore } from '../store/index.ts';
+import { openStore as openStoreDefault, type OpenStoreOptions } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { Batcher } from '../ingest/batcher.ts';
 import { IngestCounters } from '../ingest/counters.ts';
@@ -15,6 +15,7 @@ import type { DaemonConfig } from './config/schema.ts';
 import { statusControl } from './status-request.ts';
 import { createRedactor } from '../shared/redact.ts';
 import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-pattern.ts';
+import { StorageHealth } from './storage-health.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -38,6 +39,7 @@ export interface RunningDaemon {
   httpAddress: string;
   store: Store;
   counters: IngestCounters;
+  health: StorageHealth;
   /** Idempotent, ordered shutdown. */
   stop(): Promise<void>;
 }
@@ -45,6 +47,10 @@ export interface RunningDaemon {
 export interface RunDeps {
   log: Logger;
   now?: () => number;
+  /** How often retention runs; tests shorten it. */
+  cleanupIntervalMs?: number;
+  /** Tests put a store in that fails on demand. */
+  openStore?: (options: OpenStoreOptions) => Store;
 }
 
 const IDLE_TIMEOUT_MS = 5000;
@@ -57,12 +63,28 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   const { log } = deps;
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
-  const store = openStore({ dataFile: s.dataFile, limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs }, now });
+  let expireError: unknown;
+  const store = (deps.openStore ?? openStoreDefault)({
+    dataFile: s.dataFile,
+    limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs },
+    now,
+    // A full disk cannot delete either: start anyway, degraded, and let the timer retry.
+    onExpireError: (err) => (expireError = err),
+  });
+  const health = new StorageHealth({ now, log, fileProblem: () => store.fileProblem() });
+  if (expireError !== undefined) health.fail('retention', expireError);
   const counters = new IngestCounters();
   const runtime = new RuntimeStats();
+  // Never throws: a timer callback that throws ends the process, leaving its socket and
+  // pid file behind. A failure is retried at the next tick.
   const cleanup = (): void => {
-    const removed = store.removeExpired(now());
-    if (removed > 0) log.debug({ removed }, 'removed expired records');
+    try {
+      const removed = store.removeExpired(now());
+      health.ok('retention');
+      if (removed > 0) log.debug({ removed }, 'removed expired records');
+    } catch (err) {
+      health.fail('retention', err);
+    }
   };
 
   // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
@@ -80,8 +102,13 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       const full = store.count() >= s.maxMetrics * 0.9;
       if (full && !nearFullWarned) log.warn({ stored: store.count(), max_metrics: s.maxMetrics }, 'storage is near max_metrics; the oldest records are being dropped');
       nearFullWarned = full;
+      health.ok('ingest');
+      health.ok('data_file');
     },
-    onStoreError: (err) => log.error({ err }, 'storing records failed; the clients got an error'),
+    onStoreError: (err) => {
+      log.debug({ err }, 'storing records failed; the clients got a storage_error');
+      health.fail('ingest', err);
+    },
   });
   // Checked when the configuration was read; compiled once here for the per-record path.
   const compiled = compileRedactPatterns(s.redactPatterns);
@@ -107,9 +134,20 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       profiling: s.enableHttp && s.enableProfiling,
       httpAddress: () => httpAddress,
       store,
+      health,
       now,
     }),
   });
+
+  // A close that fails (the last checkpoint on a full disk) must not keep the stop from
+  // removing the socket and the pid file; what was acknowledged is in the -wal already.
+  const closeStore = (): void => {
+    try {
+      store.close();
+    } catch (err) {
+      log.error({ err }, 'closing the store failed');
+    }
+  };
 
   let app: FastifyInstance | undefined;
   let httpAddress = '';
@@ -123,6 +161,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         now,
         log,
         feed,
+        health,
         profiling: s.enableProfiling,
         hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
         info: {
@@ -143,12 +182,12 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     await ingest.close(0);
     await app?.close();
     runtime.stop();
-    store.close();
+    closeStore();
     throw err;
   }
 
   const timers = [
-    setInterval(cleanup, CLEANUP_INTERVAL_MS),
+    setInterval(cleanup, deps.cleanupIntervalMs ?? CLEANUP_INTERVAL_MS),
     setInterval(() => {
       const p99 = runtime.takeDelayP99Ms();
       if (p99 > STALL_WARN_MS) log.warn({ event_loop_delay_p99_ms: Math.round(p99) }, 'event loop stalled');
@@ -162,9 +201,9 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       await ingest.close(DRAIN_MS);
       await app?.close();
       runtime.stop();
-      store.close();
+      closeStore();
     })();
     return stopping;
   };
-  return { httpAddress, store, counters, stop };
+  return { httpAddress, store, counters, health, stop };
 }

@@ -2,6 +2,7 @@
 // with who it is. Asking the socket finds the daemon that really serves it, whatever port
 // it got (-port 0) and whether HTTP is on at all.
 import type { Store } from '../store/types.ts';
+import type { HealthStatus, StorageHealth } from './storage-health.ts';
 
 export const STATUS_REQUEST = { type: 'status' } as const;
 
@@ -16,6 +17,9 @@ export interface DaemonStatus {
   max_metrics: number;
   /** "memory" or the data file. */
   storage: string;
+  /** As /api/health says it, with the reason when not healthy. */
+  health?: HealthStatus;
+  health_reason?: string;
   profiling: boolean;
 }
 
@@ -28,12 +32,14 @@ export interface StatusSource {
   profiling: boolean;
   httpAddress: () => string;
   store: Pick<Store, 'count' | 'kind' | 'location'>;
+  health?: Pick<StorageHealth, 'report'>;
   now: () => number;
 }
 
 export function statusControl(src: StatusSource): (request: { type: unknown }) => Record<string, unknown> | undefined {
   return (request) => {
     if (request.type !== STATUS_REQUEST.type) return undefined;
+    const health: { status: HealthStatus; reason?: string } = src.health?.report() ?? { status: 'healthy' };
     const daemon: DaemonStatus = {
       pid: src.pid,
       version: src.version,
@@ -43,6 +49,8 @@ export function statusControl(src: StatusSource): (request: { type: unknown }) =
       total_metrics: src.store.count(),
       max_metrics: src.maxMetrics,
       storage: src.store.kind === 'memory' ? 'memory' : src.store.location,
+      health: health.status,
+      ...(health.reason === undefined ? {} : { health_reason: health.reason }),
       profiling: src.profiling,
     };
     return { status: 'ok', daemon };

@@ -14,6 +14,8 @@ import { EventStreams } from './live/event-streams.ts';
 import type { RunFeed } from './live/run-feed.ts';
 import { profilingRoutes } from './routes/profiling.ts';
 import { requestGuard } from './guard.ts';
+import type { StorageHealth } from '../daemon/storage-health.ts';
+import { describeStorageError, isStorageError } from '../store/storage-error.ts';
 
 export interface DaemonInfo {
   version: string;
@@ -35,6 +37,8 @@ export interface AppDeps {
   log: FastifyBaseLogger;
   /** Every stored batch, as committed: feeds /api/events and the /metrics counters. */
   feed: RunFeed;
+  /** Storage faults for /api/health; failed queries are reported to it. */
+  health: StorageHealth;
   /** enable_profiling: serve /debug/pprof/*; otherwise those paths are 404. */
   profiling?: boolean;
   /** http_host and allowed_hosts: which Host names are served (see guard.ts). */
@@ -58,10 +62,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('onResponse', (req, reply, done) => {
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'http request');
+    // A query answered again means reading works again.
+    if (reply.statusCode < 300 && req.url.startsWith('/api/metrics/')) deps.health.ok('reads');
     done();
   });
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (isStorageError(err)) {
+      // Not a bug but the disk: say so, and that it may pass, rather than a bare 500.
+      deps.health.fail('reads', err);
+      void reply
+        .code(503)
+        .header('Retry-After', '30')
+        .send({ error: `storage_error: reading the stored records failed: ${describeStorageError(err)}`, reason: 'storage_error' });
+      return;
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error({ err }, 'http handler failed');
     void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });

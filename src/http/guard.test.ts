@@ -7,6 +7,7 @@ import { openStore } from '../store/index.ts';
 import { IngestCounters } from '../ingest/counters.ts';
 import { RuntimeStats } from '../daemon/runtime-stats.ts';
 import { RunFeed } from './live/run-feed.ts';
+import { StorageHealth } from '../daemon/storage-health.ts';
 
 test('on loopback: loopback names with any port, and nothing else', () => {
   for (const bind of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
@@ -73,6 +74,7 @@ function app(opts: { allowedHosts?: string[]; profiling?: boolean; logs?: string
     now: Date.now,
     log,
     feed: new RunFeed(),
+    health: new StorageHealth({ now: Date.now, log, fileProblem: () => store.fileProblem() }),
     profiling: opts.profiling ?? false,
     hosts: { bindHost: '127.0.0.1', allowedHosts: opts.allowedHosts ?? [] },
     info: {

@@ -4,6 +4,7 @@
 import type { RunRecord } from '../shared/run-record.ts';
 import type { Store, StoredRun } from '../store/types.ts';
 import type { IngestCounters, RejectReason } from './counters.ts';
+import { describeStorageError } from '../store/storage-error.ts';
 
 export type Outcome = { ok: true; reply?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
 
@@ -57,12 +58,14 @@ export class Batcher {
     const records: RunRecord[] = [];
     for (const e of entries) if (e.record) records.push(e.record);
     let stored: StoredRun[] = [];
-    let failed = false;
+    let failure: string | undefined;
     if (records.length > 0) {
       try {
         stored = this.deps.store.append(records, this.deps.now());
       } catch (err) {
-        failed = true;
+        // Whatever the store threw (a full disk, an I/O error, the data file gone), the
+        // records are not known to be stored, so none of them is acknowledged.
+        failure = `storage_error: the record was not stored: ${describeStorageError(err)}; send it again once the daemon's storage is fixed`;
         this.deps.onStoreError?.(err);
       }
     }
@@ -73,9 +76,9 @@ export class Batcher {
         e.done({ ok: false, ...e.rejection });
       } else if (e.answer) {
         e.done({ ok: true, reply: e.answer });
-      } else if (failed) {
+      } else if (failure !== undefined) {
         counters.reject('storage_error');
-        e.done({ ok: false, reason: 'storage_error', error: 'the daemon could not store the record' });
+        e.done({ ok: false, reason: 'storage_error', error: failure });
       } else {
         counters.received++;
         e.done({ ok: true });

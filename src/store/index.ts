@@ -12,6 +12,12 @@ export interface OpenStoreOptions {
   limits: RetentionLimits;
   /** The clock for retention at open. */
   now?: () => number;
+  /**
+   * Given: a failure of the retention at open (a full disk cannot delete either) is
+   * reported here and the store opens anyway, for the retention timer to try again.
+   * Absent: it is thrown.
+   */
+  onExpireError?: (err: unknown) => void;
 }
 
 /** Checks the limits up front, so a bad value fails at start-up and names the option. */
@@ -33,8 +39,11 @@ export function openStore(options: OpenStoreOptions): Store {
   try {
     store.removeExpired((options.now ?? Date.now)());
   } catch (err) {
-    store.close();
-    throw err;
+    if (options.onExpireError) options.onExpireError(err);
+    else {
+      store.close();
+      throw err;
+    }
   }
   return store;
 }

@@ -34,6 +34,10 @@ export class MemoryStore implements Store {
     return stored;
   }
 
+  fileProblem(): undefined {
+    return undefined;
+  }
+
   recent(q: RecentQuery): StoredRun[] {
     const out: StoredRun[] = [];
     const rows = this.rows;

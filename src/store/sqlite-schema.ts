@@ -2,6 +2,7 @@
 // migrations have run, so a later release appends to MIGRATIONS and old files follow.
 
 import Database from 'better-sqlite3';
+import { describeStorageError } from './storage-error.ts';
 
 const MIGRATIONS: readonly string[] = [
   // 1: runs, in id order (AUTOINCREMENT: ids never go back, even after every row is
@@ -32,9 +33,7 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+const message = describeStorageError;
 
 /** Opens (creating if needed) and migrates; every error names the file. */
 export function openDatabase(path: string): Database.Database {
@@ -42,7 +41,7 @@ export function openDatabase(path: string): Database.Database {
   try {
     db = new Database(path);
   } catch (err) {
-    throw new Error(`data file ${path}: cannot open it: ${message(err)}`);
+    throw new Error(`data_file ${path}: cannot open it: ${message(err)}${hintFor(err)}`);
   }
   try {
     // WAL plus synchronous=FULL: a commit is fsynced before it returns, so a record
@@ -57,9 +56,34 @@ export function openDatabase(path: string): Database.Database {
     migrate(db, path);
   } catch (err) {
     db.close();
-    throw new Error(`data file ${path}: ${message(err)}`);
+    throw new Error(`data_file ${path}: ${message(err)}${hintFor(err)}`);
+  }
+  try {
+    // SQLite opens a file it may not write read-only without a word, and every record
+    // would then be refused: find out now. The write is rolled back before it reaches the
+    // disk (a write lock alone is not enough: in WAL mode it only needs the -shm).
+    const version = Number(db.pragma('user_version', { simple: true }));
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.pragma(`user_version = ${version}`);
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  } catch (err) {
+    db.close();
+    throw new Error(`data_file ${path}: cannot be written: ${message(err)}; ${WRITABLE_HINT}`);
   }
   return db;
+}
+
+const WRITABLE_HINT =
+  'patienced must be able to write the file and to create files beside it (-wal, -shm): make both the file and ' +
+  'its directory writable by the user patienced runs as, or choose another data_file (-data-file)';
+
+/** The fix for errors that come from permissions, or nothing. */
+function hintFor(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(CANTOPEN|READONLY|PERM|AUTH)/.test(code) ? `; ${WRITABLE_HINT}` : '';
 }
 
 function migrate(db: Database.Database, path: string): void {

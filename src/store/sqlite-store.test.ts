@@ -70,7 +70,7 @@ sqliteOnly('a file from a newer schema is refused, naming the file', (h) => {
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
   assert.throws(() => openStore({ dataFile: file, limits: NO_LIMITS }), (err: Error) => {
-    assert.match(err.message, new RegExp(`data file ${file}`));
+    assert.match(err.message, new RegExp(`data_file ${file}`));
     assert.match(err.message, /newer/);
     return true;
   });
@@ -79,7 +79,7 @@ sqliteOnly('a file from a newer schema is refused, naming the file', (h) => {
 sqliteOnly('a file that is not a database is refused, naming the file', (h) => {
   const file = h.dataFile ?? '';
   writeFileSync(file, 'this is not sqlite, '.repeat(500));
-  assert.throws(() => openStore({ dataFile: file, limits: NO_LIMITS }), new RegExp(`data file ${file}`));
+  assert.throws(() => openStore({ dataFile: file, limits: NO_LIMITS }), new RegExp(`data_file ${file}`));
 });
 
 eachStore('limits are checked up front and named', () => {

@@ -17,6 +17,8 @@ import {
   type RunRow,
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
+import { FileIdentity } from './file-identity.ts';
+import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
 import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], RunRow>>();
+  private readonly identity: FileIdentity;
 
   constructor(
     readonly location: string,
@@ -58,6 +61,7 @@ export class SqliteStore implements Store {
     const db = openDatabase(location);
     this.db = db;
     try {
+      this.identity = new FileIdentity(location);
       this.insert = db.prepare(`INSERT INTO runs (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`);
       this.oldest = db.prepare<[number], IdAggRow>(`SELECT id, ${AGG_COLUMNS} FROM runs ORDER BY id LIMIT ?`).raw();
       this.deleteThrough = db.prepare('DELETE FROM runs WHERE id <= ?');
@@ -97,6 +101,9 @@ export class SqliteStore implements Store {
   }
 
   append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
+    // Before: never write into a file that is gone. After: the commit reached the file
+    // that the path names, or the caller must not acknowledge it.
+    this.assertFileInPlace();
     const stored: StoredRun[] = [];
     let evicted: IdAggRow[] = [];
     this.db.transaction(() => {
@@ -111,7 +118,12 @@ export class SqliteStore implements Store {
     for (const s of stored) this.aggregates.add(aggRowOf(s.record));
     for (const [, ...raw] of evicted) this.aggregates.remove(aggRowOfRaw(raw));
     this.rows += records.length - evicted.length;
+    this.assertFileInPlace();
     return stored;
+  }
+
+  fileProblem(): string | undefined {
+    return this.identity.problem();
   }
 
   recent(q: RecentQuery): StoredRun[] {
@@ -200,6 +212,11 @@ export class SqliteStore implements Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private assertFileInPlace(): void {
+    const problem = this.identity.problem();
+    if (problem !== undefined) throw new DataFileMoved(problem);
   }
 
   private evictOverflow(): void {

@@ -117,6 +117,11 @@ export interface Store {
    */
   iterate(): IterableIterator<StoredRun>;
   count(): number;
+  /**
+   * Why the data file at `location` is no longer the file being written (deleted, renamed,
+   * replaced), or undefined while it is (always, in memory). append() throws while it is not.
+   */
+  fileProblem(): string | undefined;
   /** Removes records older than maxAgeMs (by run timestamp) at nowMs; returns how many. */
   removeExpired(nowMs: number): number;
   close(): void;

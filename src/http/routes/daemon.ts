@@ -9,11 +9,14 @@ import type { EventStreams } from '../live/event-streams.ts';
 export function daemonRoutes(deps: AppDeps, streams: EventStreams): FastifyPluginCallback {
   const { info, counters } = deps;
   return (app, _opts, done) => {
-    app.get('/api/health', async () => ({
-      status: 'healthy',
-      timestamp: Math.floor(deps.now() / 1000),
-      version: info.version,
-    }));
+    // 200 only while healthy, so that a plain HTTP check (load balancer, systemd, curl -f)
+    // notices a storage fault without reading the body.
+    app.get('/api/health', async (_req, reply) => {
+      const report = deps.health.report();
+      const base = { status: report.status, timestamp: Math.floor(deps.now() / 1000), version: info.version };
+      if (report.status === 'healthy') return base;
+      return reply.code(503).send({ ...base, reason: report.reason, faults: report.faults });
+    });
 
     app.get('/api/daemon/stats', async () => {
       const last = info.lastCleanupMs();

@@ -39,10 +39,14 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
       const format = enumParam(req.query as Query, 'format', ['json', 'ndjson', 'csv'] as const) ?? 'json';
       const date = new Date(deps.now()).toISOString().slice(0, 10);
       const types = { json: 'application/json', ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' };
+      // The first page is read before the headers go out, so that a storage fault is a 503
+      // (see app.ts) rather than a 200 cut short.
+      const runs = deps.store.iterate();
+      const first = runs.next();
       void reply
         .header('Content-Type', types[format])
         .header('Content-Disposition', `attachment; filename=retry-metrics-${date}.${format}`);
-      return reply.send(Readable.from(exportChunks(deps.store.iterate(), format)));
+      return reply.send(Readable.from(reportFailure(exportChunks(startingWith(first, runs), format), deps)));
     });
 
     done();
@@ -57,6 +61,24 @@ function rangeParams(q: Query, nowMs: number): { start: number; end: number } {
   start ??= end - DAY_MS;
   if (start > end) throw new BadRequest('start: must not be after end');
   return { start, end };
+}
+
+/** The iterator again, with its first step already taken. */
+function* startingWith<T>(first: IteratorResult<T>, rest: Iterator<T>): Generator<T> {
+  for (let r = first; !r.done; r = rest.next()) yield r.value;
+}
+
+/**
+ * A fault after the headers are sent can only cut the response short (the client sees
+ * an incomplete body); health still hears of it.
+ */
+function* reportFailure(chunks: Generator<string>, deps: Pick<AppDeps, 'health'>): Generator<string> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    deps.health.fail('reads', err);
+    throw err;
+  }
 }
 
 /** Joins runs into chunks of text so a large export streams with bounded memory. */

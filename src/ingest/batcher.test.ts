@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Batcher, type Outcome } from './batcher.ts';
+import { IngestCounters } from './counters.ts';
+import { DISK_FULL, FaultyStore } from '../store/fault-injection.ts';
+import { DataFileMoved } from '../store/storage-error.ts';
+import { NO_LIMITS, T0, run } from '../store/test-support.ts';
+
+function harness(): { store: FaultyStore; counters: IngestCounters; batcher: Batcher; errors: unknown[]; stored: number[] } {
+  const store = new FaultyStore(NO_LIMITS);
+  const counters = new IngestCounters();
+  const errors: unknown[] = [];
+  const stored: number[] = [];
+  const batcher = new Batcher({
+    store,
+    counters,
+    now: () => T0,
+    onStored: (runs) => stored.push(runs.length),
+    onStoreError: (err) => errors.push(err),
+  });
+  return { store, counters, batcher, errors, stored };
+}
+
+/** Queues n records and flushes; resolves with their outcomes in order. */
+function addAll(batcher: Batcher, n: number): Outcome[] {
+  const out: Outcome[] = [];
+  for (let i = 0; i < n; i++) batcher.add(run(`cmd-${i}`, 'succeeded', [[1, true]], T0), (o) => out.push(o));
+  batcher.flush();
+  return out;
+}
+
+test('a store that throws: every record of the batch gets storage_error, none is acknowledged or counted as received', () => {
+  const h = harness();
+  h.store.faults.set('append', DISK_FULL);
+  const outcomes = addAll(h.batcher, 3);
+  assert.equal(outcomes.length, 3);
+  for (const o of outcomes) {
+    assert.equal(o.ok, false);
+    if (o.ok) continue;
+    assert.equal(o.reason, 'storage_error');
+    assert.match(o.error, /^storage_error: the record was not stored: database or disk is full \(SQLITE_FULL\); send it again/);
+  }
+  assert.equal(h.counters.received, 0);
+  assert.equal(h.counters.rejected.storage_error, 3);
+  assert.deepEqual(h.errors, [DISK_FULL]);
+  assert.deepEqual(h.stored, []);
+});
+
+test('once the store works again the next batch is acknowledged', () => {
+  const h = harness();
+  h.store.faults.set('append', DISK_FULL);
+  addAll(h.batcher, 2);
+  h.store.faults.delete('append');
+  const outcomes = addAll(h.batcher, 2);
+  assert.deepEqual(outcomes, [{ ok: true }, { ok: true }]);
+  assert.equal(h.counters.received, 2);
+  assert.equal(h.store.count(), 2);
+});
+
+test('a data file gone: the reply says which file, and rejections and answers of the batch keep their own replies', () => {
+  const h = harness();
+  h.store.faults.set('append', new DataFileMoved('data_file /x/d.db was deleted or renamed while patienced ran'));
+  const out: Outcome[] = [];
+  h.batcher.reject('invalid_json', 'invalid JSON: x', (o) => out.push(o));
+  h.batcher.add(run('a', 'succeeded', [[1, true]], T0), (o) => out.push(o));
+  h.batcher.answer({ status: 'ok', daemon: {} }, (o) => out.push(o));
+  h.batcher.flush();
+  assert.deepEqual(out[0], { ok: false, reason: 'invalid_json', error: 'invalid JSON: x' });
+  assert.deepEqual(out[1], {
+    ok: false,
+    reason: 'storage_error',
+    error: "storage_error: the record was not stored: data_file /x/d.db was deleted or renamed while patienced ran; send it again once the daemon's storage is fixed",
+  });
+  assert.deepEqual(out[2], { ok: true, reply: { status: 'ok', daemon: {} } });
+});
