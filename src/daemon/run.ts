@@ -41,6 +41,8 @@ export interface RunningDaemon {
 export interface RunDeps {
   log: Logger;
   now?: () => number;
+  /** The pid file's instance token, said in the socket's status answer (control.ts checks it). */
+  instance?: string;
 }
 
 const IDLE_TIMEOUT_MS = 5000;
@@ -99,6 +101,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       httpAddress: () => httpAddress,
       store,
       now,
+      instance: deps.instance,
     }),
   });
 

@@ -17,6 +17,8 @@ export interface DaemonStatus {
   /** "memory" or the data file. */
   storage: string;
   profiling: boolean;
+  /** The token this instance wrote into its pid file (absent over HTTP, and from older versions). */
+  instance?: string;
 }
 
 export interface StatusSource {
@@ -29,6 +31,8 @@ export interface StatusSource {
   httpAddress: () => string;
   store: Pick<Store, 'count' | 'kind' | 'location'>;
   now: () => number;
+  /** The pid file's instance token, when start-up wrote one. */
+  instance?: string | undefined;
 }
 
 export function statusControl(src: StatusSource): (request: { type: unknown }) => Record<string, unknown> | undefined {
@@ -44,6 +48,7 @@ export function statusControl(src: StatusSource): (request: { type: unknown }) =
       max_metrics: src.maxMetrics,
       storage: src.store.kind === 'memory' ? 'memory' : src.store.location,
       profiling: src.profiling,
+      ...(src.instance === undefined ? {} : { instance: src.instance }),
     };
     return { status: 'ok', daemon };
   };
