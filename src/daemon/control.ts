@@ -5,15 +5,17 @@
 // within 10 s or there is nothing it may signal, 4 when not allowed to signal it.
 //
 // Only a PID that is proven to be this patienced is ever signalled: it comes from a pid
-// file that is a regular file owned by this user or root (pidfile.ts), and the process
+// file that is a regular file owned by this user or root, or by the owner of a directory
+// only that owner may write (the service's RuntimeDirectory) (pidfile.ts), and the process
 // either runs our own script (runsBundle) or answers on a socket owned by this user or
 // root with the pid file's instance token. A PID that only a socket or HTTP answer names
 // is never signalled: anybody can answer there while the daemon is down.
 import nodeFs from 'node:fs';
+import path from 'node:path';
 import type { DaemonConfig } from './config/index.ts';
 import { pidOwner, readPidFile, type PidFileContent } from './pidfile.ts';
 import { ownScript, processState, realProbe, runsBundle, type ProcessProbe } from './process-check.ts';
-import { realOwner, type OwnerRule } from './safe-file.ts';
+import { ownerRuleIn, realOwner, type OwnerRule } from './safe-file.ts';
 import { askDaemon, type Answer } from './status-query.ts';
 import type { DaemonStatus } from './status-request.ts';
 import { formatGoDuration } from '../shared/duration.ts';
@@ -69,7 +71,7 @@ interface PidFileView {
 function viewPidFile(config: DaemonConfig, d: Control, answer: Answer | undefined): PidFileView {
   let content: PidFileContent;
   try {
-    content = readPidFile(config.pidFile, d.owner);
+    content = readPidFile(config.pidFile, ownerRuleIn(path.dirname(config.pidFile), d.owner));
   } catch (err) {
     // EACCES and the like; the message names the file, never what it holds.
     content = { kind: 'refused', why: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { acquirePidFile, readPidFile } from './pidfile.ts';
 import { looksLikePatienced, processState, runsBundle } from './process-check.ts';
+import { ownerRuleIn } from './safe-file.ts';
 import { fakeProbe, PATIENCED_CMDLINE, type FakeProcess } from './test-support.ts';
 
 const SELF = 4242;
@@ -150,4 +151,22 @@ test('pid files that are not a regular file of ours or root are refused, unread,
   const got = acquirePidFile(file, { pid: SELF, probe: fakeProbe(table), owner: reader });
   assert.match(got.ok ? '' : got.message, /owned by uid/);
   assert.equal(fs.readFileSync(file, 'utf8'), '77\n', 'left alone');
+});
+
+test("another user's pid file is trusted only in a directory that user alone may write (a RuntimeDirectory)", (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to make files of another user');
+  const { file, done } = setup();
+  t.after(done);
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { mode: 0o750 });
+  fs.writeFileSync(file, '77\n');
+  fs.chownSync(file, 65534, 65534);
+  fs.chownSync(dir, 65534, 65534);
+  fs.chmodSync(dir, 0o750);
+  assert.equal(readPidFile(file, ownerRuleIn(dir, { uid: 0 })).kind, 'pid', "the service's own directory");
+  fs.chmodSync(dir, 0o770);
+  assert.equal(readPidFile(file, ownerRuleIn(dir, { uid: 0 })).kind, 'refused', 'a directory its group may write too');
+  fs.chmodSync(dir, 0o750);
+  fs.chownSync(dir, 0, 0);
+  assert.equal(readPidFile(file, ownerRuleIn(dir, { uid: 0 })).kind, 'refused', 'a directory of another owner');
 });

@@ -18,6 +18,8 @@ export type SmallRead = { kind: 'missing' } | { kind: 'refused'; why: Refusal } 
 export interface OwnerRule {
   /** The uid this process runs as; files owned by it or by root are trusted. */
   uid: number;
+  /** Also trusted: the owner of a directory nobody else may write, for files in it. */
+  dirOwner?: number | undefined;
 }
 
 export const realOwner = (): OwnerRule => ({ uid: process.getuid?.() ?? 0 });
@@ -25,7 +27,9 @@ export const realOwner = (): OwnerRule => ({ uid: process.getuid?.() ?? 0 });
 /** Does a stat belong to something we may trust: a regular file owned by us or root. */
 export function refusalFor(st: nodeFs.Stats, owner: OwnerRule): Refusal | undefined {
   if (!st.isFile()) return `is not a regular file (it is ${kindOf(st)})`;
-  if (st.uid !== owner.uid && st.uid !== 0) return `is owned by uid ${st.uid}, neither this user (uid ${owner.uid}) nor root`;
+  if (st.uid !== owner.uid && st.uid !== 0 && st.uid !== owner.dirOwner) {
+    return `is owned by uid ${st.uid}, neither this user (uid ${owner.uid}) nor root nor the owner of its directory`;
+  }
   return undefined;
 }
 
@@ -99,5 +103,19 @@ export function openAppendSafely(file: string, mode: number, owner: OwnerRule = 
   } catch (err) {
     fs.closeSync(fd);
     throw err;
+  }
+}
+
+/**
+ * The rule for a file in `dir`: besides us and root, the directory's owner, when only it
+ * may write there (the service's /run/retry-daemon, owned by the service user): nobody
+ * else can have put a file there. A shared directory (/tmp) adds nobody.
+ */
+export function ownerRuleIn(dir: string, base: OwnerRule = realOwner(), stat: (p: string) => nodeFs.Stats = nodeFs.statSync): OwnerRule {
+  try {
+    const st = stat(dir);
+    return st.isDirectory() && (st.mode & 0o022) === 0 ? { ...base, dirOwner: st.uid } : base;
+  } catch {
+    return base;
   }
 }
