@@ -212,3 +212,12 @@ test('-status/-stop: a FIFO or symlink pid file is refused at once, naming pid_f
   }
   fs.rmSync(dir, { recursive: true });
 });
+
+test('-status prints no terminal control sequences from whatever answers', async () => {
+  const dir = tmp();
+  const w = world(dir, new Map(), { ok: true, via: 'socket', status: { ...STATUS, version: '1\u001b]0;pwned\u0007', storage: 'x\ry' } });
+  assert.equal(await showStatus(w.cfg, w.deps), 0);
+  assert.doesNotMatch(w.stdout.text(), /[\u001b\u0007\r]/);
+  assert.match(w.stdout.text(), /version +1\?]0;pwned\?/);
+  fs.rmSync(dir, { recursive: true });
+});

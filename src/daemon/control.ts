@@ -127,14 +127,16 @@ export async function showStatus(config: DaemonConfig, deps: ControlDeps): Promi
 }
 
 function describeRunning(s: DaemonStatus, config: DaemonConfig, file: PidFileView, bundle: string): string {
+  // What answered may be a stranger's program: no terminal control sequences from it.
+  const p = (v: unknown): string => String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   const lines = [
     `patienced is running (pid ${s.pid})`,
-    `  version   ${s.version}`,
+    `  version   ${p(s.version)}`,
     `  uptime    ${formatGoDuration(Math.round(s.uptime_seconds) * 1000)}`,
-    `  socket    ${s.socket_path}`,
-    `  http      ${s.http ? `http://${s.http}` : 'disabled'}`,
-    `  records   ${s.total_metrics} (max_metrics ${s.max_metrics})`,
-    `  storage   ${s.storage}`,
+    `  socket    ${p(s.socket_path)}`,
+    `  http      ${s.http ? `http://${p(s.http)}` : 'disabled'}`,
+    `  records   ${p(s.total_metrics)} (max_metrics ${p(s.max_metrics)})`,
+    `  storage   ${p(s.storage)}`,
     `  pid file  ${config.pidFile}`,
   ];
   if (s.profiling) lines.push('  profiling on (/debug/pprof/)');

@@ -50,7 +50,14 @@ export class IngestServer {
       }
     });
     // bind already gave these bits; this only makes sure of them, and cannot widen them.
-    fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
+    // chmod follows symlinks: in a directory others may write, the name could have been
+    // swapped for a link to some file of root's since bind, so only our socket is touched.
+    const st = fs.lstatSync(this.opts.socketPath);
+    if (!st.isSocket()) {
+      this.server.close();
+      throw new Error(`${this.opts.socketPath} was replaced by another file right after it was created; choose a socket_path in a directory only this user can write`);
+    }
+    if ((st.mode & 0o777) !== this.opts.socketMode) fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
     this.listening = true;
   }
 
