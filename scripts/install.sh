@@ -24,9 +24,11 @@ die() {
 }
 say() { echo "install.sh: $*"; }
 
+# Under systemd the socket and pid file live in the unit's RuntimeDirectory (never in a
+# shared /tmp where another user can plant files); launchd has no such directory.
 case "$TARGET_OS" in
-  linux) SERVICE_USER=retry ;;
-  darwin) SERVICE_USER=_retry ;;
+  linux) SERVICE_USER=retry RUNDIR=/run/retry-daemon SOCKET=/run/retry-daemon/daemon.sock PIDFILE=/run/retry-daemon/daemon.pid ;;
+  darwin) SERVICE_USER=_retry RUNDIR= SOCKET=/tmp/retry-daemon.sock PIDFILE=/tmp/retry-daemon.pid ;;
   *) die "TARGET_OS must be linux or darwin, not '$TARGET_OS'" ;;
 esac
 # Only a real install (as root, no DESTDIR) creates the user and talks to the service manager.
@@ -51,7 +53,7 @@ LOGS=$PREFIX/var/log/retry
 CONFIG=$ETC/daemon.json
 
 render() { # template -> stdout
-  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@CONFIG@|$CONFIG|g" -e "s|@USER@|$SERVICE_USER|g" -e "s|@NODE@|$NODE|g" -e "s|@PROGRAM@|${2:-}|g" "$SRC/scripts/service/$1"
+  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@CONFIG@|$CONFIG|g" -e "s|@SOCKET@|$SOCKET|g" -e "s|@PIDFILE@|$PIDFILE|g" -e "s|@USER@|$SERVICE_USER|g" -e "s|@NODE@|$NODE|g" -e "s|@PROGRAM@|${2:-}|g" "$SRC/scripts/service/$1"
 }
 
 # 1. The programs: a new tree beside the old one, then swapped in, so a running daemon
@@ -128,6 +130,9 @@ if [ "$REAL" = yes ]; then
 fi
 if [ -e "$ROOT$CONFIG" ]; then
   say "kept the existing $CONFIG"
+  if [ -n "$RUNDIR" ] && grep -q '"/tmp/retry-daemon\.\(sock\|pid\)"' "$ROOT$CONFIG"; then
+    say "note: the service now keeps its socket and pid file in $RUNDIR; set \"socket_path\": \"$SOCKET\" and \"pid_file\": \"$PIDFILE\" in $CONFIG so that 'patienced -status' and '-stop' find it"
+  fi
 else
   render daemon.json.in >"$ROOT$CONFIG"
   chmod 0644 "$ROOT$CONFIG"

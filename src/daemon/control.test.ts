@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,9 +53,16 @@ function world(dir: string, table: Map<number, FakeProcess>, answer: Answer) {
     kill: (pid, sig) => void kills.push([pid, sig]),
     sleep: async (ms) => void (clock += ms),
     now: () => clock,
+    bundle: BUNDLE,
+    owner: { uid: UID },
+    fs: { unlinkSync: fs.unlinkSync, lstatSync: (() => ({ isSocket: () => true, uid: UID })) as unknown as typeof fs.lstatSync },
   };
   return { deps, stdout, stderr, kills, cfg: config(dir), elapsed: () => clock };
 }
+
+const UID = process.getuid?.() ?? 0;
+const BUNDLE = '/usr/local/lib/patience/dist/patienced.cjs';
+const TOKEN = 'ab'.repeat(16);
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'control-'));
 const none: Answer = { ok: false, why: 'socket: nobody is listening' };
@@ -137,15 +145,79 @@ test('-stop: not allowed is exit 4; not running is exit 0 and removes a stale pi
   fs.rmSync(dir, { recursive: true });
 });
 
-test('-stop: without a pid file, stops the daemon that answers on the socket', async () => {
+test('-stop: a PID that only a socket or HTTP answer names is never signalled (exit 1, says why)', async () => {
+  for (const via of ['socket', 'http'] as const) {
+    const dir = tmp();
+    const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), { ok: true, via, status: STATUS });
+    assert.equal(await stopDaemon(w.cfg, w.deps), 1, via);
+    assert.deepEqual(w.kills, [], via);
+    assert.match(w.stderr.text(), /a daemon answers on .* \(it says it is pid 500\), but no pid file at .*cannot be proven .*nothing was signalled/, via);
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test('-stop/-status: a live process that merely looks like patienced is not proven, not signalled', async () => {
   const dir = tmp();
-  const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), { ok: true, via: 'socket', status: STATUS });
-  w.deps.kill = (pid) => {
-    w.kills.push([pid, 'SIGTERM']);
-  };
-  const table = new Map<number, FakeProcess>();
-  w.deps.probe = fakeProbe(table);
-  assert.equal(await stopDaemon(w.cfg, w.deps), 0);
-  assert.deepEqual(w.kills, [[500, 'SIGTERM']]);
+  const w = world(dir, new Map([[500, { state: 'alive', cmdline: 'sleep\x00600\x00patienced\0' }]]), none);
+  fs.writeFileSync(w.cfg.pidFile, `500\n${TOKEN}\n`);
+  assert.equal(await stopDaemon(w.cfg, w.deps), 1);
+  assert.deepEqual(w.kills, []);
+  assert.match(w.stderr.text(), /names pid 500, a live process that is not proven to be this patienced .*nothing was signalled/);
+  assert.equal(fs.existsSync(w.cfg.pidFile), true, 'not removed either');
+  assert.equal(await showStatus(w.cfg, w.deps), 4);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('-stop: the pid file token, said by the daemon on a socket of ours, proves it', async () => {
+  const other = 'node\0other/patienced.cjs\0';
+  const answer = (via: 'socket' | 'http', instance: string): Answer => ({ ok: true, via, status: { ...STATUS, instance } });
+  const cases: Array<[string, Answer, number, boolean]> = [
+    ['token on our socket', answer('socket', TOKEN), 500, true],
+    ['token over HTTP', answer('http', TOKEN), 500, false],
+    ['another token', answer('socket', 'cd'.repeat(16)), 500, false],
+    ['socket owned by another user', answer('socket', TOKEN), 500, false],
+  ];
+  for (const [what, ans, pid, signalled] of cases) {
+    const dir = tmp();
+    const table = new Map<number, FakeProcess>([[pid, { state: 'alive', cmdline: other }]]);
+    const w = world(dir, table, ans);
+    if (what.startsWith('socket owned')) {
+      w.deps.fs = { unlinkSync: fs.unlinkSync, lstatSync: (() => ({ isSocket: () => true, uid: UID + 1 })) as unknown as typeof fs.lstatSync };
+    }
+    w.deps.kill = (p, sig) => {
+      w.kills.push([p, sig]);
+      table.delete(p);
+    };
+    fs.writeFileSync(w.cfg.pidFile, `${pid}\n${TOKEN}\n`);
+    assert.equal(await stopDaemon(w.cfg, w.deps), signalled ? 0 : 1, what);
+    assert.deepEqual(w.kills, signalled ? [[pid, 'SIGTERM']] : [], what);
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test('-status/-stop: a FIFO or symlink pid file is refused at once, naming pid_file', async () => {
+  const dir = tmp();
+  const w = world(dir, new Map(), none);
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['FIFO', () => execFileSync('mkfifo', [w.cfg.pidFile]), /pid_file .*d\.pid is not a regular file \(it is a FIFO\)/],
+    ['symlink', () => fs.symlinkSync('/dev/zero', w.cfg.pidFile), /pid_file .*d\.pid is a symbolic link/],
+  ];
+  for (const [what, make, why] of cases) {
+    make();
+    assert.equal(await showStatus(w.cfg, w.deps), 4, what);
+    assert.equal(await stopDaemon(w.cfg, w.deps), 1, what);
+    assert.match(w.stderr.text(), why, what);
+    assert.ok(fs.lstatSync(w.cfg.pidFile), `${what}: left in place`);
+    fs.rmSync(w.cfg.pidFile);
+  }
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('-status prints no terminal control sequences from whatever answers', async () => {
+  const dir = tmp();
+  const w = world(dir, new Map(), { ok: true, via: 'socket', status: { ...STATUS, version: '1\u001b]0;pwned\u0007', storage: 'x\ry' } });
+  assert.equal(await showStatus(w.cfg, w.deps), 0);
+  assert.doesNotMatch(w.stdout.text(), /[\u001b\u0007\r]/);
+  assert.match(w.stdout.text(), /version +1\?]0;pwned\?/);
   fs.rmSync(dir, { recursive: true });
 });

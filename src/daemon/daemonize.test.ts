@@ -63,3 +63,30 @@ test("-daemon: the child's failure is the parent's, with its message and exit co
   assert.equal(await startDetached([], config, { self, stdout: sink(), stderr: crashed, spawn: gone.spawn }), 1);
   assert.match(crashed.text(), /exited \(code 9\) before it was listening; see \/run\/x\/d\.log/);
 });
+
+test('-daemon: a child that never gets ready is killed for real, and the parent says how', async () => {
+  const signals: string[] = [];
+  const make = (obeys: 'SIGTERM' | 'SIGKILL' | 'none') =>
+    fakeSpawn((c) => {
+      Object.assign(c, {
+        kill: (sig: string) => {
+          signals.push(sig);
+          if (sig === obeys) setImmediate(() => c.emit('exit', null, sig));
+          return true;
+        },
+      });
+    });
+  const cases: Array<['SIGTERM' | 'SIGKILL' | 'none', RegExp, string[]]> = [
+    ['SIGTERM', /did not start within 0\.05s and was stopped; see/, ['SIGTERM']],
+    ['SIGKILL', /did not start within 0\.05s and was killed \(it ignored SIGTERM\)/, ['SIGTERM', 'SIGKILL']],
+    ['none', /could not be stopped: it is still running after SIGKILL; 'kill -9 321'/, ['SIGTERM', 'SIGKILL']],
+  ];
+  for (const [obeys, said, sent] of cases) {
+    signals.length = 0;
+    const stderr = sink();
+    const { spawn } = make(obeys);
+    assert.equal(await startDetached([], config, { self, stdout: sink(), stderr, spawn, timeoutMs: 50, killWaitMs: 50 }), 1);
+    assert.match(stderr.text(), said, obeys);
+    assert.deepEqual(signals, sent, obeys);
+  }
+});

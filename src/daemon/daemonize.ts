@@ -85,6 +85,33 @@ export interface DetachDeps {
   stderr: NodeJS.WritableStream;
   spawn?: typeof nodeSpawn;
   timeoutMs?: number;
+  /** How long each of SIGTERM and SIGKILL may take to end a child that never got ready. */
+  killWaitMs?: number;
+}
+
+const KILL_WAIT_MS = 5000;
+
+/**
+ * Ends a child that never got ready: SIGTERM, then SIGKILL (a child blocked in a system call
+ * never runs its SIGTERM handler), each with a bounded wait for its exit. Says what happened,
+ * truthfully: the exit event of our own child comes only once the kernel has reaped it.
+ */
+async function stopForReal(child: ChildProcess, exited: () => boolean, waitMs: number): Promise<string> {
+  const gone = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (exited()) return resolve(true);
+      const timer = setTimeout(() => resolve(exited()), waitMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  child.kill('SIGTERM');
+  if (await gone()) return 'was stopped';
+  child.kill('SIGKILL');
+  if (await gone()) return 'was killed (it ignored SIGTERM)';
+  child.unref();
+  return `could not be stopped: it is still running after SIGKILL; 'kill -9 ${child.pid}' as root`;
 }
 
 const SMALL_YOUNG_GENERATION = '--max-semi-space-size=2';
@@ -116,23 +143,33 @@ export async function startDetached(argv: readonly string[], config: DaemonConfi
     return 1;
   }
 
-  const outcome = await new Promise<ChildReport | { type: 'gone'; message: string }>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      resolve({ type: 'gone', message: `the background process (pid ${child.pid}) did not start within ${(deps.timeoutMs ?? READY_TIMEOUT_MS) / 1000}s and was stopped; see ${logFile}` });
-    }, deps.timeoutMs ?? READY_TIMEOUT_MS);
-    const settle = (result: ChildReport | { type: 'gone'; message: string }): void => {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const outcome = await new Promise<ChildReport | { type: 'gone'; message: string } | { type: 'late' }>((resolve) => {
+    const onMessage = (m: ChildReport): void => settle(m);
+    const onError = (err: Error): void => settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+      settle({ type: 'gone', message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}` });
+    const timer = setTimeout(() => settle({ type: 'late' }), deps.timeoutMs ?? READY_TIMEOUT_MS);
+    const settle = (result: ChildReport | { type: 'gone'; message: string } | { type: 'late' }): void => {
       clearTimeout(timer);
-      child.removeAllListeners();
+      child.off('message', onMessage);
+      child.off('error', onError);
+      child.off('exit', onExit);
       resolve(result);
     };
-    child.on('message', (m: ChildReport) => settle(m));
-    child.on('error', (err) => settle({ type: 'gone', message: `cannot start the background process: ${err.message}` }));
-    child.on('exit', (code, signal) =>
-      settle({ type: 'gone', message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}` }),
-    );
+    child.on('message', onMessage);
+    child.on('error', onError);
+    child.on('exit', onExit);
   });
 
+  if (outcome.type === 'late') {
+    const why = `the background process (pid ${child.pid}) did not start within ${(deps.timeoutMs ?? READY_TIMEOUT_MS) / 1000}s`;
+    const stopped = await stopForReal(child, () => exited, deps.killWaitMs ?? KILL_WAIT_MS);
+    deps.stderr.write(`patienced: ${why} and ${stopped}; see ${logFile}\n`);
+    if (child.connected) child.disconnect();
+    return 1;
+  }
   if (child.connected) child.disconnect();
   child.unref();
   if (outcome.type === 'ready') {

@@ -2,7 +2,7 @@
 // a signal, ordered stop. Returns the exit code.
 import fs from 'node:fs';
 import { describeConfig, type ConfigSources, type DaemonConfig } from './config/index.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type DaemonLogger } from './logger.ts';
 import { acquirePidFile } from './pidfile.ts';
 import type { ProcessProbe } from './process-check.ts';
 import { startDaemon, type RunningDaemon } from './run.ts';
@@ -27,7 +27,15 @@ export interface ForegroundDeps {
 }
 
 export async function runForeground(config: DaemonConfig, sources: ConfigSources, deps: ForegroundDeps): Promise<number> {
-  const logger = createLogger({ level: config.logLevel, file: config.logFile, stderr: deps.stderr });
+  let logger: DaemonLogger;
+  try {
+    logger = createLogger({ level: config.logLevel, file: config.logFile, stderr: deps.stderr });
+  } catch (err) {
+    const message = (err as Error).message;
+    deps.stderr.write(`patienced: ${message}\n`);
+    await deps.readiness?.failed(message, 1);
+    return 1;
+  }
   const { log, flush } = logger;
   for (const warning of deps.configWarnings ?? []) log.warn(`configuration: ${warning}`);
   const fail = async (message: string): Promise<number> => {
@@ -59,8 +67,9 @@ export async function runForeground(config: DaemonConfig, sources: ConfigSources
   deps.onReopenSignal?.((sig) => {
     if (config.logFile) {
       // logrotate renamed the file: new lines go to a new file at the configured path.
-      logger.reopen();
-      log.info({ signal: sig, log_file: config.logFile }, 'log file reopened');
+      const err = logger.reopen();
+      if (err) log.error({ signal: sig, err: err.message }, 'log file not reopened; still writing to the old one');
+      else log.info({ signal: sig, log_file: config.logFile }, 'log file reopened');
     } else if (deps.stderr.isTTY) {
       onSignal(sig); // the terminal hung up
     } else {
@@ -71,13 +80,14 @@ export async function runForeground(config: DaemonConfig, sources: ConfigSources
   const pidFile = acquirePidFile(config.pidFile, { pid: deps.pid, probe: deps.probe });
   if (!pidFile.ok) return fail(pidFile.message);
   if (pidFile.replaced) {
-    log.warn({ pid_file: config.pidFile, held: pidFile.replaced.text, why: pidFile.replaced.why }, 'replaced a stale pid file');
+    // The PID it named, never the file's content.
+    log.warn({ pid_file: config.pidFile, held_pid: pidFile.replaced.pid, why: pidFile.replaced.why }, 'replaced a stale pid file');
   }
   leaveNothingBehind = pidFile.release;
 
   let daemon: RunningDaemon;
   try {
-    daemon = await startDaemon(config, { log });
+    daemon = await startDaemon(config, { log, instance: pidFile.token });
   } catch (err) {
     pidFile.release();
     return fail(describeStartError(err, config));

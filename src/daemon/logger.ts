@@ -1,15 +1,20 @@
 // Logging: pino JSON lines to log_file (reopened on SIGHUP for logrotate), or readable
 // lines on a terminal. pino-pretty would run as a transport in a worker thread, which
 // breaks under bundling (TECH.md), so the few lines of terminal formatting live here.
+// The log file often sits in /tmp (the -daemon default): it is opened by safe-file.ts,
+// never through a symlink nor into another user's file, and never world-readable.
 import pino, { type Logger } from 'pino';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { openAppendSafely } from './safe-file.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface DaemonLogger {
   log: Logger;
-  /** Reopens the log file after rotation; a no-op without one. */
-  reopen(): void;
+  /** Reopens the log file after rotation (a no-op without one); on failure keeps the old one and says why. */
+  reopen(): Error | undefined;
   /** Writes out anything buffered. */
   flush(): void;
 }
@@ -26,9 +31,9 @@ const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INF
 export function createLogger(opts: LoggerOptions): DaemonLogger {
   const base = { base: { pid: process.pid }, level: opts.level, timestamp: pino.stdTimeFunctions.isoTime };
   if (opts.file) {
-    const dest = pino.destination({ dest: opts.file, append: true, mkdir: true, sync: true });
+    const dest = new SafeLogFile(opts.file);
     const log = pino(base, dest);
-    return { log, reopen: () => dest.reopen(), flush: () => dest.flushSync() };
+    return { log, reopen: () => dest.reopen(), flush: () => undefined };
   }
   const stderr = opts.stderr ?? process.stderr;
   if (stderr.isTTY) {
@@ -63,4 +68,46 @@ function readableLines(out: NodeJS.WritableStream): Writable {
       done();
     },
   });
+}
+
+/** Log files are born 0640 (less with the umask): they name every command that ran. */
+const LOG_FILE_MODE = 0o640;
+
+/** A pino destination appending to a file opened safely, reopened by name after rotation. */
+class SafeLogFile {
+  private fd: number;
+
+  constructor(private readonly file: string) {
+    this.fd = SafeLogFile.open(file);
+  }
+
+  private static open(file: string): number {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      return openAppendSafely(file, LOG_FILE_MODE);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code ? `${e.code}` : e.message;
+      throw new Error(
+        `cannot open log_file ${file}: it ${e.code ? `cannot be opened (${why})` : why}; ` +
+          `remove it if it is not another program's, or choose a log_file (-log-file) in a directory only this user can write`,
+      );
+    }
+  }
+
+  write(line: string): void {
+    fs.writeSync(this.fd, line);
+  }
+
+  reopen(): Error | undefined {
+    let fd: number;
+    try {
+      fd = SafeLogFile.open(this.file);
+    } catch (err) {
+      return err as Error;
+    }
+    fs.closeSync(this.fd);
+    this.fd = fd;
+    return undefined;
+  }
 }

@@ -2,41 +2,70 @@
 // temp file hard-linked into place, so nobody ever reads it half-written, and link fails
 // when the name exists), refused while a live patienced holds it, replaced when stale
 // (dead, zombie, or a PID reused by another program), and removed on exit.
+//
+// It holds "PID\nTOKEN\n": the token is this instance's, and the daemon says it in its
+// status answer, so -stop can tell that the process it would signal is the one that wrote
+// the file. The file often sits in /tmp, so it is read through safe-file.ts: never through
+// a symlink, never a FIFO or device, only when owned by this user or root, at most
+// MAX_PID_FILE_BYTES, and what it holds is never logged nor printed.
+import { randomBytes } from 'node:crypto';
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import { looksLikePatienced, processState, realProbe, type ProcessProbe } from './process-check.ts';
+import { readSmallFile, realOwner, type OwnerRule } from './safe-file.ts';
 
-export type PidFileContent = { kind: 'missing' } | { kind: 'invalid'; text: string } | { kind: 'pid'; pid: number; text: string };
+/** "PID\nTOKEN\n" is 44 bytes at most; anything longer is not ours. */
+export const MAX_PID_FILE_BYTES = 64;
+
+export type PidFileContent =
+  | { kind: 'missing' }
+  /** Not read: a symlink, FIFO, device, another user's file, or too large. */
+  | { kind: 'refused'; why: string }
+  | { kind: 'invalid' }
+  | { kind: 'pid'; pid: number; token: string | undefined };
 
 export type PidOwner = 'running' | 'dead' | 'zombie' | 'reused' | 'self';
 
 export type AcquireResult =
   | {
       ok: true;
-      /** Removes the pid file if it still holds this process's PID. Idempotent. */
+      /** Removes the pid file if it still holds this process's PID and token. Idempotent. */
       release: () => void;
-      /** What a stale pid file held before it was replaced. */
-      replaced: { text: string; why: string } | undefined;
+      /** This instance's token, also written into the pid file. */
+      token: string;
+      /** What a stale pid file named before it was replaced (never its raw content). */
+      replaced: { pid: number | undefined; why: string } | undefined;
     }
   | { ok: false; message: string; runningPid: number | undefined };
 
 export interface PidFileDeps {
   pid: number;
   probe?: ProcessProbe;
-  fs?: Pick<typeof nodeFs, 'readFileSync' | 'writeFileSync' | 'chmodSync' | 'linkSync' | 'unlinkSync' | 'mkdirSync'>;
+  owner?: OwnerRule;
+  token?: string;
+  fs?: Pick<typeof nodeFs, 'writeFileSync' | 'chmodSync' | 'linkSync' | 'unlinkSync' | 'mkdirSync'>;
 }
 
-export function readPidFile(file: string, fs: Pick<typeof nodeFs, 'readFileSync'> = nodeFs): PidFileContent {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    throw err;
-  }
-  const m = /^\s*(\d{1,10})\s*$/.exec(text);
+const PID_FILE = /^(\d{1,10})\n(?:([0-9a-f]{32})\n)?$/;
+
+/** What a pid file says, read safely (see the top of this file). */
+export function readPidFile(file: string, owner: OwnerRule = realOwner()): PidFileContent {
+  const got = readRaw(file, owner);
+  return got.kind === 'text' ? parse(got.text) : got;
+}
+
+type Raw = { kind: 'missing' } | { kind: 'refused'; why: string } | { kind: 'text'; text: string };
+
+function readRaw(file: string, owner: OwnerRule): Raw {
+  const got = readSmallFile(file, MAX_PID_FILE_BYTES, owner);
+  return got.kind === 'text' ? { kind: 'text', text: got.text } : got;
+}
+
+function parse(text: string): PidFileContent {
+  // Older versions wrote "PID\n" only, hand-written files may lack the newline.
+  const m = PID_FILE.exec(text.endsWith('\n') ? text : `${text}\n`) ?? /^\s*(\d{1,10})\s*$/.exec(text);
   const pid = m ? Number(m[1]) : NaN;
-  return pid > 0 ? { kind: 'pid', pid, text } : { kind: 'invalid', text };
+  return pid > 0 && m ? { kind: 'pid', pid, token: m[2] } : { kind: 'invalid' };
 }
 
 /** Who holds a PID taken from a pid file. */
@@ -57,52 +86,66 @@ const STALE_WHY: Record<Exclude<PidOwner, 'running'>, string> = {
 export function acquirePidFile(file: string, deps: PidFileDeps): AcquireResult {
   const fs = deps.fs ?? nodeFs;
   const probe = deps.probe ?? realProbe;
+  const owner = deps.owner ?? realOwner();
+  const token = deps.token ?? randomBytes(16).toString('hex');
   const fail = (what: string, err: unknown): AcquireResult => ({
     ok: false,
     runningPid: undefined,
     message: `cannot ${what} pid file ${file}: ${(err as Error).message}; choose another pid_file (-pid-file) or fix the directory's permissions`,
   });
-  const tmp = `${file}.${deps.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  const refuse = (why: string): AcquireResult => ({
+    ok: false,
+    runningPid: undefined,
+    message:
+      `pid_file ${file} ${why}, so it was neither read nor replaced; ` +
+      `remove it if it is not another program's, or choose a pid_file in a directory only this user can write (-pid-file)`,
+  });
+  const ours = `${deps.pid}\n${token}\n`;
+  const tmp = `${file}.${deps.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, `${deps.pid}\n`, { flag: 'wx', mode: 0o644 });
+    // 'wx' is O_CREAT|O_EXCL: it never follows a symlink someone put at the temp name.
+    fs.writeFileSync(tmp, ours, { flag: 'wx', mode: 0o644 });
     // Readable by everyone whatever the umask (the service runs with 027): -status reads it.
     fs.chmodSync(tmp, 0o644);
   } catch (err) {
     return fail('create', err);
   }
-  let replaced: { text: string; why: string } | undefined;
+  let replaced: { pid: number | undefined; why: string } | undefined;
   try {
     // A stale file removed here may be replaced by a racing start before our link: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         fs.linkSync(tmp, file);
-        return { ok: true, release: releaser(file, deps.pid, fs), replaced };
+        return { ok: true, release: releaser(file, ours, owner, fs), token, replaced };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return fail('create', err);
       }
-      const current = readPidFile(file, fs);
-      if (current.kind === 'missing') continue;
+      const raw = readRaw(file, owner);
+      if (raw.kind === 'missing') continue;
+      if (raw.kind === 'refused') return refuse(raw.why);
+      const current = parse(raw.text);
       let why = 'it does not hold a PID';
       if (current.kind === 'pid') {
-        const owner = pidOwner(current.pid, deps.pid, probe);
-        if (owner === 'running') {
+        const who = pidOwner(current.pid, deps.pid, probe);
+        if (who === 'running') {
           return {
             ok: false,
             runningPid: current.pid,
             message: `already running as pid ${current.pid} (pid file ${file}); stop it with 'patienced -stop', or choose another pid_file (-pid-file)`,
           };
         }
-        why = STALE_WHY[owner];
+        why = STALE_WHY[who];
       }
       // Remove it only if it is still the file we judged, not one a racing start just made.
-      if (readText(file, fs) === current.text) {
+      const again = readRaw(file, owner);
+      if (again.kind === 'text' && again.text === raw.text) {
         try {
           fs.unlinkSync(file);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fail('replace the stale', err);
         }
-        replaced = { text: current.text.trim(), why };
+        replaced = { pid: current.kind === 'pid' ? current.pid : undefined, why };
       }
     }
     return fail('create', new Error('another process keeps creating it'));
@@ -117,21 +160,13 @@ export function acquirePidFile(file: string, deps: PidFileDeps): AcquireResult {
   }
 }
 
-function readText(file: string, fs: Pick<typeof nodeFs, 'readFileSync'>): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function releaser(file: string, pid: number, fs: Pick<typeof nodeFs, 'readFileSync' | 'unlinkSync'>): () => void {
+function releaser(file: string, ours: string, owner: OwnerRule, fs: Pick<typeof nodeFs, 'unlinkSync'>): () => void {
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const current = readPidFile(file, fs);
-    if (current.kind !== 'pid' || current.pid !== pid) return;
+    const current = readRaw(file, owner);
+    if (current.kind !== 'text' || current.text !== ours) return;
     try {
       fs.unlinkSync(file);
     } catch {

@@ -51,6 +51,8 @@ export interface RunDeps {
   cleanupIntervalMs?: number;
   /** Tests put a store in that fails on demand. */
   openStore?: (options: OpenStoreOptions) => Store;
+  /** The pid file's instance token, said in the socket's status answer (control.ts checks it). */
+  instance?: string;
 }
 
 const IDLE_TIMEOUT_MS = 5000;
@@ -136,6 +138,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       store,
       health,
       now,
+      instance: deps.instance,
     }),
   });
 

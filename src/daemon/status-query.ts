@@ -49,7 +49,8 @@ export function askSocket(path: string, timeoutMs: number): Promise<DaemonStatus
       if (nl === -1) return;
       const status = statusFromReply(buf.slice(0, nl));
       if (status) finish(undefined, status);
-      else finish(new Error(`the answer is not a patienced status: ${buf.slice(0, Math.min(nl, 120))}`));
+      // What a stranger answered is not echoed to the terminal.
+      else finish(new Error('the answer is not a patienced status'));
     });
     sock.on('error', (err: NodeJS.ErrnoException) => finish(new Error(err.code === 'ENOENT' ? 'no such file' : err.code === 'ECONNREFUSED' ? 'nobody is listening' : err.message)));
     sock.on('close', () => finish(new Error('closed without an answer')));

@@ -21,6 +21,8 @@ export interface DaemonStatus {
   health?: HealthStatus;
   health_reason?: string;
   profiling: boolean;
+  /** The token this instance wrote into its pid file (absent over HTTP, and from older versions). */
+  instance?: string;
 }
 
 export interface StatusSource {
@@ -34,6 +36,8 @@ export interface StatusSource {
   store: Pick<Store, 'count' | 'kind' | 'location'>;
   health?: Pick<StorageHealth, 'report'>;
   now: () => number;
+  /** The pid file's instance token, when start-up wrote one. */
+  instance?: string | undefined;
 }
 
 export function statusControl(src: StatusSource): (request: { type: unknown }) => Record<string, unknown> | undefined {
@@ -52,6 +56,7 @@ export function statusControl(src: StatusSource): (request: { type: unknown }) =
       health: health.status,
       ...(health.reason === undefined ? {} : { health_reason: health.reason }),
       profiling: src.profiling,
+      ...(src.instance === undefined ? {} : { instance: src.instance }),
     };
     return { status: 'ok', daemon };
   };

@@ -50,7 +50,14 @@ export class IngestServer {
       }
     });
     // bind already gave these bits; this only makes sure of them, and cannot widen them.
-    fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
+    // chmod follows symlinks: in a directory others may write, the name could have been
+    // swapped for a link to some file of root's since bind, so only our socket is touched.
+    const st = fs.lstatSync(this.opts.socketPath);
+    if (!st.isSocket()) {
+      this.server.close();
+      throw new Error(`${this.opts.socketPath} was replaced by another file right after it was created; choose a socket_path in a directory only this user can write`);
+    }
+    if ((st.mode & 0o777) !== this.opts.socketMode) fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
     this.listening = true;
   }
 
@@ -122,8 +129,12 @@ function refuse(socket: Socket, error: string): void {
   socket.once('close', () => clearTimeout(timer));
 }
 
-/** Unlinks a socket file nobody answers on; refuses when a live process answers. */
-export async function removeStaleSocket(path: string): Promise<void> {
+/**
+ * Unlinks a socket file nobody answers on; refuses when a live process answers. Only a
+ * socket of ours or root's is removed: another user's file (in /tmp, where root may remove
+ * anything) is theirs, and lstat never follows a symlink planted at the name.
+ */
+export async function removeStaleSocket(path: string, uid: number = process.getuid?.() ?? 0): Promise<void> {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(path);
@@ -131,6 +142,9 @@ export async function removeStaleSocket(path: string): Promise<void> {
     return;
   }
   if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; remove it or choose another socket_path`);
+  if (stat.uid !== uid && stat.uid !== 0) {
+    throw new Error(`${path} is a socket owned by uid ${stat.uid}, neither this user (uid ${uid}) nor root; it is left alone: remove it if it is stale, or choose another socket_path`);
+  }
   const alive = await new Promise<boolean>((resolve) => {
     const probe = net.connect(path);
     probe.once('connect', () => {

@@ -17,7 +17,7 @@ test('-daemon returns once the child listens and prints its PID; -status and -st
   const pid = startedPid(started.stdout);
   assert.notEqual(pid, undefined);
   assert.ok(isRunning(pid));
-  assert.equal(fs.readFileSync(p.pidFile, 'utf8').trim(), String(pid));
+  assert.match(fs.readFileSync(p.pidFile, 'utf8'), new RegExp(`^${pid}\n[0-9a-f]{32}\n$`), 'PID and instance token');
   // log_file unset: the child logs beside the pid file.
   const logFile = path.join(p.dir, 'd.log');
   assert.match(started.stdout, new RegExp(`log +${logFile.replace(/[.]/g, '\\.')}`));
@@ -109,12 +109,15 @@ test('-status asks over the socket with HTTP off, and over HTTP when the socket 
   assert.equal(viaHttp.code, 0, viaHttp.stdout);
   assert.match(viaHttp.stdout, new RegExp(`running \\(pid ${pid2}\\)`));
   assert.match(viaHttp.stdout, new RegExp(`socket +${p.socketPath.replace(/[.]/g, '\\.')}`));
-  // Without a pid file, -stop still finds the daemon that answers on the socket.
+  // Without a pid file, -stop never signals a PID that only an answer names (anybody can
+  // answer on a socket path while the daemon is down): it says so, and fails.
   fs.rmSync(p.pidFile);
   const stop = await patienced([...p.args, '-stop']);
-  assert.equal(stop.code, 0, stop.stderr);
-  assert.match(stop.stdout, new RegExp(`stopped \\(pid ${pid2}\\)`));
-  assert.equal(isRunning(pid2), false);
+  assert.equal(stop.code, 1, stop.stdout);
+  assert.match(stop.stderr, new RegExp(`answers on .* \\(it says it is pid ${pid2}\\), but no pid file at .*nothing was signalled`));
+  assert.ok(isRunning(pid2));
+  process.kill(pid2, 'SIGTERM');
+  await waitFor('the daemon to exit', () => !isRunning(pid2));
   await waitFor('the socket to go', () => !fs.existsSync(p.socketPath));
   fs.rmSync(p.dir, { recursive: true, force: true });
 });

@@ -52,17 +52,23 @@ test('install.sh stages programs, directories, config and service file into DEST
   for (const d of ['etc/retry', 'var/lib/retry', 'var/log/retry']) assert.ok(fs.statSync(at(`${PREFIX}/${d}`)).isDirectory(), d);
   const config = JSON.parse(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8')) as Record<string, unknown>;
   assert.equal(config.data_file, '/usr/local/var/lib/retry/metrics.db');
-  assert.equal(config.socket_path, '/tmp/retry-daemon.sock');
+  // The service's runtime files are in its RuntimeDirectory, not in a shared /tmp.
+  assert.equal(config.socket_path, '/run/retry-daemon/daemon.sock');
+  assert.equal(config.pid_file, '/run/retry-daemon/daemon.pid');
+  // An installed patience reports to the service's socket without configuration.
+  assert.match(fs.readFileSync(at(`${PREFIX}/bin/patience`), 'utf8'), /RETRY_SOCKET_PATH=\/run\/retry-daemon\/daemon\.sock\n/);
   const unit = fs.readFileSync(at('/etc/systemd/system/retry-daemon.service'), 'utf8');
   for (const line of [
     'User=retry',
-    'ExecStart=/usr/local/bin/patienced -config /usr/local/etc/retry/daemon.json',
+    'RuntimeDirectory=retry-daemon',
+    'RuntimeDirectoryMode=0750',
+    'ExecStart=/usr/local/bin/patienced -config /usr/local/etc/retry/daemon.json -socket /run/retry-daemon/daemon.sock -pid-file /run/retry-daemon/daemon.pid',
     'Restart=on-failure',
     'NoNewPrivileges=yes',
     'ProtectSystem=strict',
     'ProtectHome=yes',
-    'PrivateTmp=no',
-    'ReadWritePaths=/tmp /usr/local/var/lib/retry /usr/local/var/log/retry',
+    'PrivateTmp=yes',
+    'ReadWritePaths=/usr/local/var/lib/retry /usr/local/var/log/retry',
   ]) {
     assert.ok(unit.split('\n').includes(line), line);
   }
@@ -96,11 +102,12 @@ test('install.sh stages programs, directories, config and service file into DEST
   assert.equal(isRunning(pid), false);
 
   // A second run upgrades the programs and keeps an edited daemon.json.
-  const edited = '{ "max_metrics": 5000, "data_file": "/srv/retry/metrics.db" }\n';
+  const edited = '{ "max_metrics": 5000, "data_file": "/srv/retry/metrics.db", "socket_path": "/tmp/retry-daemon.sock" }\n';
   fs.writeFileSync(at(`${PREFIX}/etc/retry/daemon.json`), edited);
   const second = await script('install.sh', stage, { TARGET_OS: 'linux' });
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /kept the existing \/usr\/local\/etc\/retry\/daemon\.json/);
+  assert.match(second.stdout, /note: the service now keeps its socket and pid file in \/run\/retry-daemon; set "socket_path"/);
   assert.equal(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8'), edited);
   assert.equal((await run(patiencedBin, ['-version'])).code, 0);
   assert.deepEqual(

@@ -1,0 +1,121 @@
+// Files the daemon reads or appends to in shared directories (/tmp): the pid file and the
+// log file. Another local user may have put a symlink, a FIFO, a device or their own file
+// at that name before we got there. So a name is opened without following a symlink
+// (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK), the open descriptor is checked
+// with fstat (a regular file, owned by us or root, one link), and a read is bounded. The
+// callers say what they refuse and why, never what such a file holds.
+import nodeFs from 'node:fs';
+
+const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = nodeFs.constants;
+
+export type SafeFs = Pick<typeof nodeFs, 'openSync' | 'fstatSync' | 'readSync' | 'closeSync' | 'fchmodSync'>;
+
+/** Why a name was refused, in words that fit after "pid_file X " or "log_file X ". */
+export type Refusal = string;
+
+export type SmallRead = { kind: 'missing' } | { kind: 'refused'; why: Refusal } | { kind: 'text'; text: string; uid: number };
+
+export interface OwnerRule {
+  /** The uid this process runs as; files owned by it or by root are trusted. */
+  uid: number;
+  /** Also trusted: the owner of a directory nobody else may write, for files in it. */
+  dirOwner?: number | undefined;
+}
+
+export const realOwner = (): OwnerRule => ({ uid: process.getuid?.() ?? 0 });
+
+/** Does a stat belong to something we may trust: a regular file owned by us or root. */
+export function refusalFor(st: nodeFs.Stats, owner: OwnerRule): Refusal | undefined {
+  if (!st.isFile()) return `is not a regular file (it is ${kindOf(st)})`;
+  if (st.uid !== owner.uid && st.uid !== 0 && st.uid !== owner.dirOwner) {
+    return `is owned by uid ${st.uid}, neither this user (uid ${owner.uid}) nor root nor the owner of its directory`;
+  }
+  return undefined;
+}
+
+function kindOf(st: nodeFs.Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+function openRefusal(err: NodeJS.ErrnoException): Refusal | undefined {
+  // Linux says ELOOP for O_NOFOLLOW on a symlink; some BSDs say EMLINK.
+  if (err.code === 'ELOOP' || err.code === 'EMLINK') return 'is a symbolic link';
+  if (err.code === 'ENXIO') return 'is not a regular file (it is a FIFO or a socket)';
+  return undefined;
+}
+
+/** Reads at most maxBytes of a small file, or says why it was not read. */
+export function readSmallFile(file: string, maxBytes: number, owner: OwnerRule = realOwner(), fs: SafeFs = nodeFs): SmallRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return { kind: 'missing' };
+    const why = openRefusal(e);
+    if (why) return { kind: 'refused', why };
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    const why = refusalFor(st, owner);
+    if (why) return { kind: 'refused', why };
+    const buf = Buffer.alloc(maxBytes + 1);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got > maxBytes) return { kind: 'refused', why: `is larger than ${maxBytes} bytes` };
+    return { kind: 'text', text: buf.subarray(0, got).toString('utf8'), uid: st.uid };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens a file for appending without following a symlink, creating it with `mode` when it
+ * is missing; an existing file must pass refusalFor. World bits are taken off a file we own
+ * (a log says which commands ran). Throws an Error whose message fits after the file name.
+ */
+export function openAppendSafely(file: string, mode: number, owner: OwnerRule = realOwner(), fs: SafeFs = nodeFs): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode);
+  } catch (err) {
+    const why = openRefusal(err as NodeJS.ErrnoException);
+    if (why) throw new Error(why);
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    // A hard link to another file of ours or root's (say /etc/shadow, where the kernel
+    // does not forbid it) must not be appended to either.
+    const why = refusalFor(st, owner) ?? (st.nlink > 1 ? `has ${st.nlink} hard links (it is another file's second name)` : undefined);
+    if (why) throw new Error(why);
+    if (st.uid === owner.uid && (st.mode & 0o007) !== 0) fs.fchmodSync(fd, st.mode & 0o770);
+    return fd;
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/**
+ * The rule for a file in `dir`: besides us and root, the directory's owner, when only it
+ * may write there (the service's /run/retry-daemon, owned by the service user): nobody
+ * else can have put a file there. A shared directory (/tmp) adds nobody.
+ */
+export function ownerRuleIn(dir: string, base: OwnerRule = realOwner(), stat: (p: string) => nodeFs.Stats = nodeFs.statSync): OwnerRule {
+  try {
+    const st = stat(dir);
+    return st.isDirectory() && (st.mode & 0o022) === 0 ? { ...base, dirOwner: st.uid } : base;
+  } catch {
+    return base;
+  }
+}
