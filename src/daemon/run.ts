@@ -26,6 +26,7 @@ export type DaemonSettings = Pick<
   | 'dataFile'
   | 'maxConnections'
   | 'maxMessageBytes'
+  | 'maxStoreBytes'
   | 'enableProfiling'
 >;
 
@@ -53,7 +54,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   const { log } = deps;
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
-  const store = openStore({ dataFile: s.dataFile, limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs }, now });
+  const store = openStore({ dataFile: s.dataFile, limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes }, now });
   const counters = new IngestCounters();
   const runtime = new RuntimeStats();
   const cleanup = (): void => {
@@ -73,8 +74,13 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       if (log.isLevelEnabled('debug')) {
         for (const r of runs) log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
       }
-      const full = store.count() >= s.maxMetrics * 0.9;
-      if (full && !nearFullWarned) log.warn({ stored: store.count(), max_metrics: s.maxMetrics }, 'storage is near max_metrics; the oldest records are being dropped');
+      const full = store.count() >= s.maxMetrics * 0.9 || store.bytes() >= s.maxStoreBytes * 0.9;
+      if (full && !nearFullWarned) {
+        log.warn(
+          { stored: store.count(), max_metrics: s.maxMetrics, store_bytes: store.bytes(), max_store_bytes: s.maxStoreBytes },
+          'storage is near max_metrics or max_store_bytes; the oldest records are being dropped',
+        );
+      }
       nearFullWarned = full;
     },
     onStoreError: (err) => log.error({ err }, 'storing records failed; the clients got an error'),

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { RunRecord } from '../shared/run-record.ts';
 import { aggRowOf, type CommandTally, type RangeSummary } from './agg-input.ts';
+import { COST_SQL, recordCost } from './record-cost.ts';
 import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import {
@@ -18,7 +19,7 @@ import {
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 /** Rows per page when iterating: bounds memory, and a page is what may be read ahead. */
 const PAGE = 512;
@@ -26,8 +27,10 @@ const PAGE = 512;
 const REMOVE_CHUNK = 5000;
 
 type Stmt<P extends unknown[], R> = Database.Statement<P, R>;
-/** An id followed by the aggregate columns. */
-type IdAggRow = [number, ...RawAggRow];
+/** An id and the record's cost (record-cost.ts), then the aggregate columns. */
+type IdAggRow = [number, number, ...RawAggRow];
+/** A row for recent(), with its cost. */
+type CostedRunRow = RunRow & { cost: number };
 /** command, count, succeeded, rescued, attempts, duration sum, min ts, max ts */
 type TallyRow = [string, number, number, number, number, number, number, number];
 /** command, count, succeeded, rescued, attempts, last ts, durations joined by commas */
@@ -39,8 +42,10 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly aggregates: Aggregates;
   private rows: number;
+  /** The sum of the stored records' costs, for max_store_bytes. */
+  private byteTotal = 0;
   private readonly insert: Stmt<unknown[], unknown>;
-  private readonly oldest: Stmt<[number], IdAggRow>;
+  private readonly oldest: Stmt<[number, number], IdAggRow>;
   private readonly deleteThrough: Stmt<[number], unknown>;
   private readonly expired: Stmt<[number, number], IdAggRow>;
   private readonly deleteId: Stmt<[number], unknown>;
@@ -49,7 +54,7 @@ export class SqliteStore implements Store {
   private readonly commandRows: Stmt<[number, number, string], CommandRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
-  private readonly recentStatements = new Map<string, Stmt<unknown[], RunRow>>();
+  private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
 
   constructor(
     readonly location: string,
@@ -59,9 +64,9 @@ export class SqliteStore implements Store {
     this.db = db;
     try {
       this.insert = db.prepare(`INSERT INTO runs (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`);
-      this.oldest = db.prepare<[number], IdAggRow>(`SELECT id, ${AGG_COLUMNS} FROM runs ORDER BY id LIMIT ?`).raw();
+      this.oldest = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE id > ? ORDER BY id LIMIT ?`).raw();
       this.deleteThrough = db.prepare('DELETE FROM runs WHERE id <= ?');
-      this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
+      this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
       this.deleteId = db.prepare('DELETE FROM runs WHERE id = ?');
       this.tallies = db.prepare<[number, number], TallyRow>(
         `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
@@ -84,9 +89,10 @@ export class SqliteStore implements Store {
       const pool = new StringPool();
       this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
-      for (const raw of db.prepare<[], RawAggRow>(`SELECT ${AGG_COLUMNS} FROM runs`).raw().iterate()) {
+      for (const [cost, ...raw] of db.prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`).raw().iterate()) {
         this.aggregates.add(aggRowOfRaw(raw));
         this.rows++;
+        this.byteTotal += cost;
       }
       // The limits may have shrunk since the file was written.
       this.evictOverflow();
@@ -99,22 +105,24 @@ export class SqliteStore implements Store {
   append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
     const stored: StoredRun[] = [];
     let evicted: IdAggRow[] = [];
+    let added = 0;
+    for (const record of records) added += recordCost(record);
     this.db.transaction(() => {
       for (const record of records) {
         const info = this.insert.run(...insertParams(record, receivedAtMs));
         stored.push({ id: Number(info.lastInsertRowid), receivedAtMs, record });
       }
-      const excess = this.rows + records.length - this.limits.maxRecords;
-      if (excess > 0) evicted = this.deleteOldest(excess);
+      evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
     })();
     // Committed (and fsynced): now the aggregates may follow.
     for (const s of stored) this.aggregates.add(aggRowOf(s.record));
-    for (const [, ...raw] of evicted) this.aggregates.remove(aggRowOfRaw(raw));
-    this.rows += records.length - evicted.length;
+    this.forget(evicted);
+    this.rows += records.length;
+    this.byteTotal += added;
     return stored;
   }
 
-  recent(q: RecentQuery): StoredRun[] {
+  recent(q: RecentQuery): RecentRuns {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.status !== undefined) {
@@ -134,10 +142,20 @@ export class SqliteStore implements Store {
       where.push('instr(command, ?) > 0');
       params.push(q.command);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT *, ${COST_SQL} AS cost FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     let stmt = this.recentStatements.get(sql);
-    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], RunRow>(sql)));
-    return stmt.all(...params, q.limit).map(storedRunOf);
+    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
+    // Row by row, so that rows beyond the byte budget are never read into JS; the loop
+    // never yields, so the open iterator cannot block another statement.
+    const maxBytes = q.maxBytes ?? Infinity;
+    const runs: StoredRun[] = [];
+    let bytes = 0;
+    for (const row of stmt.iterate(...params, q.limit)) {
+      bytes += row.cost;
+      if (bytes > maxBytes && runs.length > 0) return { runs, truncated: true };
+      runs.push(storedRunOf(row));
+    }
+    return { runs, truncated: false };
   }
 
   stats(startMs: number, endMs: number): StatsResult {
@@ -178,6 +196,10 @@ export class SqliteStore implements Store {
     return this.rows;
   }
 
+  bytes(): number {
+    return this.byteTotal;
+  }
+
   removeExpired(nowMs: number): number {
     const cutoff = nowMs - this.limits.maxAgeMs;
     let removed = 0;
@@ -189,8 +211,7 @@ export class SqliteStore implements Store {
         for (const [id] of rows) this.deleteId.run(id);
         return rows;
       })();
-      for (const [, ...raw] of batch) this.aggregates.remove(aggRowOfRaw(raw));
-      this.rows -= batch.length;
+      this.forget(batch);
       removed += batch.length;
       if (batch.length < REMOVE_CHUNK) break;
     }
@@ -202,21 +223,47 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /** Applies limits that shrank since the file was written, a chunk per transaction. */
   private evictOverflow(): void {
-    while (this.rows > this.limits.maxRecords) {
-      const n = Math.min(REMOVE_CHUNK, this.rows - this.limits.maxRecords);
-      const evicted = this.db.transaction(() => this.deleteOldest(n))();
-      for (const [, ...raw] of evicted) this.aggregates.remove(aggRowOfRaw(raw));
-      this.rows -= evicted.length;
+    for (;;) {
+      const evicted = this.db.transaction(() => this.deleteOldest(this.rows, this.byteTotal, REMOVE_CHUNK))();
+      if (evicted.length === 0) return;
+      this.forget(evicted);
     }
   }
 
-  /** Deletes the n oldest rows (by id) inside the caller's transaction; returns them. */
-  private deleteOldest(n: number): IdAggRow[] {
-    const victims = this.oldest.all(n);
-    const last = victims[victims.length - 1];
-    if (last !== undefined) this.deleteThrough.run(last[0]);
+  /**
+   * Deletes the oldest rows (by id) while `rows` and `bytes` (the totals as they stand in
+   * the caller's transaction) exceed maxRecords or maxBytes, at most `most` of them; the
+   * newest row always stays. Returns the rows deleted.
+   */
+  private deleteOldest(rows: number, bytes: number, most: number): IdAggRow[] {
+    const maxBytes = this.limits.maxBytes ?? Infinity;
+    const over = (): boolean => rows > this.limits.maxRecords || (bytes > maxBytes && rows > 1);
+    const victims: IdAggRow[] = [];
+    let after = 0;
+    while (over() && victims.length < most) {
+      const page = this.oldest.all(after, Math.min(most - victims.length, Math.max(rows - this.limits.maxRecords, 64)));
+      if (page.length === 0) break;
+      for (const victim of page) {
+        if (!over() || victims.length >= most) break;
+        victims.push(victim);
+        after = victim[0];
+        rows--;
+        bytes -= victim[1];
+      }
+    }
+    if (victims.length > 0) this.deleteThrough.run(after);
     return victims;
+  }
+
+  /** Takes rows that a committed transaction deleted out of the aggregates and totals. */
+  private forget(victims: IdAggRow[]): void {
+    for (const [, cost, ...raw] of victims) {
+      this.aggregates.remove(aggRowOfRaw(raw));
+      this.rows--;
+      this.byteTotal -= cost;
+    }
   }
 
   /**

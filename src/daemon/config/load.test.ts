@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, type LoadOptions, type LoadResult } from './load.ts';
 import { describeConfig } from './sources.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 
 const DEFAULT_PATH = '/test/etc/daemon.json';
 
@@ -48,7 +49,8 @@ test('defaults, with no file, env or flags', () => {
     logFile: undefined,
     socketMode: 0o660,
     maxConnections: 100,
-    maxMessageBytes: 1_048_576,
+    maxMessageBytes: MAX_RECORD_BYTES,
+    maxStoreBytes: 268_435_456,
   });
   for (const source of Object.values(r.sources)) assert.deepEqual(source, { kind: 'default' });
   assert.ok(Object.isFrozen(r.config));
@@ -59,13 +61,14 @@ test('every key can be set from the file, env and flags', () => {
     socket_path: '/f.sock', http_port: 1, http_host: '0.0.0.0', max_metrics: 5, metrics_max_age: '1h',
     log_level: 'debug', pid_file: '/f.pid', enable_http: false, enable_profiling: true, data_file: '/f.db',
     log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048,
+    max_store_bytes: 2_000_000,
   });
   const fromFile = ok(load([], {}, { [DEFAULT_PATH]: file }));
   assert.equal(fromFile.configFile, DEFAULT_PATH);
   assert.deepEqual(fromFile.config, {
     socketPath: '/f.sock', httpPort: 1, httpHost: '0.0.0.0', maxMetrics: 5, metricsMaxAgeMs: 3_600_000,
     logLevel: 'debug', pidFile: '/f.pid', enableHttp: false, enableProfiling: true, dataFile: '/f.db',
-    logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048,
+    logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048, maxStoreBytes: 2_000_000,
   });
   for (const source of Object.values(fromFile.sources)) assert.deepEqual(source, { kind: 'file', path: DEFAULT_PATH });
 
@@ -73,13 +76,13 @@ test('every key can be set from the file, env and flags', () => {
     RETRY_SOCKET_PATH: '/e.sock', RETRY_HTTP_PORT: '2', RETRY_HTTP_HOST: '::1', RETRY_MAX_METRICS: '6',
     RETRY_METRICS_MAX_AGE: '2h', RETRY_LOG_LEVEL: 'warn', RETRY_PID_FILE: '/e.pid', RETRY_ENABLE_HTTP: 'false',
     RETRY_ENABLE_PROFILING: '1', RETRY_DATA_FILE: '/e.db', RETRY_LOG_FILE: '/e.log', RETRY_SOCKET_MODE: '600',
-    RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096',
+    RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096', RETRY_MAX_STORE_BYTES: '3000000',
   };
   const fromEnv = ok(load([], env));
   assert.deepEqual(fromEnv.config, {
     socketPath: '/e.sock', httpPort: 2, httpHost: '::1', maxMetrics: 6, metricsMaxAgeMs: 7_200_000,
     logLevel: 'warn', pidFile: '/e.pid', enableHttp: false, enableProfiling: true, dataFile: '/e.db',
-    logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096,
+    logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096, maxStoreBytes: 3_000_000,
   });
   for (const [field, source] of Object.entries(fromEnv.sources)) assert.equal(source.kind, 'env', field);
   assert.deepEqual(fromEnv.sources.httpPort, { kind: 'env', name: 'RETRY_HTTP_PORT' });
@@ -87,13 +90,13 @@ test('every key can be set from the file, env and flags', () => {
   const argv = [
     '-socket', '/g.sock', '-port', '3', '-host', 'localhost', '-max-metrics', '9', '-max-age', '90m',
     '-log-level', 'error', '-pid-file', '/g.pid', '-enable-http=false', '-enable-profiling', '-data-file', '/g.db',
-    '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024',
+    '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024', '-max-store-bytes', '4000000',
   ];
   const fromFlags = ok(load(argv));
   assert.deepEqual(fromFlags.config, {
     socketPath: '/g.sock', httpPort: 3, httpHost: 'localhost', maxMetrics: 9, metricsMaxAgeMs: 5_400_000,
     logLevel: 'error', pidFile: '/g.pid', enableHttp: false, enableProfiling: true, dataFile: '/g.db',
-    logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024,
+    logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024, maxStoreBytes: 4_000_000,
   });
   for (const [field, source] of Object.entries(fromFlags.sources)) assert.equal(source.kind, 'flag', field);
   assert.deepEqual(fromFlags.sources.metricsMaxAgeMs, { kind: 'flag', name: '-max-age' });
@@ -155,6 +158,7 @@ test('bad values name the key, the value and the source', () => {
     [['-max-metrics=0'], {}, {}, 'invalid max_metrics "0" from flag -max-metrics: must be an integer >= 1'],
     [[], { RETRY_MAX_CONNECTIONS: '0x10' }, {}, 'invalid max_connections "0x10" from RETRY_MAX_CONNECTIONS: must be an integer >= 1'],
     [['--max-message-bytes', '1023'], {}, {}, 'invalid max_message_bytes "1023" from flag -max-message-bytes: must be an integer >= 1024'],
+    [[], { RETRY_MAX_STORE_BYTES: '1000' }, {}, 'invalid max_store_bytes "1000" from RETRY_MAX_STORE_BYTES: must be an integer >= 1048576'],
     [['-max-age', '1d'], {}, {}, 'invalid metrics_max_age "1d" from flag -max-age: must be a duration such as 24h, 90m, 1h30m or 500ms'],
     [[], { RETRY_METRICS_MAX_AGE: '0s' }, {}, 'invalid metrics_max_age "0s" from RETRY_METRICS_MAX_AGE: must be greater than 0'],
     [[], {}, { [DEFAULT_PATH]: '{"metrics_max_age": 0}' }, `invalid metrics_max_age 0 from config file ${DEFAULT_PATH}: must be greater than 0`],
@@ -227,7 +231,7 @@ test('actions', () => {
 test('describeConfig reports each key with its value and source', () => {
   const r = ok(load(['-port', '9090'], { RETRY_SOCKET_MODE: '0600' }));
   const rows = describeConfig(r.config, r.sources);
-  assert.equal(rows.length, 14);
+  assert.equal(rows.length, 15);
   assert.deepEqual(rows.find((row) => row.key === 'http_port'), {
     key: 'http_port', value: '9090', source: { kind: 'flag', name: '-port' }, from: 'flag -port',
   });

@@ -1,5 +1,6 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 import { boolean, duration, integer, octalMode, oneOf, optionalText, text, type ValueType } from './values.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -24,6 +25,7 @@ export interface DaemonConfig {
   readonly socketMode: number;
   readonly maxConnections: number;
   readonly maxMessageBytes: number;
+  readonly maxStoreBytes: number;
 }
 
 export type ConfigField = keyof DaemonConfig;
@@ -62,7 +64,8 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   logFile: spec('log_file', 'log-file', optionalText(), undefined, 'Log file path, JSON lines (stderr when unset)'),
   socketMode: spec('socket_mode', 'socket-mode', octalMode(), 0o660, 'Unix socket file mode, in octal'),
   maxConnections: spec('max_connections', 'max-connections', integer(1), 100, 'Maximum concurrent socket connections'),
-  maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), 1_048_576, 'Maximum size of one socket message in bytes'),
+  maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), MAX_RECORD_BYTES, 'Maximum size of one socket message in bytes'),
+  maxStoreBytes: spec('max_store_bytes', 'max-store-bytes', integer(1_048_576), 256 * 1_048_576, 'Maximum total size of stored records in bytes'),
 };
 
 export const FIELDS = Object.keys(KEYS) as ConfigField[];

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usageText } from './usage.ts';
 import { FIELDS, KEYS } from './schema.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 
 // Copied verbatim from the seed's "Command Line Options" block (DAEMON.md).
 const SEED = `Usage: patienced [options]
@@ -64,6 +65,7 @@ test('the help text holds the seed usage block, in order, entry for entry', () =
     '  -log-file string',
     '  -max-connections int',
     '  -max-message-bytes int',
+    '  -max-store-bytes int',
     '  -socket-mode string',
   ]);
 });
@@ -72,7 +74,8 @@ test('added flags show Go-style defaults', () => {
   const text = usageText();
   assert.ok(text.includes('  -host string\n        HTTP server address to listen on (default "127.0.0.1")\n'));
   assert.ok(text.includes('  -socket-mode string\n        Unix socket file mode, in octal (default "0660")\n'));
-  assert.ok(text.includes('(default 1048576)\n'));
+  assert.ok(text.includes(`  -max-message-bytes int\n        Maximum size of one socket message in bytes (default ${MAX_RECORD_BYTES})\n`));
+  assert.ok(text.includes('  -max-store-bytes int\n        Maximum total size of stored records in bytes (default 268435456)\n'));
   assert.ok(text.includes('  -max-connections int\n        Maximum concurrent socket connections (default 100)\n'));
   assert.ok(text.includes('  -data-file string\n        Data file path (metrics are kept in memory when unset)\n'), 'no default for an unset path');
   assert.ok(text.includes('  -enable-profiling\n        Enable profiling endpoints\n'), 'no default for a false boolean');
@@ -87,6 +90,7 @@ test('every config key has a flag in the help and the env var the spec names', (
       'RETRY_SOCKET_PATH', 'RETRY_HTTP_PORT', 'RETRY_HTTP_HOST', 'RETRY_MAX_METRICS', 'RETRY_METRICS_MAX_AGE',
       'RETRY_LOG_LEVEL', 'RETRY_PID_FILE', 'RETRY_ENABLE_HTTP', 'RETRY_ENABLE_PROFILING', 'RETRY_DATA_FILE',
       'RETRY_LOG_FILE', 'RETRY_SOCKET_MODE', 'RETRY_MAX_CONNECTIONS', 'RETRY_MAX_MESSAGE_BYTES',
+      'RETRY_MAX_STORE_BYTES',
     ].sort(),
   );
 });
