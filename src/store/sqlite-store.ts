@@ -10,6 +10,8 @@ import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import {
   AGG_COLUMNS,
+  ATTEMPTS_SQL,
+  DURATION_SQL,
   INSERT_COLUMNS,
   aggRowOfRaw,
   insertParams,
@@ -69,17 +71,17 @@ export class SqliteStore implements Store {
       this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
       this.deleteId = db.prepare('DELETE FROM runs WHERE id = ?');
       this.tallies = db.prepare<[number, number], TallyRow>(
-        `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
-                TOTAL(duration_s), MIN(ts_ms), MAX(ts_ms)
+        `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+                TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
          FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
       ).raw();
-      this.durationsIn = db.prepare<[number, number], number>('SELECT duration_s FROM runs WHERE ts_ms BETWEEN ? AND ?').pluck();
+      this.durationsIn = db.prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`).pluck();
       // The durations come back as one text per command: a JS row per run costs ~1 µs a
       // column, and SQLite 3.53 prints doubles so that they read back exactly.
       this.commandRows = db
         .prepare<[number, number, string], CommandRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
-                  MAX(ts_ms), group_concat(duration_s)
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+                  MAX(ts_ms), group_concat(${DURATION_SQL})
            FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
         )
         .raw();
@@ -268,7 +270,8 @@ export class SqliteStore implements Store {
 
   /**
    * In SQL, so that no JS row is built per run (~1.5 µs each: 5 ms for a busy hour).
-   * TOTAL rather than SUM: SUM throws on int64 overflow, and counts sent by clients are unbounded.
+   * TOTAL rather than SUM: SUM throws on int64 overflow, and counts in files written before
+   * the record limits are unbounded (clamped here as AGG_COLUMNS clamps them).
    */
   private summarize(fromMs: number, toMs: number): RangeSummary {
     const commands: CommandTally[] = [];
