@@ -20,7 +20,7 @@ const Attempt = Type.Object({
 });
 
 /** RFC 3339 with a mandatory offset, as Go marshals time.Time; the calendar is checked apart. */
-export const RFC3339_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
+const RFC3339_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
 
 // Every field is bounded (docs/record-limits.md): lengths, entries and numeric ranges.
 export const WireRunRecord = Type.Object({
