@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { commandHash } from '../shared/command-hash.ts';
 import { commandHash as fromRunRecord } from '../shared/run-record.ts';
 import type { RunResult } from '../retry/loop.ts';
-import { buildRecord, sendRecord } from './report.ts';
+import { buildRecord, clip, sendRecord } from './report.ts';
+import { validateRunRecord } from '../shared/run-record.ts';
+import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 
 const result: RunResult = {
   success: true,
@@ -56,6 +58,27 @@ test('the record has the SPEC §1 fields and the extensions, with the command re
     },
   );
   assert.equal(fromRunRecord, commandHash, 'run-record.ts re-exports the same commandHash');
+});
+
+test('a record beyond the daemon limits is clipped so that the daemon accepts it, not refused', () => {
+  const r = buildRecord({
+    commandLine: `echo ${'y'.repeat(20_000)}`,
+    strategy: 'fixed',
+    result: { ...result, reason: 'r'.repeat(5000), durationMs: 400 * 86_400_000 },
+    endMs: Date.now(),
+    host: 'h'.repeat(300),
+    labels: {},
+  });
+  assert.equal(r.command.length, MAX_COMMAND_LENGTH);
+  assert.ok(r.command.endsWith('…'));
+  assert.equal(r.command_hash, commandHash(r.command));
+  assert.equal(r.reason?.length, 1024);
+  assert.equal(r.host?.length, 255);
+  assert.equal(r.total_duration_seconds, MAX_DURATION_SECONDS);
+  const v = validateRunRecord(JSON.parse(JSON.stringify(r)), Date.now());
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  // Never half a surrogate pair.
+  assert.equal(clip(`${'a'.repeat(8190)}😀😀`, 8192), `${'a'.repeat(8190)}…`);
 });
 
 function sandbox(t: { after(fn: () => void): void }): string {

@@ -5,6 +5,7 @@ import { createConnection, type Socket } from 'node:net';
 import { commandHash } from '../shared/command-hash.ts';
 import { redact } from '../shared/redact.ts';
 import type { WireRunRecord } from '../shared/run-record.ts';
+import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS, MAX_HOST_LENGTH, MAX_REASON_LENGTH } from '../shared/record-limits.ts';
 import type { RunResult } from '../retry/loop.ts';
 
 export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
@@ -20,8 +21,12 @@ export interface RecordInput {
   labels: Record<string, string>;
 }
 
+/**
+ * The record as the daemon accepts it (docs/record-limits.md): a command line, reason or
+ * host beyond its limit is cut short with a final "…" rather than have the run refused.
+ */
 export function buildRecord(i: RecordInput): WireRunRecord {
-  const command = redact(i.commandLine);
+  const command = clip(redact(i.commandLine), MAX_COMMAND_LENGTH);
   const ok = i.result.attempts.filter((a) => a.success).length;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.labels)) labels[k] = redact(v);
@@ -37,13 +42,22 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     timestamp: i.endMs / 1000,
     strategy: i.strategy,
     exit_code: i.result.exitCode,
-    reason: redact(i.result.reason),
-    host: i.host,
+    reason: clip(redact(i.result.reason), MAX_REASON_LENGTH),
+    host: clip(i.host, MAX_HOST_LENGTH),
     labels,
   };
 }
 
-const seconds = (ms: number): number => Math.max(0, Math.round(ms) / 1000);
+const seconds = (ms: number): number => Math.min(MAX_DURATION_SECONDS, Math.max(0, Math.round(ms) / 1000));
+
+/** At most `max` UTF-16 code units, never half a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
 
 export interface SendOptions {
   socketPath: string;

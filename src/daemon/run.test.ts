@@ -42,6 +42,7 @@ function settings(dir: string, extra: Partial<DaemonSettings> = {}): DaemonSetti
     dataFile: undefined,
     maxConnections: 10,
     maxMessageBytes: 65536,
+    maxStoreBytes: 64 * 1_048_576,
     enableProfiling: false,
     redactPatterns: [],
     allowedHosts: [],

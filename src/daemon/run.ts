@@ -29,6 +29,7 @@ export type DaemonSettings = Pick<
   | 'dataFile'
   | 'maxConnections'
   | 'maxMessageBytes'
+  | 'maxStoreBytes'
   | 'enableProfiling'
   | 'redactPatterns'
   | 'allowedHosts'
@@ -68,7 +69,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   let expireError: unknown;
   const store = (deps.openStore ?? openStoreDefault)({
     dataFile: s.dataFile,
-    limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs },
+    limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes },
     now,
     // A full disk cannot delete either: start anyway, degraded, and let the timer retry.
     onExpireError: (err) => (expireError = err),
@@ -101,8 +102,13 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       if (log.isLevelEnabled('debug')) {
         for (const r of runs) log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
       }
-      const full = store.count() >= s.maxMetrics * 0.9;
-      if (full && !nearFullWarned) log.warn({ stored: store.count(), max_metrics: s.maxMetrics }, 'storage is near max_metrics; the oldest records are being dropped');
+      const full = store.count() >= s.maxMetrics * 0.9 || store.bytes() >= s.maxStoreBytes * 0.9;
+      if (full && !nearFullWarned) {
+        log.warn(
+          { stored: store.count(), max_metrics: s.maxMetrics, store_bytes: store.bytes(), max_store_bytes: s.maxStoreBytes },
+          'storage is near max_metrics or max_store_bytes; the oldest records are being dropped',
+        );
+      }
       nearFullWarned = full;
       health.ok('ingest');
       health.ok('data_file');

@@ -77,7 +77,7 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
   const { store, counters, streams } = deps;
   new Gauge({
     name: 'patience_records_stored',
-    help: 'Run records held now (bounded by max_metrics and metrics_max_age).',
+    help: 'Run records held now (bounded by max_metrics, max_store_bytes and metrics_max_age).',
     registers,
     collect() {
       this.set(store.count());
@@ -89,6 +89,22 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
     registers,
     collect() {
       this.set(store.limits.maxRecords === Infinity ? -1 : store.limits.maxRecords);
+    },
+  });
+  new Gauge({
+    name: 'patience_records_bytes',
+    help: 'What the records held now count against max_store_bytes (about their size as JSON).',
+    registers,
+    collect() {
+      this.set(store.bytes());
+    },
+  });
+  new Gauge({
+    name: 'patience_records_max_bytes',
+    help: 'The max_store_bytes limit.',
+    registers,
+    collect() {
+      this.set(store.limits.maxBytes ?? -1);
     },
   });
   // Counters read from IngestCounters at scrape time: reset, then set to the running total.

@@ -4,33 +4,54 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
+import * as L from './record-limits.ts';
 
 export { commandHash };
 
+const Duration = Type.Number({ minimum: 0, maximum: L.MAX_DURATION_SECONDS });
+const ExitCode = Type.Integer({ minimum: L.MIN_EXIT_CODE, maximum: L.MAX_EXIT_CODE });
+const Count = Type.Integer({ minimum: 0, maximum: L.MAX_ATTEMPTS });
+const text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
+
 const Attempt = Type.Object({
-  duration_seconds: Type.Number({ minimum: 0 }),
-  exit_code: Type.Integer(),
+  duration_seconds: Duration,
+  exit_code: ExitCode,
   success: Type.Boolean(),
 });
 
-const Count = Type.Integer({ minimum: 0 });
+/** RFC 3339 with a mandatory offset, as Go marshals time.Time; the calendar is checked apart. */
+const RFC3339_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
 
+// Every field is bounded (docs/record-limits.md): lengths, entries and numeric ranges.
 export const WireRunRecord = Type.Object({
-  command: Type.String({ minLength: 1 }),
-  command_hash: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  command: text(L.MAX_COMMAND_LENGTH, 1),
+  command_hash: Type.Optional(text(L.MAX_COMMAND_HASH_LENGTH, 1)),
   final_status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
-  total_duration_seconds: Type.Number({ minimum: 0 }),
+  total_duration_seconds: Duration,
+  // When given, they must agree with `attempts` (checked after the schema).
   total_attempts: Type.Optional(Count),
   successful_attempts: Type.Optional(Count),
   failed_attempts: Type.Optional(Count),
-  attempts: Type.Array(Attempt, { maxItems: 100_000 }),
-  // Unix seconds (SPEC), or an RFC 3339 string (how Go marshals time.Time).
-  timestamp: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.String({ maxLength: 64 })])),
-  strategy: Type.Optional(Type.String({ maxLength: 64 })),
-  exit_code: Type.Optional(Type.Integer()),
-  reason: Type.Optional(Type.String({ maxLength: 1024 })),
-  host: Type.Optional(Type.String({ maxLength: 255 })),
-  labels: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 1024 }))),
+  attempts: Type.Array(Attempt, { maxItems: L.MAX_ATTEMPTS }),
+  // Unix seconds (SPEC), or an RFC 3339 string (how Go marshals time.Time); not before
+  // 2000, not more than 5 minutes ahead of the daemon's clock (checked after the schema).
+  timestamp: Type.Optional(
+    Type.Union([
+      Type.Number({ minimum: L.MIN_TIMESTAMP_SECONDS }),
+      Type.String({ maxLength: L.MAX_TIMESTAMP_TEXT_LENGTH, pattern: RFC3339_PATTERN }),
+    ]),
+  ),
+  strategy: Type.Optional(text(L.MAX_STRATEGY_LENGTH)),
+  exit_code: Type.Optional(ExitCode),
+  reason: Type.Optional(text(L.MAX_REASON_LENGTH)),
+  host: Type.Optional(text(L.MAX_HOST_LENGTH)),
+  // A key outside the pattern fails `additionalProperties`: TypeBox's Record alone would let it through.
+  labels: Type.Optional(
+    Type.Record(Type.String({ pattern: L.LABEL_KEY_PATTERN }), text(L.MAX_LABEL_VALUE_LENGTH), {
+      maxProperties: L.MAX_LABELS,
+      additionalProperties: false,
+    }),
+  ),
 });
 export type WireRunRecord = Static<typeof WireRunRecord>;
 export type Attempt = Static<typeof Attempt>;
@@ -54,8 +75,6 @@ export interface RunRecord {
   labels?: Record<string, string>;
 }
 
-const MAX_LABELS = 32;
-const MAX_FUTURE_MS = 5 * 60_000;
 const check = Compile(WireRunRecord);
 
 export type Validated = { ok: true; record: RunRecord } | { ok: false; error: string };
@@ -70,33 +89,21 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
   }
   if (!check.Check(value)) return { ok: false, error: describe(value) };
   const v = value;
-  let timestampMs = nowMs;
-  if (typeof v.timestamp === 'number') timestampMs = v.timestamp * 1000;
-  else if (typeof v.timestamp === 'string') {
-    timestampMs = Date.parse(v.timestamp);
-    if (!Number.isFinite(timestampMs)) return { ok: false, error: 'timestamp: not unix seconds or an RFC 3339 time' };
-  }
-  // The CLI and the daemon share the host's clock, so a run cannot end in the future; a
-  // far-future time would also escape age-based retention.
-  if (timestampMs > nowMs + MAX_FUTURE_MS) {
-    return { ok: false, error: `timestamp: ${new Date(timestampMs).toISOString()} is more than 5 minutes ahead of the daemon's clock` };
-  }
-  if (v.labels && Object.keys(v.labels).length > MAX_LABELS) {
-    return { ok: false, error: `labels: more than ${MAX_LABELS} labels` };
-  }
-  const command = redactText(v.command);
+  const time = timestampOf(v.timestamp, nowMs);
+  if (typeof time === 'string') return { ok: false, error: time };
   let successful = 0;
   for (const a of v.attempts) if (a.success) successful++;
+  const counts = countsOf(v, successful);
+  if (typeof counts === 'string') return { ok: false, error: counts };
+  const command = redactText(v.command);
   const record: RunRecord = {
     command,
     command_hash: v.command_hash === undefined ? commandHash(command) : redactText(v.command_hash),
     final_status: v.final_status,
     total_duration_seconds: v.total_duration_seconds,
-    total_attempts: v.total_attempts ?? v.attempts.length,
-    successful_attempts: v.successful_attempts ?? successful,
-    failed_attempts: v.failed_attempts ?? v.attempts.length - successful,
+    ...counts,
     attempts: v.attempts.map((a) => ({ duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success })),
-    timestampMs,
+    timestampMs: time,
   };
   if (v.strategy !== undefined) record.strategy = redactText(v.strategy);
   if (v.exit_code !== undefined) record.exit_code = v.exit_code;
@@ -116,14 +123,89 @@ function redactLabels(labels: Readonly<Record<string, string>>, redactText: Reda
   return out;
 }
 
-function describe(value: unknown): string {
+type Counts = Pick<RunRecord, 'total_attempts' | 'successful_attempts' | 'failed_attempts'>;
+
+/**
+ * The counts are derived from `attempts`; given ones must say the same, or the stats
+ * would count attempts that no record shows. Returns the error otherwise.
+ */
+function countsOf(v: WireRunRecord, successful: number): Counts | string {
+  const derived: Counts = {
+    total_attempts: v.attempts.length,
+    successful_attempts: successful,
+    failed_attempts: v.attempts.length - successful,
+  };
+  for (const [field, what] of [
+    ['total_attempts', 'entries in attempts'],
+    ['successful_attempts', 'attempts with success: true'],
+    ['failed_attempts', 'attempts with success: false'],
+  ] as const) {
+    const given = v[field];
+    if (given !== undefined && given !== derived[field]) {
+      return `${field}: ${given} does not match the ${derived[field]} ${what}; send the counts that attempts shows, or leave them out`;
+    }
+  }
+  return derived;
+}
+
+/** The run's end in unix ms (now when absent), or the error naming `timestamp`. */
+function timestampOf(t: number | string | undefined, nowMs: number): number | string {
+  let ms = nowMs;
+  if (typeof t === 'number') ms = t * 1000;
+  else if (typeof t === 'string') {
+    ms = Date.parse(t);
+    if (!Number.isFinite(ms) || !calendarDate(t)) return `timestamp: ${JSON.stringify(t)} is not a valid RFC 3339 time`;
+  }
+  if (ms < L.MIN_TIMESTAMP_SECONDS * 1000) {
+    return `timestamp: ${new Date(ms).toISOString()} is before 2000-01-01; send unix seconds or an RFC 3339 time`;
+  }
+  // The CLI and the daemon share the host's clock, so a run cannot end in the future; a
+  // far-future time would also escape age-based retention.
+  if (ms > nowMs + L.MAX_FUTURE_MS) {
+    const shown = ms < 8.64e15 ? new Date(ms).toISOString() : String(t);
+    return `timestamp: ${shown} is more than 5 minutes ahead of the daemon's clock`;
+  }
+  return ms;
+}
+
+/** Date.parse moves 2026-02-30 to 2 March; a day beyond its month is refused instead. */
+function calendarDate(t: string): boolean {
+  const year = Number(t.slice(0, 4));
+  const month = Number(t.slice(5, 7));
+  const day = Number(t.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The first schema error as `field.path: what is wrong`, nested fields named in full. */
+export function describe(value: unknown): string {
   const first = check.Errors(value)[0];
   if (!first) return 'invalid run record';
+  const path = first.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
   const params = first.params as { requiredProperties?: string[] };
   if (first.keyword === 'required' && params.requiredProperties?.length) {
-    return `${params.requiredProperties.join(', ')}: required`;
+    return params.requiredProperties.map((p) => [...path, p].join('.')).join(', ') + ': required';
   }
-  const field = first.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'record';
+  const field = path.join('.') || 'record';
   if (field === 'final_status') return 'final_status: must be "succeeded" or "failed"';
-  return `${field}: ${first.message}`;
+  if (path[0] === 'labels' && path.length === 2 && first.keyword === 'boolean') {
+    const key = path[1] ?? '';
+    const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}… (${key.length} characters)` : JSON.stringify(key);
+    return `labels: the key ${shown} must be 1..${L.MAX_LABEL_KEY_LENGTH} letters, digits or _.-/`;
+  }
+  const got = valueAt(value, path);
+  if (field === 'timestamp') {
+    const shown = typeof got === 'string' ? JSON.stringify(got.slice(0, 70)) : String(got);
+    return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shown})`;
+  }
+  return `${field}: ${first.message}${typeof got === 'number' ? ` (got ${got})` : ''}`;
+}
+
+function valueAt(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[p] : undefined;
+  return v;
 }

@@ -125,7 +125,8 @@ export class CommandTotals {
         command: pool.get(id),
         count,
         success_rate: (this.successes[id] ?? 0) / count,
-        avg_duration: Math.round(((this.durations[id] ?? 0) / count) * 1e9),
+        // Never below 0: a sum that had runs taken back may keep a tiny negative residue.
+        avg_duration: Math.max(0, Math.round(((this.durations[id] ?? 0) / count) * 1e9)),
       };
     });
     this.reset();

@@ -2,7 +2,7 @@
 // in front of a real memory store.
 import type { RunRecord } from '../shared/run-record.ts';
 import { MemoryStore } from './memory-store.ts';
-import type { RecentQuery, RetentionLimits, Store, StoredRun } from './types.ts';
+import type { RecentQuery, RecentRuns, RetentionLimits, Store, StoredRun } from './types.ts';
 
 /** An error shaped like better-sqlite3's SqliteError. */
 export function sqliteError(code: string, message: string): Error {
@@ -37,7 +37,7 @@ export class FaultyStore implements Store {
     this.hit('append');
     return this.inner.append(records, receivedAtMs);
   }
-  recent(q: RecentQuery): StoredRun[] {
+  recent(q: RecentQuery): RecentRuns {
     this.hit('recent');
     return this.inner.recent(q);
   }
@@ -55,6 +55,9 @@ export class FaultyStore implements Store {
   }
   count(): number {
     return this.inner.count();
+  }
+  bytes(): number {
+    return this.inner.bytes();
   }
   fileProblem(): string | undefined {
     return this.fileGone;

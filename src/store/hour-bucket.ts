@@ -54,6 +54,10 @@ export class HourBucket {
     }
     this.durations.remove(row.durationSeconds);
     this.commands.remove(commandId, row.succeeded, row.durationSeconds);
+    // Floating-point sums do not always return to exactly 0 when everything added has
+    // been taken back; an emptied hour starts again from a clean 0 instead of carrying
+    // the residue into every later merge.
+    if (this.runs === 0) this.attempts = this.durationSum = 0;
   }
 
   /** Takes exact extremes from a summary of every run in this hour. */

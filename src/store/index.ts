@@ -26,6 +26,10 @@ export function checkLimits(limits: RetentionLimits): void {
   if (!(maxRecords === Infinity || (Number.isInteger(maxRecords) && maxRecords >= 1))) {
     throw new RangeError(`store limits: maxRecords must be an integer >= 1 (or Infinity), got ${maxRecords}`);
   }
+  const maxBytes = limits.maxBytes ?? Infinity;
+  if (!(maxBytes === Infinity || (Number.isInteger(maxBytes) && maxBytes >= 1))) {
+    throw new RangeError(`store limits: maxBytes must be an integer >= 1 (or Infinity), got ${maxBytes}`);
+  }
   if (!(maxAgeMs > 0)) throw new RangeError(`store limits: maxAgeMs must be greater than 0, got ${maxAgeMs}`);
 }
 

@@ -9,6 +9,7 @@ import type { Attempt, RunRecord } from '../shared/run-record.ts';
 import type { AggRow } from './agg-input.ts';
 import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
+import { recordCost } from './record-cost.ts';
 
 const SUCCEEDED = 1;
 const HAS_EXIT_CODE = 2;
@@ -47,6 +48,8 @@ export class RunColumns {
   /** Rows in use, live or dead. */
   length = 0;
   live = 0;
+  /** The sum of the live rows' costs (record-cost.ts), for max_store_bytes. */
+  bytes = 0;
   /** Bumped whenever rows move. */
   generation = 0;
   private dead = 0;
@@ -69,10 +72,11 @@ export class RunColumns {
   private readonly labels = new U32Column();
   private readonly attemptStart = new U32Column();
   private readonly attemptCount = new U32Column();
+  private readonly costs = new U32Column();
   private readonly rowColumns = [
     this.ids, this.timestamps, this.received, this.durations, this.totalAttempts, this.successfulAttempts,
     this.failedAttempts, this.exitCodes, this.flags, this.commands, this.hashes, this.strategies, this.reasons,
-    this.hosts, this.labels, this.attemptStart, this.attemptCount,
+    this.hosts, this.labels, this.attemptStart, this.attemptCount, this.costs,
   ];
   private readonly stringColumns = [this.commands, this.hashes, this.strategies, this.reasons, this.hosts, this.labels];
 
@@ -121,6 +125,9 @@ export class RunColumns {
     this.labels.set(row, this.pool.internOptional(r.labels === undefined ? undefined : JSON.stringify(r.labels)));
     this.attemptStart.set(row, this.attemptsUsed);
     this.attemptCount.set(row, n);
+    const cost = recordCost(r);
+    this.costs.set(row, cost);
+    this.bytes += cost;
     for (const a of r.attempts) {
       const k = this.attemptsUsed++;
       this.attemptDurations.set(k, a.duration_seconds);
@@ -149,6 +156,10 @@ export class RunColumns {
 
   succeededAt(row: number): boolean {
     return (this.flags.get(row) & SUCCEEDED) !== 0;
+  }
+
+  costAt(row: number): number {
+    return this.costs.get(row);
   }
 
   commandIdAt(row: number): number {
@@ -223,6 +234,7 @@ export class RunColumns {
     this.flags.set(row, this.flags.get(row) | DEAD);
     for (const col of this.stringColumns) this.pool.release(col.get(row));
     this.exotic.delete(this.idAt(row));
+    this.bytes -= this.costs.get(row);
     this.live--;
     this.dead++;
   }
@@ -234,7 +246,7 @@ export class RunColumns {
 
   /** Drops every row and attempt. The caller has already released what they hold. */
   clear(): void {
-    this.length = this.live = this.dead = this.attemptsUsed = 0;
+    this.length = this.live = this.dead = this.attemptsUsed = this.bytes = 0;
     this.exotic.clear();
     for (const col of [...this.rowColumns, ...this.attemptColumns]) col.clear();
     this.generation++;

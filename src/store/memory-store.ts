@@ -6,7 +6,7 @@ import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
@@ -38,8 +38,10 @@ export class MemoryStore implements Store {
     return undefined;
   }
 
-  recent(q: RecentQuery): StoredRun[] {
+  recent(q: RecentQuery): RecentRuns {
     const out: StoredRun[] = [];
+    const maxBytes = q.maxBytes ?? Infinity;
+    let bytes = 0;
     const rows = this.rows;
     const matches = new Map<number, boolean>();
     const wantSucceeded = q.status === undefined ? undefined : q.status === 'succeeded';
@@ -55,9 +57,11 @@ export class MemoryStore implements Store {
         if (hit === undefined) matches.set(cmd, (hit = this.pool.get(cmd).includes(q.command)));
         if (!hit) continue;
       }
+      bytes += rows.costAt(row);
+      if (bytes > maxBytes && out.length > 0) return { runs: out, truncated: true };
       out.push(this.storedAt(row));
     }
-    return out;
+    return { runs: out, truncated: false };
   }
 
   stats(startMs: number, endMs: number): StatsResult {
@@ -112,6 +116,10 @@ export class MemoryStore implements Store {
     return this.rows.live;
   }
 
+  bytes(): number {
+    return this.rows.bytes;
+  }
+
   removeExpired(nowMs: number): number {
     const cutoff = nowMs - this.limits.maxAgeMs;
     let removed = 0;
@@ -134,14 +142,17 @@ export class MemoryStore implements Store {
     this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
   }
 
+  /** Drops the oldest rows (by id) while there are more than maxRecords or maxBytes; the newest stays. */
   private evictOverflow(): void {
     const rows = this.rows;
-    if (rows.live <= this.limits.maxRecords) return;
+    const maxBytes = this.limits.maxBytes ?? Infinity;
+    const over = (): boolean => rows.live > this.limits.maxRecords || (rows.bytes > maxBytes && rows.live > 1);
+    if (!over()) return;
     if (this.headGeneration !== rows.generation) {
       this.head = 0;
       this.headGeneration = rows.generation;
     }
-    while (rows.live > this.limits.maxRecords && this.head < rows.length) {
+    while (over() && this.head < rows.length) {
       if (rows.isLive(this.head)) this.removeRow(this.head);
       this.head++;
     }

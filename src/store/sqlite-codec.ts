@@ -4,14 +4,24 @@
 
 import type { Attempt, RunRecord } from '../shared/run-record.ts';
 import type { AggRow } from './agg-input.ts';
+import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import type { StoredRun } from './types.ts';
 
 export const INSERT_COLUMNS =
   'ts_ms, received_ms, command, command_hash, succeeded, duration_s, total_attempts, ' +
   'successful_attempts, failed_attempts, attempts, strategy, exit_code, reason, host, labels';
 
+/**
+ * A data file written before the record limits may hold runs of 1e300 attempts or
+ * 1.7e308 seconds. The aggregates read them clamped into today's ranges, so that sums
+ * stay finite and can be taken back exactly; recent() and the export still show them.
+ */
+export const DURATION_SQL = `min(max(duration_s, 0), ${MAX_DURATION_SECONDS})`;
+export const ATTEMPTS_SQL = `min(max(total_attempts, 0), ${MAX_ATTEMPTS})`;
+export const FAILED_SQL = `min(max(failed_attempts, 0), ${MAX_ATTEMPTS})`;
+
 /** Columns in the order aggRowOfRaw reads them; select them in raw mode. */
-export const AGG_COLUMNS = 'ts_ms, command, succeeded, failed_attempts, total_attempts, duration_s';
+export const AGG_COLUMNS = `ts_ms, command, succeeded, ${FAILED_SQL}, ${ATTEMPTS_SQL}, ${DURATION_SQL}`;
 export type RawAggRow = [number, string, number, number, number, number];
 
 export interface RunRow {

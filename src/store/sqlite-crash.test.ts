@@ -51,7 +51,7 @@ for (const [mode, lines] of [['once', 1], ['forever', 40]] as const) {
         const missing = acked.filter((id) => !present.has(id));
         assert.deepEqual(missing, [], 'acknowledged ids missing after SIGKILL');
         assert.equal(store.stats(0, 8.64e15).total_runs, store.count());
-        const next = store.append(store.recent({ limit: 1 }).map((r) => r.record), 0)[0]?.id ?? 0;
+        const next = store.append(store.recent({ limit: 1 }).runs.map((r) => r.record), 0)[0]?.id ?? 0;
         assert.ok(next > Math.max(...acked), 'ids continue after the crash');
       } finally {
         store.close();

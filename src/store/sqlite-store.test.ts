@@ -12,14 +12,14 @@ const sqliteOnly = (title: string, body: Parameters<typeof eachStore>[1]): void 
 sqliteOnly('reopening restores records, ids and stats', (h) => {
   const first = h.open();
   first.append(dataset(), T0 + 1);
-  const recent = first.recent({ limit: 10 });
+  const recent = first.recent({ limit: 10 }).runs;
   const stats = first.stats(T0, T0 + 3 * HOUR);
   const partial = first.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000);
   first.close();
 
   const second = h.open();
   assert.equal(second.count(), 5);
-  assert.deepEqual(second.recent({ limit: 10 }), recent);
+  assert.deepEqual(second.recent({ limit: 10 }).runs, recent);
   assert.deepEqual([...second.iterate()], [...recent].reverse());
   assert.deepEqual(second.stats(T0, T0 + 3 * HOUR), stats);
   assert.deepEqual(second.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000), partial);

@@ -5,10 +5,13 @@
 import type Database from 'better-sqlite3';
 import type { RunRecord } from '../shared/run-record.ts';
 import { aggRowOf, type CommandTally, type RangeSummary } from './agg-input.ts';
+import { COST_SQL, recordCost } from './record-cost.ts';
 import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import {
   AGG_COLUMNS,
+  ATTEMPTS_SQL,
+  DURATION_SQL,
   INSERT_COLUMNS,
   aggRowOfRaw,
   insertParams,
@@ -20,7 +23,7 @@ import { openDatabase } from './sqlite-schema.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, RecentQuery, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 /** Rows per page when iterating: bounds memory, and a page is what may be read ahead. */
 const PAGE = 512;
@@ -28,8 +31,10 @@ const PAGE = 512;
 const REMOVE_CHUNK = 5000;
 
 type Stmt<P extends unknown[], R> = Database.Statement<P, R>;
-/** An id followed by the aggregate columns. */
-type IdAggRow = [number, ...RawAggRow];
+/** An id and the record's cost (record-cost.ts), then the aggregate columns. */
+type IdAggRow = [number, number, ...RawAggRow];
+/** A row for recent(), with its cost. */
+type CostedRunRow = RunRow & { cost: number };
 /** command, count, succeeded, rescued, attempts, duration sum, min ts, max ts */
 type TallyRow = [string, number, number, number, number, number, number, number];
 /** command, count, succeeded, rescued, attempts, last ts, durations joined by commas */
@@ -41,8 +46,10 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly aggregates: Aggregates;
   private rows: number;
+  /** The sum of the stored records' costs, for max_store_bytes. */
+  private byteTotal = 0;
   private readonly insert: Stmt<unknown[], unknown>;
-  private readonly oldest: Stmt<[number], IdAggRow>;
+  private readonly oldest: Stmt<[number, number], IdAggRow>;
   private readonly deleteThrough: Stmt<[number], unknown>;
   private readonly expired: Stmt<[number, number], IdAggRow>;
   private readonly deleteId: Stmt<[number], unknown>;
@@ -51,7 +58,7 @@ export class SqliteStore implements Store {
   private readonly commandRows: Stmt<[number, number, string], CommandRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
-  private readonly recentStatements = new Map<string, Stmt<unknown[], RunRow>>();
+  private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
   private readonly identity: FileIdentity;
 
   constructor(
@@ -63,22 +70,22 @@ export class SqliteStore implements Store {
     try {
       this.identity = new FileIdentity(location);
       this.insert = db.prepare(`INSERT INTO runs (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`);
-      this.oldest = db.prepare<[number], IdAggRow>(`SELECT id, ${AGG_COLUMNS} FROM runs ORDER BY id LIMIT ?`).raw();
+      this.oldest = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE id > ? ORDER BY id LIMIT ?`).raw();
       this.deleteThrough = db.prepare('DELETE FROM runs WHERE id <= ?');
-      this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
+      this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
       this.deleteId = db.prepare('DELETE FROM runs WHERE id = ?');
       this.tallies = db.prepare<[number, number], TallyRow>(
-        `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
-                TOTAL(duration_s), MIN(ts_ms), MAX(ts_ms)
+        `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+                TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
          FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
       ).raw();
-      this.durationsIn = db.prepare<[number, number], number>('SELECT duration_s FROM runs WHERE ts_ms BETWEEN ? AND ?').pluck();
+      this.durationsIn = db.prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`).pluck();
       // The durations come back as one text per command: a JS row per run costs ~1 µs a
       // column, and SQLite 3.53 prints doubles so that they read back exactly.
       this.commandRows = db
         .prepare<[number, number, string], CommandRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(total_attempts),
-                  MAX(ts_ms), group_concat(duration_s)
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+                  MAX(ts_ms), group_concat(${DURATION_SQL})
            FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
         )
         .raw();
@@ -88,9 +95,10 @@ export class SqliteStore implements Store {
       const pool = new StringPool();
       this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
-      for (const raw of db.prepare<[], RawAggRow>(`SELECT ${AGG_COLUMNS} FROM runs`).raw().iterate()) {
+      for (const [cost, ...raw] of db.prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`).raw().iterate()) {
         this.aggregates.add(aggRowOfRaw(raw));
         this.rows++;
+        this.byteTotal += cost;
       }
       // The limits may have shrunk since the file was written.
       this.evictOverflow();
@@ -106,18 +114,20 @@ export class SqliteStore implements Store {
     this.assertFileInPlace();
     const stored: StoredRun[] = [];
     let evicted: IdAggRow[] = [];
+    let added = 0;
+    for (const record of records) added += recordCost(record);
     this.db.transaction(() => {
       for (const record of records) {
         const info = this.insert.run(...insertParams(record, receivedAtMs));
         stored.push({ id: Number(info.lastInsertRowid), receivedAtMs, record });
       }
-      const excess = this.rows + records.length - this.limits.maxRecords;
-      if (excess > 0) evicted = this.deleteOldest(excess);
+      evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
     })();
     // Committed (and fsynced): now the aggregates may follow.
     for (const s of stored) this.aggregates.add(aggRowOf(s.record));
-    for (const [, ...raw] of evicted) this.aggregates.remove(aggRowOfRaw(raw));
-    this.rows += records.length - evicted.length;
+    this.forget(evicted);
+    this.rows += records.length;
+    this.byteTotal += added;
     this.assertFileInPlace();
     return stored;
   }
@@ -126,7 +136,7 @@ export class SqliteStore implements Store {
     return this.identity.problem();
   }
 
-  recent(q: RecentQuery): StoredRun[] {
+  recent(q: RecentQuery): RecentRuns {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.status !== undefined) {
@@ -146,10 +156,20 @@ export class SqliteStore implements Store {
       where.push('instr(command, ?) > 0');
       params.push(q.command);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT *, ${COST_SQL} AS cost FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     let stmt = this.recentStatements.get(sql);
-    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], RunRow>(sql)));
-    return stmt.all(...params, q.limit).map(storedRunOf);
+    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
+    // Row by row, so that rows beyond the byte budget are never read into JS; the loop
+    // never yields, so the open iterator cannot block another statement.
+    const maxBytes = q.maxBytes ?? Infinity;
+    const runs: StoredRun[] = [];
+    let bytes = 0;
+    for (const row of stmt.iterate(...params, q.limit)) {
+      bytes += row.cost;
+      if (bytes > maxBytes && runs.length > 0) return { runs, truncated: true };
+      runs.push(storedRunOf(row));
+    }
+    return { runs, truncated: false };
   }
 
   stats(startMs: number, endMs: number): StatsResult {
@@ -190,6 +210,10 @@ export class SqliteStore implements Store {
     return this.rows;
   }
 
+  bytes(): number {
+    return this.byteTotal;
+  }
+
   removeExpired(nowMs: number): number {
     const cutoff = nowMs - this.limits.maxAgeMs;
     let removed = 0;
@@ -201,8 +225,7 @@ export class SqliteStore implements Store {
         for (const [id] of rows) this.deleteId.run(id);
         return rows;
       })();
-      for (const [, ...raw] of batch) this.aggregates.remove(aggRowOfRaw(raw));
-      this.rows -= batch.length;
+      this.forget(batch);
       removed += batch.length;
       if (batch.length < REMOVE_CHUNK) break;
     }
@@ -219,26 +242,53 @@ export class SqliteStore implements Store {
     if (problem !== undefined) throw new DataFileMoved(problem);
   }
 
+  /** Applies limits that shrank since the file was written, a chunk per transaction. */
   private evictOverflow(): void {
-    while (this.rows > this.limits.maxRecords) {
-      const n = Math.min(REMOVE_CHUNK, this.rows - this.limits.maxRecords);
-      const evicted = this.db.transaction(() => this.deleteOldest(n))();
-      for (const [, ...raw] of evicted) this.aggregates.remove(aggRowOfRaw(raw));
-      this.rows -= evicted.length;
+    for (;;) {
+      const evicted = this.db.transaction(() => this.deleteOldest(this.rows, this.byteTotal, REMOVE_CHUNK))();
+      if (evicted.length === 0) return;
+      this.forget(evicted);
     }
   }
 
-  /** Deletes the n oldest rows (by id) inside the caller's transaction; returns them. */
-  private deleteOldest(n: number): IdAggRow[] {
-    const victims = this.oldest.all(n);
-    const last = victims[victims.length - 1];
-    if (last !== undefined) this.deleteThrough.run(last[0]);
+  /**
+   * Deletes the oldest rows (by id) while `rows` and `bytes` (the totals as they stand in
+   * the caller's transaction) exceed maxRecords or maxBytes, at most `most` of them; the
+   * newest row always stays. Returns the rows deleted.
+   */
+  private deleteOldest(rows: number, bytes: number, most: number): IdAggRow[] {
+    const maxBytes = this.limits.maxBytes ?? Infinity;
+    const over = (): boolean => rows > this.limits.maxRecords || (bytes > maxBytes && rows > 1);
+    const victims: IdAggRow[] = [];
+    let after = 0;
+    while (over() && victims.length < most) {
+      const page = this.oldest.all(after, Math.min(most - victims.length, Math.max(rows - this.limits.maxRecords, 64)));
+      if (page.length === 0) break;
+      for (const victim of page) {
+        if (!over() || victims.length >= most) break;
+        victims.push(victim);
+        after = victim[0];
+        rows--;
+        bytes -= victim[1];
+      }
+    }
+    if (victims.length > 0) this.deleteThrough.run(after);
     return victims;
+  }
+
+  /** Takes rows that a committed transaction deleted out of the aggregates and totals. */
+  private forget(victims: IdAggRow[]): void {
+    for (const [, cost, ...raw] of victims) {
+      this.aggregates.remove(aggRowOfRaw(raw));
+      this.rows--;
+      this.byteTotal -= cost;
+    }
   }
 
   /**
    * In SQL, so that no JS row is built per run (~1.5 µs each: 5 ms for a busy hour).
-   * TOTAL rather than SUM: SUM throws on int64 overflow, and counts sent by clients are unbounded.
+   * TOTAL rather than SUM: SUM throws on int64 overflow, and counts in files written before
+   * the record limits are unbounded (clamped here as AGG_COLUMNS clamps them).
    */
   private summarize(fromMs: number, toMs: number): RangeSummary {
     const commands: CommandTally[] = [];

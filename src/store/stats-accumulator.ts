@@ -93,7 +93,8 @@ export class StatsAccumulator {
   result(startMs: number, endMs: number): StatsResult {
     const n = this.runs;
     const clamp = (v: number): number => Math.min(this.maxDuration, Math.max(this.minDuration, v));
-    const avgSeconds = n === 0 ? 0 : this.durationSum / n;
+    // Never below 0: a sum that had runs taken back may keep a tiny negative residue.
+    const avgSeconds = n === 0 ? 0 : Math.max(0, this.durationSum / n);
     return {
       time_range: { start: rfc3339Seconds(startMs), end: rfc3339Seconds(endMs) },
       total_runs: n,

@@ -55,7 +55,7 @@ eachStore('records come back exactly as stored, optional fields included or abse
   assert.deepEqual(byId.get(2)?.record, bare);
   assert.deepEqual(byId.get(3)?.record, zero);
   assert.deepEqual(byId.get(4)?.record, huge);
-  assert.deepEqual(store.recent({ limit: 1, command: 'curl' })[0]?.record, full);
+  assert.deepEqual(store.recent({ limit: 1, command: 'curl' }).runs[0]?.record, full);
   assert.equal(store.stats(T0, T0 + 10).total_attempts, 2 ** 40 + 3);
 });
 

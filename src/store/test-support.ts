@@ -97,7 +97,7 @@ export function eachStore(title: string, body: (h: Harness) => void | Promise<vo
 
 /** Ids of what recent() returns, for short assertions. */
 export function ids(store: Store, q: Parameters<Store['recent']>[0]): number[] {
-  return store.recent(q).map((r) => r.id);
+  return store.recent(q).runs.map((r) => r.id);
 }
 
 /** Asserts |actual - expected| <= 1% of expected. */

@@ -19,6 +19,18 @@ export interface RecentQuery {
   sinceMs?: number;
   /** Only records whose run timestamp is at or before this, unix ms. */
   untilMs?: number;
+  /**
+   * Stops before the record that would take the sum of record costs (record-cost.ts)
+   * past this; the first record is always included. Unbounded when absent.
+   */
+  maxBytes?: number;
+}
+
+export interface RecentRuns {
+  /** Newest first. */
+  runs: StoredRun[];
+  /** maxBytes ended the list before `limit` was reached; older matches exist. */
+  truncated: boolean;
 }
 
 export interface DurationPercentiles {
@@ -88,6 +100,8 @@ export interface CommandsResult {
 export interface RetentionLimits {
   maxRecords: number;
   maxAgeMs: number;
+  /** max_store_bytes: the sum of record costs (record-cost.ts) kept; unbounded when absent. */
+  maxBytes?: number;
 }
 
 export interface Store {
@@ -100,11 +114,13 @@ export interface Store {
   /**
    * Stores a batch of validated records, in order, and returns them with their ids.
    * With a data file the batch is committed (durable) before this returns.
-   * Retention by count is applied at once: never more than maxRecords are kept.
+   * Retention by count and bytes is applied at once: never more than maxRecords, nor
+   * more than maxBytes of record costs, are kept (the oldest go first; the newest record
+   * always stays).
    */
   append(records: RunRecord[], receivedAtMs: number): StoredRun[];
-  /** Newest first (by id), filtered, at most q.limit. */
-  recent(q: RecentQuery): StoredRun[];
+  /** Newest first (by id), filtered, at most q.limit and about q.maxBytes. */
+  recent(q: RecentQuery): RecentRuns;
   /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
   stats(startMs: number, endMs: number): StatsResult;
   /** Per-command figures over runs whose timestamp lies in [startMs, endMs]; the `limit` busiest. */
@@ -122,6 +138,8 @@ export interface Store {
    * replaced), or undefined while it is (always, in memory). append() throws while it is not.
    */
   fileProblem(): string | undefined;
+  /** The sum of the stored records' costs (record-cost.ts), as max_store_bytes counts them. */
+  bytes(): number;
   /** Removes records older than maxAgeMs (by run timestamp) at nowMs; returns how many. */
   removeExpired(nowMs: number): number;
   close(): void;

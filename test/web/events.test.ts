@@ -98,8 +98,9 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
     await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
     slow.write('GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
     const base = await until(() => streamStats(d), (s) => s.clients === 1, 'the slow client connecting');
-    // 4,000 runs with an 8 KB command: about 34 MB of events for a client that takes none.
-    const command = `backup --note ${'x'.repeat(8 * 1024)}`;
+    // 4,000 runs with an 8 KB command (the longest allowed, 8192 characters): about 34 MB
+    // of events for a client that takes none.
+    const command = `backup --note ${'x'.repeat(8 * 1024 - 14)}`;
     let sentBytes = 0;
     for (let batch = 0; batch < 8; batch++) {
       const docs = Array.from({ length: 500 }, (_, i) => runRecord({ command, labels: { batch: String(batch), i: String(i) } }));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, type LoadOptions, type LoadResult } from './load.ts';
 import { describeConfig } from './sources.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 
 const DEFAULT_PATH = '/test/etc/daemon.json';
 
@@ -48,7 +49,8 @@ test('defaults, with no file, env or flags', () => {
     logFile: undefined,
     socketMode: 0o660,
     maxConnections: 100,
-    maxMessageBytes: 1_048_576,
+    maxMessageBytes: MAX_RECORD_BYTES,
+    maxStoreBytes: 268_435_456,
     redactPatterns: [],
     allowedHosts: [],
   });
@@ -62,6 +64,7 @@ test('every key can be set from the file, env and flags', () => {
     log_level: 'debug', pid_file: '/f.pid', enable_http: false, enable_profiling: true, data_file: '/f.db',
     log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048, redact_patterns: ['f-[0-9]+'],
     allowed_hosts: ['Patience.Example', '::1'],
+    max_store_bytes: 2_000_000,
   });
   const fromFile = ok(load([], {}, { [DEFAULT_PATH]: file }));
   assert.equal(fromFile.configFile, DEFAULT_PATH);
@@ -70,6 +73,7 @@ test('every key can be set from the file, env and flags', () => {
     logLevel: 'debug', pidFile: '/f.pid', enableHttp: false, enableProfiling: true, dataFile: '/f.db',
     logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048, redactPatterns: ['f-[0-9]+'],
     allowedHosts: ['patience.example', '[::1]'],
+    maxStoreBytes: 2_000_000,
   });
   for (const source of Object.values(fromFile.sources)) assert.deepEqual(source, { kind: 'file', path: DEFAULT_PATH });
 
@@ -79,6 +83,7 @@ test('every key can be set from the file, env and flags', () => {
     RETRY_ENABLE_PROFILING: '1', RETRY_DATA_FILE: '/e.db', RETRY_LOG_FILE: '/e.log', RETRY_SOCKET_MODE: '600',
     RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096', RETRY_REDACT_PATTERNS: 'e-[0-9]+',
     RETRY_ALLOWED_HOSTS: 'a.example, b.example',
+    RETRY_MAX_STORE_BYTES: '3000000',
   };
   const fromEnv = ok(load([], env));
   assert.deepEqual(fromEnv.config, {
@@ -86,6 +91,7 @@ test('every key can be set from the file, env and flags', () => {
     logLevel: 'warn', pidFile: '/e.pid', enableHttp: false, enableProfiling: true, dataFile: '/e.db',
     logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096, redactPatterns: ['e-[0-9]+'],
     allowedHosts: ['a.example', 'b.example'],
+    maxStoreBytes: 3_000_000,
   });
   for (const [field, source] of Object.entries(fromEnv.sources)) assert.equal(source.kind, 'env', field);
   assert.deepEqual(fromEnv.sources.httpPort, { kind: 'env', name: 'RETRY_HTTP_PORT' });
@@ -95,6 +101,7 @@ test('every key can be set from the file, env and flags', () => {
     '-log-level', 'error', '-pid-file', '/g.pid', '-enable-http=false', '-enable-profiling', '-data-file', '/g.db',
     '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024',
     '-redact-patterns', 'g-[0-9]+', '-allowed-hosts', '*',
+    '-max-store-bytes', '4000000',
   ];
   const fromFlags = ok(load(argv));
   assert.deepEqual(fromFlags.config, {
@@ -102,6 +109,7 @@ test('every key can be set from the file, env and flags', () => {
     logLevel: 'error', pidFile: '/g.pid', enableHttp: false, enableProfiling: true, dataFile: '/g.db',
     logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024, redactPatterns: ['g-[0-9]+'],
     allowedHosts: ['*'],
+    maxStoreBytes: 4_000_000,
   });
   for (const [field, source] of Object.entries(fromFlags.sources)) assert.equal(source.kind, 'flag', field);
   assert.deepEqual(fromFlags.sources.metricsMaxAgeMs, { kind: 'flag', name: '-max-age' });
@@ -175,6 +183,7 @@ test('bad values name the key, the value and the source', () => {
     [['-max-metrics=0'], {}, {}, 'invalid max_metrics "0" from flag -max-metrics: must be an integer >= 1'],
     [[], { RETRY_MAX_CONNECTIONS: '0x10' }, {}, 'invalid max_connections "0x10" from RETRY_MAX_CONNECTIONS: must be an integer >= 1'],
     [['--max-message-bytes', '1023'], {}, {}, 'invalid max_message_bytes "1023" from flag -max-message-bytes: must be an integer >= 1024'],
+    [[], { RETRY_MAX_STORE_BYTES: '1000' }, {}, 'invalid max_store_bytes "1000" from RETRY_MAX_STORE_BYTES: must be an integer >= 1048576'],
     [['-max-age', '1d'], {}, {}, 'invalid metrics_max_age "1d" from flag -max-age: must be a duration such as 24h, 90m, 1h30m or 500ms'],
     [[], { RETRY_METRICS_MAX_AGE: '0s' }, {}, 'invalid metrics_max_age "0s" from RETRY_METRICS_MAX_AGE: must be greater than 0'],
     [[], {}, { [DEFAULT_PATH]: '{"metrics_max_age": 0}' }, `invalid metrics_max_age 0 from config file ${DEFAULT_PATH}: must be greater than 0`],

@@ -1,5 +1,6 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 import { boolean, duration, integer, octalMode, oneOf, optionalText, redactPatterns, text, type ValueType } from './values.ts';
 import { hostList, listenHost } from './hosts.ts';
 
@@ -25,6 +26,7 @@ export interface DaemonConfig {
   readonly socketMode: number;
   readonly maxConnections: number;
   readonly maxMessageBytes: number;
+  readonly maxStoreBytes: number;
   /** The operator's extra redaction patterns (sources), checked linear-time. */
   readonly redactPatterns: readonly string[];
   /** Host names the HTTP server answers to besides loopback names and httpHost, canonical; "*" for any. */
@@ -67,7 +69,8 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   logFile: spec('log_file', 'log-file', optionalText(), undefined, 'Log file path, JSON lines (stderr when unset)'),
   socketMode: spec('socket_mode', 'socket-mode', octalMode(), 0o660, 'Unix socket file mode, in octal'),
   maxConnections: spec('max_connections', 'max-connections', integer(1), 100, 'Maximum concurrent socket connections'),
-  maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), 1_048_576, 'Maximum size of one socket message in bytes'),
+  maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), MAX_RECORD_BYTES, 'Maximum size of one socket message in bytes'),
+  maxStoreBytes: spec('max_store_bytes', 'max-store-bytes', integer(1_048_576), 256 * 1_048_576, 'Maximum total size of stored records in bytes'),
   redactPatterns: spec('redact_patterns', 'redact-patterns', redactPatterns(), Object.freeze([]), 'Extra regular expressions to redact, a JSON array or one per line'),
   allowedHosts: spec('allowed_hosts', 'allowed-hosts', hostList(), [], 'Host names (comma-separated) the HTTP server also answers to, besides loopback names and -host'),
 };

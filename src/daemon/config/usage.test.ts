@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usageText } from './usage.ts';
 import { FIELDS, KEYS } from './schema.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 
 // Copied verbatim from the seed's "Command Line Options" block (DAEMON.md).
 const SEED = `Usage: patienced [options]
@@ -65,6 +66,7 @@ test('the help text holds the seed usage block, in order, entry for entry', () =
     '  -log-file string',
     '  -max-connections int',
     '  -max-message-bytes int',
+    '  -max-store-bytes int',
     '  -redact-patterns string',
     '  -socket-mode string',
   ]);
@@ -74,7 +76,8 @@ test('added flags show Go-style defaults', () => {
   const text = usageText();
   assert.ok(text.includes('  -host string\n        HTTP server address to listen on (default "127.0.0.1")\n'));
   assert.ok(text.includes('  -socket-mode string\n        Unix socket file mode, in octal (default "0660")\n'));
-  assert.ok(text.includes('(default 1048576)\n'));
+  assert.ok(text.includes(`  -max-message-bytes int\n        Maximum size of one socket message in bytes (default ${MAX_RECORD_BYTES})\n`));
+  assert.ok(text.includes('  -max-store-bytes int\n        Maximum total size of stored records in bytes (default 268435456)\n'));
   assert.ok(text.includes('  -max-connections int\n        Maximum concurrent socket connections (default 100)\n'));
   assert.ok(text.includes('  -data-file string\n        Data file path (metrics are kept in memory when unset)\n'), 'no default for an unset path');
   assert.ok(text.includes('  -enable-profiling\n        Enable profiling endpoints\n'), 'no default for a false boolean');
@@ -91,6 +94,7 @@ test('every config key has a flag in the help and the env var the spec names', (
       'RETRY_LOG_FILE', 'RETRY_SOCKET_MODE', 'RETRY_MAX_CONNECTIONS', 'RETRY_MAX_MESSAGE_BYTES',
       'RETRY_REDACT_PATTERNS',
       'RETRY_ALLOWED_HOSTS',
+      'RETRY_MAX_STORE_BYTES',
     ].sort(),
   );
 });

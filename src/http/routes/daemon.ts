@@ -25,6 +25,9 @@ export function daemonRoutes(deps: AppDeps, streams: EventStreams): FastifyPlugi
       return {
         total_metrics: deps.store.count(),
         max_size: info.maxMetrics,
+        // What max_store_bytes counts (docs/record-limits.md), and the budget.
+        store_bytes: deps.store.bytes(),
+        max_store_bytes: deps.store.limits.maxBytes ?? null,
         max_age: formatGoDuration(info.maxAgeMs),
         last_cleanup: last === undefined ? null : rfc3339(last),
         uptime_seconds: (deps.now() - info.startedAtMs) / 1000,

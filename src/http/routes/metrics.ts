@@ -8,19 +8,26 @@ import { CSV_HEADER, toApiRun, toCsvRow } from '../serialize.ts';
 
 const DAY_MS = 86_400_000;
 const EXPORT_CHUNK = 256;
+/**
+ * The budget of one /api/metrics/recent answer, in record costs (about JSON bytes,
+ * record-cost.ts): 1000 records of the largest kind would be ~300 MB. The list ends
+ * early, with `truncated: true`, rather than build that (docs/record-limits.md).
+ */
+export const RECENT_MAX_BYTES = 8 * 1_048_576;
 
 export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
   return (app, _opts, done) => {
     app.get('/api/metrics/recent', async (req) => {
       const q = req.query as Query;
-      const runs = deps.store.recent({
+      const { runs, truncated } = deps.store.recent({
         limit: limitParam(q, 'limit', 10, 1000),
         command: stringParam(q, 'command', 4096),
         status: enumParam(q, 'status', ['succeeded', 'failed'] as const),
         sinceMs: timeParam(q, 'since'),
         untilMs: timeParam(q, 'until'),
+        maxBytes: RECENT_MAX_BYTES,
       });
-      return { metrics: runs.map(toApiRun), count: runs.length };
+      return { metrics: runs.map(toApiRun), count: runs.length, truncated };
     });
 
     app.get('/api/metrics/stats', async (req) => {
