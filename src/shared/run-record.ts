@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
+import { parseRfc3339 } from './rfc3339.ts';
 import * as L from './record-limits.ts';
 
 export { commandHash };
@@ -153,8 +154,9 @@ function timestampOf(t: number | string | undefined, nowMs: number): number | st
   let ms = nowMs;
   if (typeof t === 'number') ms = t * 1000;
   else if (typeof t === 'string') {
-    ms = Date.parse(t);
-    if (!Number.isFinite(ms) || !calendarDate(t)) return `timestamp: ${JSON.stringify(t)} is not a valid RFC 3339 time`;
+    const parsed = parseRfc3339(t);
+    if (!parsed.ok) return `timestamp: ${JSON.stringify(t)} ${parsed.reason}`;
+    ms = parsed.ms;
   }
   if (ms < L.MIN_TIMESTAMP_SECONDS * 1000) {
     return `timestamp: ${new Date(ms).toISOString()} is before 2000-01-01; send unix seconds or an RFC 3339 time`;
@@ -166,15 +168,6 @@ function timestampOf(t: number | string | undefined, nowMs: number): number | st
     return `timestamp: ${shown} is more than 5 minutes ahead of the daemon's clock`;
   }
   return ms;
-}
-
-/** Date.parse moves 2026-02-30 to 2 March; a day beyond its month is refused instead. */
-function calendarDate(t: string): boolean {
-  const year = Number(t.slice(0, 4));
-  const month = Number(t.slice(5, 7));
-  const day = Number(t.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** The first schema error as `field.path: what is wrong`, nested fields named in full. */
