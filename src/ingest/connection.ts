@@ -40,6 +40,8 @@ export interface ConnectionHooks {
 
 const NEWLINE = 0x0a;
 const CLOSE_BRACE = 0x7d;
+/** Lines handled per connection per turn of the event loop (a record is ~300 bytes, so a 64 KiB read rarely holds more). */
+const MAX_DOCUMENTS_PER_TURN = 256;
 const OK_LINE = '{"status":"ok"}\n';
 const OK_BUFFER = Buffer.from(OK_LINE);
 
@@ -102,11 +104,11 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     // Already ended by the client and answered: nothing more to say; the linger bounds the rest.
     if (socket.writableEnded) return;
     // Whatever else it sends is read and dropped (see the data handler): closing with unread
-    // data would reset the connection and lose the line below.
+    // data would reset the connection and lose the line below. The socket closes once the
+    // client closes its side too, or when the server's linger runs out.
     socket.resume();
-    const done = (): void => void socket.destroy();
-    if (error === undefined) socket.end(done);
-    else socket.end(errorLine(error), done);
+    if (error === undefined) socket.end();
+    else socket.end(errorLine(error));
   };
 
   // Replies of one batch go out in one write: a streaming client gets hundreds per turn.
@@ -116,14 +118,14 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     outbox = '';
     if (text !== '' && !socket.destroyed && socket.writable) {
       socket.write(text === OK_LINE ? OK_BUFFER : text);
-      if (socket.writableNeedDrain && !socket.isPaused()) {
+      if (socket.writableNeedDrain && c.writeBlockedSince === undefined) {
         // The client is not reading its replies: stop reading its documents until it does,
         // and let the write deadline run.
         socket.pause();
         c.writeBlockedSince = opts.now();
         socket.once('drain', () => {
           c.writeBlockedSince = undefined;
-          if (!closing) socket.resume();
+          if (!closing && !backlog) socket.resume();
         });
       }
     }
@@ -209,9 +211,23 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
 
   const onData = (chunk: Buffer): void => {
     if (closing) return;
+    if (backlog) {
+      backlog = Buffer.concat([backlog, chunk]);
+      return;
+    }
+    consume(chunk);
+  };
+
+  /** Frames and handles what arrived, at most MAX_DOCUMENTS_PER_TURN documents; the rest waits for the next turn. */
+  const consume = (chunk: Buffer): void => {
     const before = c.documents;
     let start = 0;
+    let lines = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      if (lines++ === MAX_DOCUMENTS_PER_TURN) {
+        defer(chunk.subarray(start));
+        break;
+      }
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
       if (c.partialBytes + piece.length > opts.maxMessageBytes) return tooLarge();
@@ -223,7 +239,7 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
         c.partialBytes = 0;
       }
     }
-    if (start < chunk.length) {
+    if (!backlog && start < chunk.length) {
       const rest = chunk.subarray(start);
       if (c.partialBytes + rest.length > opts.maxMessageBytes) return tooLarge();
       // Copy: the chunk's memory may be reused by the stream.
@@ -238,7 +254,29 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     }
   };
 
+  // A chunk of many small documents (a flood) is handled over several turns, so that one
+  // client never holds the event loop, and every other client's documents go in between.
+  let backlog: Buffer | undefined;
+  let endAfterBacklog = false;
+  const defer = (rest: Buffer): void => {
+    backlog = rest;
+    socket.pause();
+    setImmediate(() => {
+      const b = backlog;
+      backlog = undefined;
+      if (closing || !b) return;
+      consume(b);
+      if (backlog || closing) return;
+      if (endAfterBacklog) onEnd();
+      else if (c.writeBlockedSince === undefined) socket.resume();
+    });
+  };
+
   const onEnd = (): void => {
+    if (backlog) {
+      endAfterBacklog = true;
+      return;
+    }
     peerEnded = true;
     if (!closing && c.partialBytes > 0) {
       handleDocument(Buffer.concat(parts, c.partialBytes));

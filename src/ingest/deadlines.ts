@@ -106,12 +106,14 @@ export interface WaiterView {
 
 /**
  * The waiter to serve next, by index, or undefined. A slot that must first be taken from
- * a stale connection only goes to a waiter that has shown a complete document: a silent
- * newcomer evicting a silent incumbent would let a flood of them churn the slots forever.
- * Documents before streams before the rest; within a kind, nextWaiter's order.
+ * a stale connection only goes to a waiter that has sent one complete document and now
+ * waits for the reply, as the CLI does. A silent newcomer evicting a silent incumbent, or
+ * a flooding one evicting a flooder that stopped reading, would let an attacker who
+ * reconnects churn the slots (and the daemon's CPU) forever. Free slots go to documents,
+ * then streams, then the rest; within a kind, nextWaiter's order.
  */
 export function pickWaiter(waiters: readonly WaiterView[], now: number, shedding: boolean): number | undefined {
-  const kinds: Readiness[] = shedding ? ['document', 'stream'] : ['document', 'stream', 'nothing'];
+  const kinds: Readiness[] = shedding ? ['document'] : ['document', 'stream', 'nothing'];
   for (const kind of kinds) {
     let oldest = -1;
     let newest = -1;
