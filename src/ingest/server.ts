@@ -202,9 +202,9 @@ export class IngestServer {
     this.opts.counters.connectionsWaiting = this.waiting.length;
   }
 
-  /** A closing socket gets lingerMs; beyond the bound, the one closing longest goes at once. */
+  /** A closing socket gets lingerMs; beyond the bound (a burst the size of the listen backlog fits), the one closing longest goes at once. */
   private linger(socket: Socket): void {
-    if (this.leaving.size >= this.opts.maxConnections * WAITING_FACTOR) {
+    if (this.leaving.size >= Math.max(LISTEN_BACKLOG, this.opts.maxConnections * WAITING_FACTOR)) {
       const first = this.leaving.keys().next();
       if (!first.done) {
         first.value.destroy();
