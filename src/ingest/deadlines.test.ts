@@ -77,8 +77,9 @@ test('a stale slot goes only to a waiter that has sent one whole document', () =
   const line = [w(0, 'nothing'), w(10, 'stream'), w(20, 'nothing')];
   assert.equal(pickWaiter(line, 30, true), undefined, 'silent and flooding newcomers never evict');
   assert.equal(pickWaiter([...line, w(25, 'document')], 30, true), 3);
-  // A free slot goes to anyone: documents, then streams, then the rest.
-  assert.equal(pickWaiter(line, 30, false), 1);
+  // A free slot goes to anyone: documents, then the rest, streams last.
+  assert.equal(pickWaiter(line, 30, false), 0);
+  assert.equal(pickWaiter([w(10, 'stream')], 30, false), 0);
   assert.equal(pickWaiter([w(0, 'nothing'), w(5, 'nothing')], 30, false), 0);
   assert.equal(pickWaiter([], 30, false), undefined);
 });

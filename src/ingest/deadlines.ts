@@ -110,10 +110,13 @@ export interface WaiterView {
  * waits for the reply, as the CLI does. A silent newcomer evicting a silent incumbent, or
  * a flooding one evicting a flooder that stopped reading, would let an attacker who
  * reconnects churn the slots (and the daemon's CPU) forever. Free slots go to documents,
- * then streams, then the rest; within a kind, nextWaiter's order.
+ * then the rest, and streams last: a client that flooded while it waited costs the most
+ * to serve (one that never reads its replies makes the daemon answer thousands of
+ * documents before its writes block), and a silent one given a slot is soon stale and
+ * gives it up to a client with a document. Within a kind, nextWaiter's order.
  */
 export function pickWaiter(waiters: readonly WaiterView[], now: number, shedding: boolean): number | undefined {
-  const kinds: Readiness[] = shedding ? ['document'] : ['document', 'stream', 'nothing'];
+  const kinds: Readiness[] = shedding ? ['document'] : ['document', 'nothing', 'stream'];
   for (const kind of kinds) {
     let oldest = -1;
     let newest = -1;

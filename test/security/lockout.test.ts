@@ -34,6 +34,17 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   }
 }
 
+/** `p`, or a failure naming what did not happen within ms (so that the test's cleanup still runs). */
+async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface Reported {
   /** From the end of the run (when the CLI starts its report) to the daemon storing the record, which it acks in the same turn. */
   ackMs: number;
@@ -72,8 +83,6 @@ async function holdTheCap(d: TestDaemon, max: number, kinds: HostileKind[], reco
   await until('the waiting line to fill', () => stats(d), (s) => s.connections_active === max && s.connections_waiting === max * 10);
   // Held for a while, as an attacker holding the cap would: long past any grace for slow clients.
   await new Promise((r) => setTimeout(r, 300));
-  const s = await stats(d);
-  assert.equal(s.connections_active, max, 'the attacker still holds every slot');
   return h;
 }
 
@@ -119,8 +128,10 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
     const d = await startDaemon();
     try {
       const opened = Date.now();
-      const reply = await new Promise<string>((resolve) => {
+      let sock: net.Socket | undefined;
+      const closed = new Promise<string>((resolve) => {
         const s = net.connect(d.socketPath);
+        sock = s;
         let data = '';
         let timer: NodeJS.Timeout | undefined;
         s.on('connect', () => (timer = setInterval(() => s.write('x'), 200)));
@@ -131,9 +142,8 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
           resolve(data);
         });
       });
-      const took = Date.now() - opened;
-      assert.match(reply, /no complete document within 5s/);
-      assert.ok(took < 15_000, `closed after ${took} ms`);
+      const reply = await within(15_000, 'the dripping connection being closed', closed).finally(() => sock?.destroy());
+      assert.match(reply, /no complete document within 5s/, `closed after ${Date.now() - opened} ms`);
       assert.equal((await stats(d)).rejected.document_timeout, 1);
     } finally {
       await d.stop();
@@ -166,13 +176,17 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
     const tick = setInterval(() => holder.write(`${JSON.stringify(runRecord({ command: 'slow-but-honest' }))}\n`), 1000);
     try {
       await until('the holder to be served', () => stats(d), (s) => s.connections_active === 1);
-      const waited = await new Promise<string>((resolve) => {
-        const s = net.connect(d.socketPath);
-        let data = '';
-        s.on('data', (c: Buffer) => (data += c.toString()));
-        s.on('error', () => undefined);
-        s.on('close', () => resolve(data));
-      });
+      const s = net.connect(d.socketPath);
+      const waited = await within(
+        15_000,
+        'the waiter being turned away',
+        new Promise<string>((resolve) => {
+          let data = '';
+          s.on('data', (c: Buffer) => (data += c.toString()));
+          s.on('error', () => undefined);
+          s.on('close', () => resolve(data));
+        }),
+      ).finally(() => s.destroy());
       assert.match(waited, /waited 5s in line for a free connection \(all max_connections 1 were taken\)/);
       assert.equal((await stats(d)).rejected.waiting_timeout, 1);
     } finally {
