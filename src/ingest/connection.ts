@@ -57,7 +57,6 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
   let parts: Buffer[] = [];
   let peerEnded = false;
   let closing = false;
-  let begin: (preface?: Preface) => void = () => undefined;
 
   const c = {
     socket,
@@ -86,7 +85,12 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
       }
     },
     begin(preface?: Preface): void {
-      begin(preface);
+      // Called after this function returned, so every handler below exists by then.
+      if (preface) {
+        for (const chunk of preface.chunks) onData(chunk);
+        if (preface.ended) onEnd();
+      }
+      socket.resume();
     },
   };
 
@@ -290,12 +294,5 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
   socket.on('end', onEnd);
   socket.on('error', (err) => opts.log.debug({ err: err.message }, 'client connection error'));
   socket.on('close', () => hooks.closed(c));
-  begin = (preface) => {
-    if (preface) {
-      for (const chunk of preface.chunks) onData(chunk);
-      if (preface.ended) onEnd();
-    }
-    socket.resume();
-  };
   return c;
 }
