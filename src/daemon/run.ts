@@ -56,7 +56,6 @@ export interface RunDeps {
   instance?: string;
 }
 
-const IDLE_TIMEOUT_MS = 5000;
 const DRAIN_MS = 5000;
 const CLEANUP_INTERVAL_MS = 30_000;
 const WATCH_INTERVAL_MS = 10_000;
@@ -127,7 +126,6 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     socketMode: s.socketMode,
     maxConnections: s.maxConnections,
     maxMessageBytes: s.maxMessageBytes,
-    idleTimeoutMs: IDLE_TIMEOUT_MS,
     redact,
     batcher,
     counters,

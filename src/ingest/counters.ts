@@ -4,7 +4,15 @@ export const REJECT_REASONS = [
   'invalid_json',
   'invalid_record',
   'too_large',
-  'idle_timeout',
+  // No complete document within the deadline (silent, or a document left unfinished).
+  'document_timeout',
+  // The client left its replies unread past the write deadline.
+  'write_timeout',
+  // Closed, incomplete, to give its slot to a new client while all were taken.
+  'shed_stale',
+  // Waited in line for a slot past the deadline.
+  'waiting_timeout',
+  // Dropped from a full waiting line.
   'too_many_connections',
   'unsupported_type',
   'storage_error',

@@ -1,31 +1,57 @@
 // The Unix socket listener: connection limits, a bounded waiting line, stale socket
-// files, the socket's mode, and an orderly drain on shutdown.
+// files, the socket's mode, and an orderly drain on shutdown. One sweep timer (running
+// only while there are connections) keeps every deadline of deadlines.ts, and a client
+// that arrives while all slots are taken gets the slot of the stalest one.
 import net, { type Server, type Socket } from 'node:net';
 import fs from 'node:fs';
-import { serveConnection, type ConnectionOptions } from './connection.ts';
+import { serveConnection, type ConnectionHooks, type ConnectionOptions, type ServedConnection } from './connection.ts';
+import { DEFAULT_DEADLINES, expiryOf, pickDrop, pickWaiter, stalest, type IngestDeadlines } from './deadlines.ts';
+import { WaitingLine, type Waiter } from './waiting-line.ts';
 
 export interface IngestOptions extends ConnectionOptions {
   socketPath: string;
   /** e.g. 0o660; the socket is never wider than this, not even while it is created. */
   socketMode: number;
   maxConnections: number;
+  /** DEFAULT_DEADLINES unless given; with sweepMs 0 no timer runs and the caller calls sweep(). */
+  deadlines?: Partial<IngestDeadlines>;
 }
 
 /** Connections beyond max_connections wait their turn, up to this many times the limit. */
 const WAITING_FACTOR = 10;
-/** How long a refused client may take to finish sending before it is cut off. */
-const REFUSE_LINGER_MS = 1000;
 /** The kernel caps it at net.core.somaxconn. */
 const LISTEN_BACKLOG = 4096;
 
 export class IngestServer {
   private readonly server: Server;
-  private readonly active = new Set<Socket>();
-  private readonly waiting: Socket[] = [];
+  private readonly active = new Set<ServedConnection>();
+  private readonly waiting: WaitingLine;
+  /** Sockets being closed (shed, expired, refused), with when they began: they hold no slot, and linger at most lingerMs. */
+  private readonly leaving = new Map<Socket, number>();
+  private readonly deadlines: IngestDeadlines;
+  private readonly hooks: ConnectionHooks;
+  private sweeps = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private admitting = false;
   private listening = false;
 
   constructor(private readonly opts: IngestOptions) {
+    this.deadlines = { ...DEFAULT_DEADLINES, ...opts.deadlines };
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    const admit = (): void => this.admit();
+    this.waiting = new WaitingLine(opts.now, admit, admit);
+    this.hooks = {
+      sweeps: () => this.sweeps,
+      leaving: (c) => {
+        this.release(c);
+        this.linger(c.socket);
+      },
+      closed: (c) => {
+        this.release(c);
+        this.leaving.delete(c.socket);
+        this.admit();
+      },
+    };
   }
 
   async listen(): Promise<void> {
@@ -70,7 +96,11 @@ export class IngestServer {
     while ((this.active.size > 0 || this.waiting.length > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const s of [...this.active, ...this.waiting]) s.destroy();
+    for (const c of this.active) c.socket.destroy();
+    for (const w of this.waiting.takeAll()) w.socket.destroy();
+    for (const s of this.leaving.keys()) s.destroy();
+    this.leaving.clear();
+    this.stopSweep();
     this.opts.batcher.flush();
     await closed;
     try {
@@ -80,53 +110,141 @@ export class IngestServer {
     }
   }
 
+  /**
+   * One pass over every connection: deadlines of served ones, places in the waiting line,
+   * and lingering closes; then waiters get free slots and those of stale connections.
+   * Runs every sweepMs while there is any connection.
+   */
+  sweep(): void {
+    this.sweeps++;
+    const now = this.opts.now();
+    const d = this.deadlines;
+    for (const c of this.active) {
+      const e = expiryOf(c, now, d);
+      if (e) {
+        c.expire(e, d.documentMs);
+        this.release(c);
+      }
+    }
+    for (const w of this.waiting.takeExpired(now, d.waitMs)) {
+      this.opts.counters.reject('waiting_timeout');
+      this.refuse(w.socket, `waited ${d.waitMs / 1000}s in line for a free connection (all max_connections ${this.opts.maxConnections} were taken); try again`);
+    }
+    for (const [socket, since] of this.leaving) {
+      if (now - since >= d.lingerMs) {
+        socket.destroy();
+        this.leaving.delete(socket);
+      }
+    }
+    this.admit();
+    if (this.active.size === 0 && this.waiting.length === 0 && this.leaving.size === 0) this.stopSweep();
+  }
+
   private accept(socket: Socket): void {
-    const { counters } = this.opts;
-    counters.connectionsTotal++;
-    if (this.active.size < this.opts.maxConnections) return this.start(socket);
-    if (this.waiting.length < this.opts.maxConnections * WAITING_FACTOR) {
-      socket.pause();
-      socket.on('error', () => undefined);
-      this.waiting.push(socket);
-      counters.connectionsWaiting = this.waiting.length;
+    this.opts.counters.connectionsTotal++;
+    this.startSweep();
+    if (this.active.size < this.opts.maxConnections && this.waiting.length === 0) {
+      this.start(socket);
       return;
     }
-    counters.reject('too_many_connections');
-    refuse(socket, `too many connections (max_connections ${this.opts.maxConnections}); try again`);
-  }
-
-  private start(socket: Socket): void {
-    this.active.add(socket);
-    this.opts.counters.connectionsActive = this.active.size;
-    serveConnection(socket, this.opts, () => {
-      this.active.delete(socket);
-      this.opts.counters.connectionsActive = this.active.size;
-      this.next();
-    });
-    socket.resume();
-  }
-
-  private next(): void {
-    while (this.active.size < this.opts.maxConnections) {
-      const socket = this.waiting.shift();
-      if (!socket) break;
-      this.opts.counters.connectionsWaiting = this.waiting.length;
-      if (!socket.destroyed) this.start(socket);
+    if (this.waiting.length >= this.opts.maxConnections * WAITING_FACTOR) {
+      // The line is full: a place goes, the least ready and oldest, not the new client's.
+      // Under a flood of silent connections that is one of them; otherwise it is the
+      // client nearest its own deadline.
+      const i = pickDrop(this.waiting.all);
+      const dropped = i === undefined ? undefined : this.waiting.take(i);
+      if (dropped) {
+        this.opts.counters.reject('too_many_connections');
+        this.refuse(dropped.socket, `too many connections (max_connections ${this.opts.maxConnections}, and the waiting line is full); dropped for a newer client; try again`);
+      }
     }
+    // The line reads what it sends; it is served once a slot is free, or as soon as it has
+    // sent a complete document and some connection is stale.
+    this.waiting.add(socket);
+    if (this.active.size < this.opts.maxConnections) this.admit();
+    this.count();
   }
-}
 
-/**
- * Answers with an error line and closes. What the client sent is read and dropped first:
- * closing with unread data would reset the connection and lose the error line.
- */
-function refuse(socket: Socket, error: string): void {
-  socket.on('error', () => undefined);
-  socket.on('data', () => undefined);
-  socket.end(`${JSON.stringify({ status: 'error', error })}\n`);
-  const timer = setTimeout(() => socket.destroy(), REFUSE_LINGER_MS);
-  socket.once('end', () => socket.destroy());
-  socket.once('close', () => clearTimeout(timer));
+  /** Gives waiters the free slots, then the slots of stale connections. */
+  private admit(): void {
+    if (this.admitting) return;
+    this.admitting = true;
+    try {
+      while (this.waiting.length > 0) {
+        const full = this.active.size >= this.opts.maxConnections;
+        const now = this.opts.now();
+        const i = pickWaiter(this.waiting.all, now, full);
+        if (i === undefined) break;
+        if (full) {
+          const victim = stalest(this.active, this.sweeps, now);
+          if (!victim) break;
+          victim.shed(
+            `connection shed to admit a new client: no complete document for ${now - victim.documentSince} ms while all max_connections (${this.opts.maxConnections}) were taken; send each document whole, then read its reply`,
+          );
+          this.release(victim);
+        }
+        const w = this.waiting.take(i);
+        if (w && !w.socket.destroyed) this.start(w.socket, w);
+      }
+    } finally {
+      this.admitting = false;
+    }
+    this.count();
+  }
+
+  private start(socket: Socket, from?: Waiter): void {
+    const c = serveConnection(socket, this.opts, this.hooks);
+    this.active.add(c);
+    this.count();
+    c.begin(from && { chunks: from.chunks, ended: from.ended });
+  }
+
+  private release(c: ServedConnection): void {
+    this.active.delete(c);
+    this.count();
+  }
+
+  private count(): void {
+    this.opts.counters.connectionsActive = this.active.size;
+    this.opts.counters.connectionsWaiting = this.waiting.length;
+  }
+
+  /** A closing socket gets lingerMs; beyond the bound (a burst the size of the listen backlog fits), the one closing longest goes at once. */
+  private linger(socket: Socket): void {
+    if (this.leaving.size >= Math.max(LISTEN_BACKLOG, this.opts.maxConnections * WAITING_FACTOR)) {
+      const first = this.leaving.keys().next();
+      if (!first.done) {
+        first.value.destroy();
+        this.leaving.delete(first.value);
+      }
+    }
+    this.leaving.set(socket, this.opts.now());
+    socket.once('close', () => this.leaving.delete(socket));
+  }
+
+  /**
+   * Answers with an error line and closes. What the client sent is read and dropped first:
+   * closing with unread data would reset the connection and lose the error line.
+   */
+  private refuse(socket: Socket, error: string): void {
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    socket.end(`${JSON.stringify({ status: 'error', error })}\n`);
+    socket.once('end', () => socket.destroy());
+    socket.resume();
+    this.linger(socket);
+  }
+
+  private startSweep(): void {
+    if (this.sweepTimer || this.deadlines.sweepMs <= 0) return;
+    this.sweepTimer = setInterval(() => this.sweep(), this.deadlines.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  private stopSweep(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
 }
 
 /**

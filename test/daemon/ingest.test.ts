@@ -14,7 +14,11 @@ interface Recent {
 interface DaemonStats {
   total_metrics: number;
   received: number;
-  rejected: Record<'invalid_json' | 'invalid_record' | 'unsupported_type' | 'too_large' | 'idle_timeout' | 'too_many_connections', number>;
+  rejected: Record<
+    'invalid_json' | 'invalid_record' | 'unsupported_type' | 'too_large' | 'document_timeout' | 'shed_stale' | 'waiting_timeout' | 'too_many_connections',
+    number
+  >;
+  connections_active: number;
 }
 
 describe('socket ingest', () => {
@@ -124,7 +128,7 @@ describe('socket ingest', () => {
     assert.equal(await stored(), expectedStored);
   });
 
-  test('an idle connection is closed after 5 s with an error, and a partial document is not stored', async () => {
+  test('a document left unfinished is closed 5 s after the connection opened, with an error, and is not stored', async () => {
     const before = await stats();
     const lines = await new Promise<string>((resolve) => {
       const sock = net.connect(d.socketPath);
@@ -134,32 +138,42 @@ describe('socket ingest', () => {
       sock.on('close', () => resolve(data));
       sock.on('error', () => undefined);
     });
-    assert.match(lines, /idle/);
-    assert.equal((await stats()).rejected.idle_timeout - before.rejected.idle_timeout, 1);
+    assert.match(lines, /no complete document within 5s/);
+    assert.equal((await stats()).rejected.document_timeout - before.rejected.document_timeout, 1);
     assert.equal(await stored(), expectedStored);
   });
 
-  test('a flood of connections beyond max_connections: waiting ones are served, the rest refused, none lost', async () => {
-    // 4 active + 40 waiting fit; 60 more are refused with an error line.
-    const idle: net.Socket[] = [];
+  test('a flood of connections beyond max_connections: silent holders are shed, waiting ones served, none lost', async () => {
+    const before = await stats();
+    // 4 silent connections take every slot; then 100 clients that each send a record.
+    const silent: net.Socket[] = [];
+    const silentReplies: string[] = [];
     for (let i = 0; i < 4; i++) {
       const s = net.connect(d.socketPath);
       s.on('error', () => undefined);
-      idle.push(s);
+      s.on('data', (c: Buffer) => silentReplies.push(c.toString()));
+      silent.push(s);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    for (let t0 = Date.now(); (await stats()).connections_active < 4; ) {
+      assert.ok(Date.now() - t0 < 10_000, 'the silent connections are served');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) => send(d.socketPath, [runRecord({ command: `flood-${i}` })]).catch(() => [])),
     );
-    for (const s of idle) s.destroy();
+    for (const s of silent) s.destroy();
     const oks = results.filter((r) => r[0]?.status === 'ok').length;
-    const refusedWithMessage = results.filter((r) => /too many connections/.test(String(r[0]?.error))).length;
-    assert.ok(oks >= 40, `at least the waiting line is served, got ${oks}`);
-    assert.ok(refusedWithMessage > 0, 'some clients are told why they were refused');
+    const refused = results.filter((r) => /too many connections/.test(String(r[0]?.error))).length;
+    // 4 slots and 40 places in line: at least the line is served, in the slots the silent holders gave up.
+    assert.ok(oks >= 40, `every client with a place in line is served, got ${oks}`);
+    assert.equal(oks + refused, 100, 'a client that was not served was told why');
     expectedStored += oks;
     assert.equal(await stored(), expectedStored);
-    // Every client that did not get ok was refused, and counted.
-    assert.equal((await stats()).rejected.too_many_connections, 100 - oks);
+    const after = await stats();
+    assert.equal(after.rejected.too_many_connections - before.rejected.too_many_connections, refused, 'each refusal is counted');
+    // The silent holders gave their slots to clients that had sent a document, and were told why.
+    assert.equal(after.rejected.shed_stale - before.rejected.shed_stale, 4);
+    assert.equal(silentReplies.filter((r) => /connection shed to admit a new client/.test(r)).length, 4);
   });
 
   test('a streaming client gets every record stored', async () => {
