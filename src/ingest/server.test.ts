@@ -16,7 +16,8 @@ const RECORD = JSON.stringify({ command: 'ok', final_status: 'succeeded', total_
 
 async function setup(maxConnections: number, waitMs = 5000) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-server-'));
-  const clock = { ms: 1_000_000 };
+  // A real date: records before 2000 are refused at ingest.
+  const clock = { ms: Date.UTC(2026, 0, 1) };
   const now = (): number => clock.ms;
   const store = openStore({ limits: { maxRecords: 100, maxAgeMs: 3_600_000 }, now });
   const counters = new IngestCounters();
