@@ -43,7 +43,17 @@ test('SIGTERM to patience is forwarded to the child; patience stops retrying and
 test('SIGINT during a delay ends the run at once with 130', async (t) => {
   const sb = sandbox(t);
   const r = await patience(sb, ['fix', '-a', '3', '-d', '30s', '--', 'sh', '-c', 'exit 1'], {
-    onStart: (child) => setTimeout(() => child.kill('SIGINT'), 600),
+    // Once the delay has begun (its line is out), not after a fixed sleep.
+    onStart: (child) => {
+      let seen = '';
+      const watch = (d: Buffer): void => {
+        seen += d.toString();
+        if (!seen.includes('Retrying in')) return;
+        child.stderr?.off('data', watch);
+        child.kill('SIGINT');
+      };
+      child.stderr?.on('data', watch);
+    },
   });
   assert.equal(r.code, 130);
   assert.ok(r.ms < 5000, `took ${r.ms} ms`);
