@@ -53,6 +53,7 @@ test('defaults, with no file, env or flags', () => {
     maxStoreBytes: 268_435_456,
     redactPatterns: [],
     allowedHosts: [],
+    maxRateLimitResources: 10_000,
   });
   for (const source of Object.values(r.sources)) assert.deepEqual(source, { kind: 'default' });
   assert.ok(Object.isFrozen(r.config));
