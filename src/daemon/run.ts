@@ -17,6 +17,7 @@ import { createRedactor } from '../shared/redact.ts';
 import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-pattern.ts';
 import { StorageHealth } from './storage-health.ts';
 import { Ledger } from '../coordination/ledger.ts';
+import { CoordinationCounters } from '../coordination/counters.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -101,8 +102,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     }
   };
 
-  // Set once /metrics exists: counts each acquire answered.
-  let coordinationListener: ((resourceId: string, granted: boolean) => void) | undefined;
+  const coordinationCounters = new CoordinationCounters();
   // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
   const feed = new RunFeed((err) => log.error({ err }, 'a live listener failed'));
   let nearFullWarned = false;
@@ -111,7 +111,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     counters,
     now,
     ledger,
-    onAcquire: (resourceId, granted) => coordinationListener?.(resourceId, granted),
+    onAcquire: (resourceId, granted) => coordinationCounters.record(resourceId, granted),
     onStored: (runs) => {
       feed.publish(runs);
       if (log.isLevelEnabled('debug')) {
@@ -186,6 +186,8 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         feed,
         health,
         profiling: s.enableProfiling,
+        ledger,
+        coordinationCounters,
         hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
         info: {
           version: VERSION,
