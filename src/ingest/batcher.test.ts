@@ -5,11 +5,7 @@ import { IngestCounters } from './counters.ts';
 import { DISK_FULL, FaultyStore } from '../store/fault-injection.ts';
 import { DataFileMoved } from '../store/storage-error.ts';
 import { NO_LIMITS, T0, run } from '../store/test-support.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Ledger } from '../coordination/ledger.ts';
-import { SqliteStore } from '../store/sqlite-store.ts';
 
 function harness(): { store: FaultyStore; counters: IngestCounters; batcher: Batcher; errors: unknown[]; stored: number[] } {
   const store = new FaultyStore(NO_LIMITS);
@@ -118,23 +114,4 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
   batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => retry.push(o));
   batcher.flush();
   assert.deepEqual(retry, [{ ok: true, reply: { status: 'ok', granted: true } }], 'the failed grant was taken back');
-
-  // With a data file the grants come back after a reopen, and expired ones are pruned.
-  const dir = mkdtempSync(join(tmpdir(), 'patience-grants-'));
-  try {
-    const file = join(dir, 'd.db');
-    const s1 = new SqliteStore(file, NO_LIMITS);
-    s1.append([], T0, [
-      { resourceId: 'keep', atMs: T0, rateLimit: 1, windowMs: 60_000, expiresMs: T0 + 60_000 },
-      { resourceId: 'gone', atMs: T0, rateLimit: 1, windowMs: 1000, expiresMs: T0 + 1000 },
-    ]);
-    s1.close();
-    const s2 = new SqliteStore(file, NO_LIMITS);
-    assert.deepEqual([...s2.grantsSince(T0 + 5000)].map((g) => g.resourceId), ['keep']);
-    assert.equal(s2.removeExpiredGrants(T0 + 5000), 1);
-    assert.equal(s2.count(), 0, 'grants are not runs');
-    s2.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

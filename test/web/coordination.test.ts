@@ -44,7 +44,7 @@ describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
   const cells = (resource: string): Promise<string[]> =>
     page.$$eval('#rate-limits-body tr', (rows, id) => {
       const row = rows.find((r) => (r as HTMLElement).dataset.resource === id);
-      return row ? [...row.querySelectorAll('td')].map((td) => td.textContent ?? '') : [];
+      return row ? Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '') : [];
     }, resource);
 
   test('hidden with no resources; shown with the right values after acquires; a refusal updates it live', async () => {
