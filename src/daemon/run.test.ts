@@ -46,6 +46,7 @@ function settings(dir: string, extra: Partial<DaemonSettings> = {}): DaemonSetti
     enableProfiling: false,
     redactPatterns: [],
     allowedHosts: [],
+    maxRateLimitResources: 10_000,
     ...extra,
   };
 }

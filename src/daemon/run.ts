@@ -16,6 +16,8 @@ import { statusControl } from './status-request.ts';
 import { createRedactor } from '../shared/redact.ts';
 import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-pattern.ts';
 import { StorageHealth } from './storage-health.ts';
+import { Ledger } from '../coordination/ledger.ts';
+import { CoordinationCounters } from '../coordination/counters.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -33,6 +35,7 @@ export type DaemonSettings = Pick<
   | 'enableProfiling'
   | 'redactPatterns'
   | 'allowedHosts'
+  | 'maxRateLimitResources'
 >;
 
 export interface RunningDaemon {
@@ -75,6 +78,14 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   });
   const health = new StorageHealth({ now, log, fileProblem: () => store.fileProblem() });
   if (expireError !== undefined) health.fail('retention', expireError);
+  // The host's one rate-limit ledger; with a data file, the grants still inside a window come back.
+  const ledger = new Ledger({ maxResources: s.maxRateLimitResources });
+  try {
+    if (store.grantsSince) for (const g of store.grantsSince(now())) ledger.restore(g, now());
+  } catch (err) {
+    store.close();
+    throw new Error(`data_file ${store.location}: cannot read the rate-limit grants: ${(err as Error).message}`);
+  }
   const counters = new IngestCounters();
   const runtime = new RuntimeStats();
   // Never throws: a timer callback that throws ends the process, leaving its socket and
@@ -82,6 +93,8 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   const cleanup = (): void => {
     try {
       const removed = store.removeExpired(now());
+      ledger.prune(now());
+      store.removeExpiredGrants?.(now());
       health.ok('retention');
       if (removed > 0) log.debug({ removed }, 'removed expired records');
     } catch (err) {
@@ -89,6 +102,7 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     }
   };
 
+  const coordinationCounters = new CoordinationCounters();
   // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
   const feed = new RunFeed((err) => log.error({ err }, 'a live listener failed'));
   let nearFullWarned = false;
@@ -96,6 +110,8 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     store,
     counters,
     now,
+    ledger,
+    onAcquire: (resourceId, granted) => coordinationCounters.record(resourceId, granted),
     onStored: (runs) => {
       feed.publish(runs);
       if (log.isLevelEnabled('debug')) {
@@ -170,6 +186,8 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
         feed,
         health,
         profiling: s.enableProfiling,
+        ledger,
+        coordinationCounters,
         hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
         info: {
           version: VERSION,

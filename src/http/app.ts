@@ -13,6 +13,9 @@ import { createPrometheus } from './prometheus.ts';
 import { EventStreams } from './live/event-streams.ts';
 import type { RunFeed } from './live/run-feed.ts';
 import { profilingRoutes } from './routes/profiling.ts';
+import { coordinationRoutes } from './routes/coordination.ts';
+import { Ledger } from '../coordination/ledger.ts';
+import { CoordinationCounters } from '../coordination/counters.ts';
 import { requestGuard } from './guard.ts';
 import type { StorageHealth } from '../daemon/storage-health.ts';
 import { describeStorageError, isStorageError } from '../store/storage-error.ts';
@@ -43,6 +46,10 @@ export interface AppDeps {
   profiling?: boolean;
   /** http_host and allowed_hosts: which Host names are served (see guard.ts). */
   hosts: { bindHost: string; allowedHosts: readonly string[] };
+  /** The host's rate-limit ledger (an empty one when absent). */
+  ledger?: Ledger;
+  /** Grants and refusals by resource, for /metrics. */
+  coordinationCounters?: CoordinationCounters;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -107,8 +114,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const streams = new EventStreams(deps.feed);
   app.register(daemonRoutes(deps, streams));
   app.register(eventRoutes(streams));
-  app.register(prometheusRoutes(createPrometheus({ ...deps, streams, version: deps.info.version })));
+  const ledger = deps.ledger ?? new Ledger();
+  const coordination = { ledger, counters: deps.coordinationCounters ?? new CoordinationCounters() };
+  app.register(prometheusRoutes(createPrometheus({ ...deps, streams, coordination, version: deps.info.version })));
   app.register(dashboardRoutes(deps.log));
+  app.register(coordinationRoutes(ledger, deps.now));
   if (deps.profiling) app.register(profilingRoutes(deps));
   return app;
 }

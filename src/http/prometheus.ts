@@ -6,6 +6,8 @@ import type { Store } from '../store/types.ts';
 import { REJECT_REASONS, type IngestCounters } from '../ingest/counters.ts';
 import type { EventStreams } from './live/event-streams.ts';
 import type { RunFeed } from './live/run-feed.ts';
+import type { Ledger } from '../coordination/ledger.ts';
+import type { CoordinationCounters } from '../coordination/counters.ts';
 
 export interface PrometheusDeps {
   store: Store;
@@ -13,6 +15,7 @@ export interface PrometheusDeps {
   feed: RunFeed;
   streams: EventStreams;
   version: string;
+  coordination: { ledger: Ledger; counters: CoordinationCounters };
 }
 
 /** Gauges that prom-client names `_total`, which `promtool check metrics` rejects. */
@@ -150,6 +153,46 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
     collect() {
       this.reset();
       this.inc(streams.stats().dropped_slow);
+    },
+  });
+  // The rate-limit ledger (docs/coordination.md). The resource label is bounded: the first
+  // 100 resources keep their own, the rest are summed under resource="other".
+  const { ledger, counters: tallies } = deps.coordination;
+  new Counter({
+    name: 'patience_coordination_grants_total',
+    help: 'Rate-limit slots granted since patienced started, by resource (the first 100; the rest as "other").',
+    labelNames: ['resource'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [resource, t] of tallies.entries()) this.inc({ resource }, t.granted);
+    },
+  });
+  new Counter({
+    name: 'patience_coordination_refusals_total',
+    help: 'Rate-limit acquires refused (window full) since patienced started, by resource (the first 100; the rest as "other").',
+    labelNames: ['resource'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [resource, t] of tallies.entries()) this.inc({ resource }, t.refused);
+    },
+  });
+  new Gauge({
+    name: 'patience_coordination_resources',
+    help: 'Rate-limit resources tracked now (bounded by max_rate_limit_resources).',
+    registers,
+    collect() {
+      this.set(ledger.count);
+    },
+  });
+  new Counter({
+    name: 'patience_coordination_evictions_total',
+    help: 'Idle rate-limit resources forgotten to make room for new ones.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(ledger.evictedTotal);
     },
   });
   return { registry, close: unsubscribe };

@@ -5,6 +5,7 @@ import { IngestCounters } from './counters.ts';
 import { DISK_FULL, FaultyStore } from '../store/fault-injection.ts';
 import { DataFileMoved } from '../store/storage-error.ts';
 import { NO_LIMITS, T0, run } from '../store/test-support.ts';
+import { Ledger } from '../coordination/ledger.ts';
 
 function harness(): { store: FaultyStore; counters: IngestCounters; batcher: Batcher; errors: unknown[]; stored: number[] } {
   const store = new FaultyStore(NO_LIMITS);
@@ -72,4 +73,45 @@ test('a data file gone: the reply says which file, and rejections and answers of
     error: "storage_error: the record was not stored: data_file /x/d.db was deleted or renamed while patienced ran; send it again once the daemon's storage is fixed",
   });
   assert.deepEqual(out[2], { ok: true, reply: { status: 'ok', daemon: {} } });
+});
+
+test('acquires: decided in order, a grant stored in the batch before its answer; a storage fault grants nothing', () => {
+  const store = new FaultyStore(NO_LIMITS);
+  const ledger = new Ledger();
+  const counts: string[] = [];
+  const counters = new IngestCounters();
+  const batcher = new Batcher({ store, counters, now: () => T0, ledger, onAcquire: (r, g) => counts.push(`${r}:${g}`) });
+  const ask = (out: Outcome[]): void => batcher.acquire({ resource_id: 'r', rate_limit: 1, window_seconds: 10 }, (o) => out.push(o));
+
+  const out: Outcome[] = [];
+  ask(out);
+  batcher.add(run('a', 'succeeded', [[1, true]], T0), (o) => out.push(o));
+  ask(out);
+  batcher.flush();
+  assert.deepEqual(out, [
+    { ok: true, reply: { status: 'ok', granted: true } },
+    { ok: true },
+    { ok: true, reply: { status: 'ok', granted: false, wait_until: new Date(T0 + 10_000).toISOString() } },
+  ]);
+  assert.equal(store.count(), 1);
+  assert.deepEqual(
+    store.grantBatches.map((b) => b.map((g) => g.resourceId)),
+    [['r']],
+    'one append holds the record and the grant',
+  );
+  assert.deepEqual(counts, ['r:false', 'r:true']);
+
+  // A storage fault: the acquire is told storage_error and the slot stays free.
+  store.faults.set('append', DISK_FULL);
+  const failed: Outcome[] = [];
+  batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => failed.push(o));
+  batcher.flush();
+  assert.equal(failed[0]?.ok, false);
+  assert.match(failed[0]?.ok === false ? failed[0].error : '', /^storage_error: no slot was granted: database or disk is full/);
+  assert.equal(counters.rejected.storage_error, 1);
+  store.faults.delete('append');
+  const retry: Outcome[] = [];
+  batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => retry.push(o));
+  batcher.flush();
+  assert.deepEqual(retry, [{ ok: true, reply: { status: 'ok', granted: true } }], 'the failed grant was taken back');
 });

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { validateRunRecord } from '../shared/run-record.ts';
+import { ACQUIRE_TYPE, validateAcquire } from '../coordination/acquire-request.ts';
 import type { Redact } from '../shared/redact.ts';
 import type { Batcher, Outcome } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
@@ -172,6 +173,12 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     c.documents++;
     c.pending++;
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'type' in value) {
+      if ((value as { type: unknown }).type === ACQUIRE_TYPE && opts.batcher.coordinates) {
+        const checked = validateAcquire(value);
+        if (checked.ok) opts.batcher.acquire(checked.request, reply);
+        else opts.batcher.reject('invalid_acquire', checked.error, reply);
+        return;
+      }
       const answer = opts.control?.(value as { type: unknown });
       if (answer) {
         opts.batcher.answer(answer, reply);

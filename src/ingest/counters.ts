@@ -15,6 +15,10 @@ export const REJECT_REASONS = [
   // Dropped from a full waiting line.
   'too_many_connections',
   'unsupported_type',
+  // A rate-limit acquire with a bad field.
+  'invalid_acquire',
+  // The rate-limit ledger is at its bound of resources or grants, all live.
+  'coordination_full',
   'storage_error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -2,7 +2,7 @@
 // in front of a real memory store.
 import type { RunRecord } from '../shared/run-record.ts';
 import { MemoryStore } from './memory-store.ts';
-import type { RecentQuery, RecentRuns, RetentionLimits, Store, StoredRun } from './types.ts';
+import type { PersistedGrant, RecentQuery, RecentRuns, RetentionLimits, Store, StoredRun } from './types.ts';
 
 /** An error shaped like better-sqlite3's SqliteError. */
 export function sqliteError(code: string, message: string): Error {
@@ -33,9 +33,14 @@ export class FaultyStore implements Store {
     return this.inner.lastCleanupMs;
   }
 
-  append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
+  /** The rate-limit grants of each append that succeeded (memory persists none: this is for tests). */
+  readonly grantBatches: PersistedGrant[][] = [];
+
+  append(records: RunRecord[], receivedAtMs: number, grants: readonly PersistedGrant[] = []): StoredRun[] {
     this.hit('append');
-    return this.inner.append(records, receivedAtMs);
+    const stored = this.inner.append(records, receivedAtMs);
+    this.grantBatches.push([...grants]);
+    return stored;
   }
   recent(q: RecentQuery): RecentRuns {
     this.hit('recent');

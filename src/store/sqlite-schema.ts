@@ -29,6 +29,17 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX runs_ts ON runs (ts_ms);
    CREATE INDEX runs_status ON runs (succeeded, id);`,
+  // 2: the host-wide rate-limit ledger (docs/coordination.md): one row per grant, kept
+  // until every window that may count it has passed (expires_ms), so that a restart
+  // cannot be used to burst past a limit.
+  `CREATE TABLE rate_grants (
+     resource_id TEXT NOT NULL,
+     at_ms REAL NOT NULL,
+     rate_limit INTEGER NOT NULL,
+     window_ms REAL NOT NULL,
+     expires_ms REAL NOT NULL
+   );
+   CREATE INDEX rate_grants_expires ON rate_grants (expires_ms);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

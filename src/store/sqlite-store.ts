@@ -23,7 +23,7 @@ import { openDatabase } from './sqlite-schema.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type { CommandsResult, PersistedGrant, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
 
 /** Rows per page when iterating: bounds memory, and a page is what may be read ahead. */
 const PAGE = 512;
@@ -60,6 +60,9 @@ export class SqliteStore implements Store {
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
   private readonly identity: FileIdentity;
+  private readonly insertGrant: Stmt<[string, number, number, number, number], unknown>;
+  private readonly liveGrants: Stmt<[number], [string, number, number, number, number]>;
+  private readonly deleteGrants: Stmt<[number], unknown>;
 
   constructor(
     readonly location: string,
@@ -91,6 +94,13 @@ export class SqliteStore implements Store {
         .raw();
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
       this.maxId = db.prepare<[], number | null>('SELECT MAX(id) FROM runs').pluck();
+      this.insertGrant = db.prepare('INSERT INTO rate_grants (resource_id, at_ms, rate_limit, window_ms, expires_ms) VALUES (?, ?, ?, ?, ?)');
+      this.liveGrants = db
+        .prepare<[number], [string, number, number, number, number]>(
+          'SELECT resource_id, at_ms, rate_limit, window_ms, expires_ms FROM rate_grants WHERE expires_ms > ? ORDER BY at_ms, rowid',
+        )
+        .raw();
+      this.deleteGrants = db.prepare('DELETE FROM rate_grants WHERE expires_ms <= ?');
 
       const pool = new StringPool();
       this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
@@ -108,7 +118,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
+  append(records: RunRecord[], receivedAtMs: number, grants: readonly PersistedGrant[] = []): StoredRun[] {
     // Before: never write into a file that is gone. After: the commit reached the file
     // that the path names, or the caller must not acknowledge it.
     this.assertFileInPlace();
@@ -121,7 +131,8 @@ export class SqliteStore implements Store {
         const info = this.insert.run(...insertParams(record, receivedAtMs));
         stored.push({ id: Number(info.lastInsertRowid), receivedAtMs, record });
       }
-      evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
+      for (const g of grants) this.insertGrant.run(g.resourceId, g.atMs, g.rateLimit, g.windowMs, g.expiresMs);
+      if (records.length > 0) evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
     })();
     // Committed (and fsynced): now the aggregates may follow.
     for (const s of stored) this.aggregates.add(aggRowOf(s.record));
@@ -130,6 +141,17 @@ export class SqliteStore implements Store {
     this.byteTotal += added;
     this.assertFileInPlace();
     return stored;
+  }
+
+  *grantsSince(nowMs: number): IterableIterator<PersistedGrant> {
+    // Read at start-up, before anything else uses the connection; the caller must not write meanwhile.
+    for (const [resourceId, atMs, rateLimit, windowMs, expiresMs] of this.liveGrants.iterate(nowMs)) {
+      yield { resourceId, atMs, rateLimit, windowMs, expiresMs };
+    }
+  }
+
+  removeExpiredGrants(nowMs: number): number {
+    return this.deleteGrants.run(nowMs).changes;
   }
 
   fileProblem(): string | undefined {

@@ -97,6 +97,15 @@ export interface CommandsResult {
   commands: CommandDetail[];
 }
 
+/** One rate-limit grant as the data file keeps it (src/coordination/ledger.ts), until expiresMs. */
+export interface PersistedGrant {
+  resourceId: string;
+  atMs: number;
+  rateLimit: number;
+  windowMs: number;
+  expiresMs: number;
+}
+
 export interface RetentionLimits {
   maxRecords: number;
   maxAgeMs: number;
@@ -118,7 +127,15 @@ export interface Store {
    * more than maxBytes of record costs, are kept (the oldest go first; the newest record
    * always stays).
    */
-  append(records: RunRecord[], receivedAtMs: number): StoredRun[];
+  append(records: RunRecord[], receivedAtMs: number, grants?: readonly PersistedGrant[]): StoredRun[];
+  /**
+   * The rate-limit grants still kept at nowMs, oldest first (a data file only: in memory
+   * nothing is persisted). append() writes `grants` in the same transaction as the records,
+   * so a grant is answered only once it is durable.
+   */
+  grantsSince?(nowMs: number): IterableIterator<PersistedGrant>;
+  /** Deletes grants that every window has left; returns how many. */
+  removeExpiredGrants?(nowMs: number): number;
   /** Newest first (by id), filtered, at most q.limit and about q.maxBytes. */
   recent(q: RecentQuery): RecentRuns;
   /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */

@@ -41,6 +41,23 @@ export function runFields(run: ApiRun): RunFields {
   return run.metrics as unknown as RunFields;
 }
 
+/** GET /api/coordination: the host-wide rate-limit ledger. */
+export interface CoordinationResult {
+  resources: Array<{
+    resource_id: string;
+    rate_limit: number;
+    window_seconds: number;
+    granted_in_window: number;
+    granted_total: number;
+    refused_total: number;
+    next_free_at: string | null;
+    last_used_at: string;
+  }>;
+  count: number;
+  max_resources: number;
+  evicted_total: number;
+}
+
 export interface Range {
   startMs: number;
   endMs: number;
@@ -66,6 +83,7 @@ const bounds = (r: Range): Record<string, string> => ({ start: iso(r.startMs), e
 
 export const api = {
   daemonStats: () => getJson<DaemonStats>('/api/daemon/stats'),
+  coordination: (limit: number) => getJson<CoordinationResult>('/api/coordination', { limit: String(limit) }),
   stats: (r: Range) => getJson<StatsResult>('/api/metrics/stats', bounds(r)),
   commands: (r: Range, limit: number) => getJson<CommandsResult>('/api/metrics/commands', { ...bounds(r), limit: String(limit) }),
   recent: (r: Range, limit: number) =>

@@ -9,12 +9,18 @@ import { RunsChart } from './panels/chart.ts';
 import { renderOverview } from './panels/overview.ts';
 import { RecentPanel, RECENT_ROWS } from './panels/recent.ts';
 import { renderSystem } from './panels/system.ts';
+import { renderRateLimits, RATE_LIMIT_ROWS } from './panels/rate-limits.ts';
 import { contains, describe, resolve, type RangeChoice } from './range.ts';
 
 /** After a live event, the aggregates are reloaded at most this often... */
 const STATS_EVERY_MS = 2000;
 /** ...and the command table (a scan of raw runs on the daemon) less often. */
 const COMMANDS_EVERY_MS = 15_000;
+/**
+ * Acquires are not run events, so the rate-limit panel is read again this often while the
+ * page is visible (one small, bounded request).
+ */
+export const RATE_LIMITS_EVERY_MS = 2000;
 
 export class Dashboard {
   private readonly recent = new RecentPanel();
@@ -28,6 +34,9 @@ export class Dashboard {
 
   start(): void {
     void this.load(true);
+    window.setInterval(() => {
+      if (!document.hidden) void this.loadRateLimits();
+    }, RATE_LIMITS_EVERY_MS);
     startLive({
       onRun: (run) => this.onRun(run),
       refresh: () => void this.load(true),
@@ -38,6 +47,14 @@ export class Dashboard {
   setRange(choice: RangeChoice): void {
     this.choice = choice;
     void this.load(true);
+  }
+
+  private async loadRateLimits(): Promise<void> {
+    try {
+      renderRateLimits(await api.coordination(RATE_LIMIT_ROWS));
+    } catch {
+      // The next full load reports the daemon being unreachable in the banner.
+    }
   }
 
   private range(): Range {
@@ -51,6 +68,7 @@ export class Dashboard {
     setText('range-label', describe(this.choice, (ms) => dateTime(ms).slice(0, 16)));
     const jobs: Array<Promise<unknown>> = [
       api.daemonStats().then((d) => gen === this.generation && renderSystem(d)),
+      api.coordination(RATE_LIMIT_ROWS).then((c) => gen === this.generation && renderRateLimits(c)),
       api.stats(range).then((s) => {
         if (gen !== this.generation) return;
         renderOverview(s);

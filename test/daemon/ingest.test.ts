@@ -93,7 +93,7 @@ describe('socket ingest', () => {
       runRecord({ attempts: [{ duration_seconds: 1, exit_code: 'x', success: true }] }),
       '{"command":"x","final_status":"failed","total_duration_seconds":1e400,"attempts":[]}',
       runRecord({ command: 'good-between-bad' }),
-      { type: 'acquire', resource_id: 'r', rate_limit: 1, window_seconds: 1 },
+      { type: 'subscribe', resource_id: 'r' },
       runRecord({ timestamp: Date.now() / 1000 + 86_400 }),
     ]);
     assert.equal(replies.length, 12);

@@ -53,6 +53,7 @@ test('defaults, with no file, env or flags', () => {
     maxStoreBytes: 268_435_456,
     redactPatterns: [],
     allowedHosts: [],
+    maxRateLimitResources: 10_000,
   });
   for (const source of Object.values(r.sources)) assert.deepEqual(source, { kind: 'default' });
   assert.ok(Object.isFrozen(r.config));
@@ -65,6 +66,7 @@ test('every key can be set from the file, env and flags', () => {
     log_file: '/f.log', socket_mode: '0600', max_connections: 7, max_message_bytes: 2048, redact_patterns: ['f-[0-9]+'],
     allowed_hosts: ['Patience.Example', '::1'],
     max_store_bytes: 2_000_000,
+    max_rate_limit_resources: 50,
   });
   const fromFile = ok(load([], {}, { [DEFAULT_PATH]: file }));
   assert.equal(fromFile.configFile, DEFAULT_PATH);
@@ -74,6 +76,7 @@ test('every key can be set from the file, env and flags', () => {
     logFile: '/f.log', socketMode: 0o600, maxConnections: 7, maxMessageBytes: 2048, redactPatterns: ['f-[0-9]+'],
     allowedHosts: ['patience.example', '[::1]'],
     maxStoreBytes: 2_000_000,
+    maxRateLimitResources: 50,
   });
   for (const source of Object.values(fromFile.sources)) assert.deepEqual(source, { kind: 'file', path: DEFAULT_PATH });
 
@@ -84,6 +87,7 @@ test('every key can be set from the file, env and flags', () => {
     RETRY_MAX_CONNECTIONS: '8', RETRY_MAX_MESSAGE_BYTES: '4096', RETRY_REDACT_PATTERNS: 'e-[0-9]+',
     RETRY_ALLOWED_HOSTS: 'a.example, b.example',
     RETRY_MAX_STORE_BYTES: '3000000',
+    RETRY_MAX_RATE_LIMIT_RESOURCES: '60',
   };
   const fromEnv = ok(load([], env));
   assert.deepEqual(fromEnv.config, {
@@ -92,6 +96,7 @@ test('every key can be set from the file, env and flags', () => {
     logFile: '/e.log', socketMode: 0o600, maxConnections: 8, maxMessageBytes: 4096, redactPatterns: ['e-[0-9]+'],
     allowedHosts: ['a.example', 'b.example'],
     maxStoreBytes: 3_000_000,
+    maxRateLimitResources: 60,
   });
   for (const [field, source] of Object.entries(fromEnv.sources)) assert.equal(source.kind, 'env', field);
   assert.deepEqual(fromEnv.sources.httpPort, { kind: 'env', name: 'RETRY_HTTP_PORT' });
@@ -101,7 +106,7 @@ test('every key can be set from the file, env and flags', () => {
     '-log-level', 'error', '-pid-file', '/g.pid', '-enable-http=false', '-enable-profiling', '-data-file', '/g.db',
     '-log-file', '/g.log', '-socket-mode', '0640', '-max-connections', '10', '-max-message-bytes', '1024',
     '-redact-patterns', 'g-[0-9]+', '-allowed-hosts', '*',
-    '-max-store-bytes', '4000000',
+    '-max-store-bytes', '4000000', '-max-rate-limit-resources', '70',
   ];
   const fromFlags = ok(load(argv));
   assert.deepEqual(fromFlags.config, {
@@ -110,6 +115,7 @@ test('every key can be set from the file, env and flags', () => {
     logFile: '/g.log', socketMode: 0o640, maxConnections: 10, maxMessageBytes: 1024, redactPatterns: ['g-[0-9]+'],
     allowedHosts: ['*'],
     maxStoreBytes: 4_000_000,
+    maxRateLimitResources: 70,
   });
   for (const [field, source] of Object.entries(fromFlags.sources)) assert.equal(source.kind, 'flag', field);
   assert.deepEqual(fromFlags.sources.metricsMaxAgeMs, { kind: 'flag', name: '-max-age' });

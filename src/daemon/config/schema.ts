@@ -31,6 +31,8 @@ export interface DaemonConfig {
   readonly redactPatterns: readonly string[];
   /** Host names the HTTP server answers to besides loopback names and httpHost, canonical; "*" for any. */
   readonly allowedHosts: readonly string[];
+  /** Rate-limit resources tracked at once (docs/coordination.md). */
+  readonly maxRateLimitResources: number;
 }
 
 export type ConfigField = keyof DaemonConfig;
@@ -72,6 +74,7 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), MAX_RECORD_BYTES, 'Maximum size of one socket message in bytes'),
   maxStoreBytes: spec('max_store_bytes', 'max-store-bytes', integer(1_048_576), 256 * 1_048_576, 'Maximum total size of stored records in bytes'),
   redactPatterns: spec('redact_patterns', 'redact-patterns', redactPatterns(), Object.freeze([]), 'Extra regular expressions to redact, a JSON array or one per line'),
+  maxRateLimitResources: spec('max_rate_limit_resources', 'max-rate-limit-resources', integer(1, 1_000_000), 10_000, 'Maximum number of rate-limit resources tracked (the least recently used idle one is evicted)'),
   allowedHosts: spec('allowed_hosts', 'allowed-hosts', hostList(), [], 'Host names (comma-separated) the HTTP server also answers to, besides loopback names and -host'),
 };
 

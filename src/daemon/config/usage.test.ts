@@ -66,6 +66,7 @@ test('the help text holds the seed usage block, in order, entry for entry', () =
     '  -log-file string',
     '  -max-connections int',
     '  -max-message-bytes int',
+    '  -max-rate-limit-resources int',
     '  -max-store-bytes int',
     '  -redact-patterns string',
     '  -socket-mode string',
@@ -95,6 +96,7 @@ test('every config key has a flag in the help and the env var the spec names', (
       'RETRY_REDACT_PATTERNS',
       'RETRY_ALLOWED_HOSTS',
       'RETRY_MAX_STORE_BYTES',
+      'RETRY_MAX_RATE_LIMIT_RESOURCES',
     ].sort(),
   );
 });
