@@ -171,13 +171,16 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     await waitText(page, '#total-runs', count(s.total_runs));
     assert.equal(new URL(page.url()).hash, '#range=1h');
     assert.equal(await page.getAttribute('button[data-range="1h"]', 'aria-pressed'), 'true');
-    const times = await page.locator('#recent-body td.time').evaluateAll((tds) => tds.map((td) => Date.parse(td.getAttribute('title') ?? '')));
-    assert.ok(times.length > 0 && times.every((t) => t >= Date.now() - HOUR - 60_000), 'recent runs are from the last hour');
+    // The recent table has its own request: wait until it shows only the last hour.
+    await page.waitForFunction((since) => {
+      const tds = Array.from(document.querySelectorAll('#recent-body td.time'));
+      return tds.length > 0 && tds.every((td) => Date.parse(td.getAttribute('title') ?? '') >= since);
+    }, Date.now() - HOUR - 60_000);
 
     await page.click('button[data-range="7d"]');
     s = await stats(Date.now() - 7 * 24 * HOUR, Date.now());
     await waitText(page, '#total-runs', count(s.total_runs));
-    assert.ok((await page.locator('#commands-body td.cmd').allTextContents()).some((c) => c.startsWith('nightly-report')));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#commands-body td.cmd')).some((td) => td.textContent?.startsWith('nightly-report')));
 
     // A custom window around the old runs only (the page runs in UTC).
     await page.click('button[data-range="custom"]');
@@ -186,6 +189,11 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     await page.click('#custom-range button[type="submit"]');
     await waitText(page, '#total-runs', '6');
     assert.equal(await text(page, '#success-rate'), percent(5 / 6, 6));
+    // The commands and recent tables come from their own requests: wait for each.
+    await page.waitForFunction(() => {
+      const cells = Array.from(document.querySelectorAll('#commands-body td.cmd'));
+      return cells.length === 6 && document.querySelectorAll('#recent-body tr').length === 6;
+    });
     const cmds = await page.locator('#commands-body td.cmd').allTextContents();
     assert.equal(cmds.length, 6);
     assert.ok(cmds.every((c) => c.startsWith('nightly-report')));
