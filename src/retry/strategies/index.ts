@@ -39,6 +39,8 @@ export type FallbackName = (typeof FALLBACK_NAMES)[number];
 
 export interface StrategyInfo {
   alias: string;
+  /** Further aliases the Go original accepted. */
+  moreAliases?: readonly string[];
   summary: string;
   formula: string;
 }
@@ -71,6 +73,7 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
   },
   diophantine: {
     alias: 'dio',
+    moreAliases: ['dioph'],
     summary: 'Keep the command inside a rate limit, retrying at fixed offsets',
     formula: 'the gaps between --retry-offsets; every start is counted against --rate-limit per --window',
   },
@@ -78,7 +81,10 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
 
 /** Canonical name for a name or alias; undefined when unknown. */
 export function resolveStrategy(word: string): StrategyName | undefined {
-  for (const name of STRATEGY_NAMES) if (name === word || STRATEGIES[name].alias === word) return name;
+  for (const name of STRATEGY_NAMES) {
+    const info = STRATEGIES[name];
+    if (name === word || info.alias === word || info.moreAliases?.includes(word)) return name;
+  }
   return undefined;
 }
 
