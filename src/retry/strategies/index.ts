@@ -39,6 +39,8 @@ export type FallbackName = (typeof FALLBACK_NAMES)[number];
 
 export interface StrategyInfo {
   alias: string;
+  /** The example in STRATEGY --help, after `patience NAME`; a plain curl by default. */
+  example?: string;
   /** Further aliases the Go original accepted. */
   moreAliases?: readonly string[];
   summary: string;
@@ -74,6 +76,7 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
   diophantine: {
     alias: 'dio',
     moreAliases: ['dioph'],
+    example: '--daemon -r 2 -w 10s --resource-id api -- curl -fsS https://api.example.com/v1/items',
     summary: 'Keep the command inside a rate limit, retrying at fixed offsets',
     formula: 'the gaps between --retry-offsets; every start is counted against --rate-limit per --window',
   },
