@@ -6,7 +6,8 @@
 // side of issue 9); against a daemon that refuses acquire they fail, by design.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
@@ -190,41 +191,52 @@ test('a hung daemon (accepts, never answers) costs --daemon-timeout once, with o
   assert.ok(extra < TIMEOUT_MS + 1500, `the hung daemon cost ${extra} ms more than no daemon (limit ${TIMEOUT_MS} ms, once)`);
 });
 
-/** patienced started by --daemon-auto-start: its pid file, log and cleanup. */
-function autoStarted(t: { after(fn: () => unknown): void }, sb: Sandbox) {
-  const socketPath = join(sb.dir, 'auto.sock');
+/**
+ * patienced started by --daemon-auto-start: its pid file, log and cleanup. Its own temp
+ * dir, removed only after the daemon is stopped (the sandbox's dir may go first).
+ */
+function autoStarted(t: { after(fn: () => unknown): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'patience-auto-'));
+  const socketPath = join(dir, 'auto.sock');
   const pidFile = `${socketPath}.pid`;
-  const config = join(sb.dir, 'daemon.json');
+  const config = join(dir, 'daemon.json');
   writeFileSync(config, '{}\n');
   // What the started daemon inherits: an empty config file and port 0, never 8080.
   const env = { RETRY_CONFIG: config, RETRY_HTTP_PORT: '0' };
-  const pid = (): number => Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const seen = new Set<number>();
+  const pid = (): number => {
+    const p = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    seen.add(p);
+    return p;
+  };
   t.after(async () => {
-    if (!existsSync(pidFile)) return;
-    const p = pid();
-    await patienced(['-stop', '-socket', socketPath, '-pid-file', pidFile], { env: { RETRY_CONFIG: config } });
-    if (isRunning(p)) process.kill(p, 'SIGKILL');
+    if (existsSync(pidFile)) {
+      pid();
+      await patienced(['-stop', '-socket', socketPath, '-pid-file', pidFile], { env: { RETRY_CONFIG: config } });
+    }
+    for (const p of seen) if (isRunning(p)) process.kill(p, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
-  return { socketPath, pidFile, env, pid };
+  return { socketPath, pidFile, config, env, pid };
 }
 
 test('--daemon-auto-start starts patienced -daemon on the socket (pid file PATH.pid beside it), and it is stopped again', async (t) => {
   const sb = sandbox(t);
-  const a = autoStarted(t, sb);
+  const a = autoStarted(t);
   const r = await patience(sb, ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'], { env: a.env });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(existsSync(a.pidFile), `no pid file ${a.pidFile}: ${r.stderr}`);
   assert.ok(isRunning(a.pid()), 'the started daemon runs');
   assert.ok(existsSync(`${a.socketPath}.log`), 'its log sits beside the socket');
   assert.doesNotMatch(r.stderr, /starting one failed/);
-  const stop = await patienced(['-stop', '-socket', a.socketPath, '-pid-file', a.pidFile], { env: { RETRY_CONFIG: join(sb.dir, 'daemon.json') } });
+  const stop = await patienced(['-stop', '-socket', a.socketPath, '-pid-file', a.pidFile], { env: { RETRY_CONFIG: a.config } });
   assert.equal(stop.code, 0, stop.stderr);
   await waitFor('the auto-started daemon to exit', () => !existsSync(a.socketPath));
 });
 
 test('[needs daemon acquire] --daemon-auto-start: the run is granted through the daemon it started', async (t) => {
   const sb = sandbox(t);
-  const a = autoStarted(t, sb);
+  const a = autoStarted(t);
   const r = await patience(sb, ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'], { env: a.env });
   assert.equal(r.code, 0);
   assert.doesNotMatch(r.stderr, /patience: warning/);
@@ -237,7 +249,7 @@ test('[needs daemon acquire] --daemon-auto-start: the run is granted through the
 
 test('a second run finds the auto-started daemon and does not start another', async (t) => {
   const sb = sandbox(t);
-  const a = autoStarted(t, sb);
+  const a = autoStarted(t);
   const args = ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'];
   assert.equal((await patience(sb, args, { env: a.env })).code, 0);
   const first = a.pid();
