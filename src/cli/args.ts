@@ -72,7 +72,7 @@ function strategyCommand(strategy: StrategyName, specs: OptionSpec[], stdout: Wr
     .exitOverride()
     .helpOption('-h, --help', 'show this help')
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: () => {}, outputError: () => {} })
-    .addHelpText('after', `\nAlias: ${info.alias}. Options may also come from a config file and PATIENCE_* env vars;\nsee docs/cli.md. Example:\n  patience ${strategy} -a 5 -- curl -fsS https://example.com/health\n`);
+    .addHelpText('after', `\n${aliasLine(info)}. Options may also come from a config file and PATIENCE_* env vars;\nsee docs/cli.md. Example:\n  patience ${strategy} ${info.example ?? '-a 5 -- curl -fsS https://example.com/health'}\n`);
   for (const spec of specs) {
     const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.key}${spec.placeholder ? ` <${spec.placeholder}>` : ''}`;
     const def = defaultOf(spec, strategy);
@@ -84,9 +84,15 @@ function strategyCommand(strategy: StrategyName, specs: OptionSpec[], stdout: Wr
   return cmd;
 }
 
+function aliasLine(info: { alias: string; moreAliases?: readonly string[] }): string {
+  const all = [info.alias, ...(info.moreAliases ?? [])];
+  return `${all.length > 1 ? 'Aliases' : 'Alias'}: ${all.join(', ')}`;
+}
+
 function rootHelp(): string {
-  const width = Math.max(...STRATEGY_NAMES.map((s) => s.length + STRATEGIES[s].alias.length + 2));
-  const lines = STRATEGY_NAMES.map((s) => `  ${`${s}, ${STRATEGIES[s].alias}`.padEnd(width)}  ${STRATEGIES[s].summary}`);
+  const names = (s: StrategyName): string => [s, STRATEGIES[s].alias, ...(STRATEGIES[s].moreAliases ?? [])].join(', ');
+  const width = Math.max(...STRATEGY_NAMES.map((s) => names(s).length));
+  const lines = STRATEGY_NAMES.map((s) => `  ${names(s).padEnd(width)}  ${STRATEGIES[s].summary}`);
   const common = OPTIONS.filter((o) => !o.only);
   const optWidth = Math.max(...common.map((o) => optionLabel(o).length));
   const opts = common.map((o) => {

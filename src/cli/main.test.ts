@@ -84,3 +84,31 @@ test('adaptive learns during the run and remembers for the next one', async (t) 
   assert.match(f.seen.stdout, /Learned so far for this command: 3 outcomes/);
   assert.match(f.seen.stdout, /attempt 2: after 3\.05s/);
 });
+
+test('diophantine --daemon: main wires the daemon gate (socket from --daemon-socket, else RETRY_SOCKET_PATH) before every attempt', async (t) => {
+  const f = fakes(t, [exited(1), exited(0)]);
+  const asked: Array<{ line: string; socketPath: string; timeoutMs: number }> = [];
+  f.deps.exchange = async (line, o) => {
+    asked.push({ line, socketPath: o.socketPath, timeoutMs: o.timeoutMs });
+    return { kind: 'answer', line: '{"status":"ok","granted":true}' };
+  };
+  const code = await main(['dioph', '--daemon', '--daemon-timeout', '80ms', '-o', '0,1s', '-r', '2', '-w', '10s', '--', 'curl', '-H', 'Host: inner', 'https://api.example.com/x'], f.deps);
+  assert.equal(code, 0);
+  assert.equal(asked.length, 2);
+  assert.deepEqual(JSON.parse(asked[0]?.line ?? ''), { type: 'acquire', resource_id: 'api.example.com', rate_limit: 2, window_seconds: 10 });
+  assert.deepEqual([asked[0]?.socketPath, asked[0]?.timeoutMs], [f.deps.env?.RETRY_SOCKET_PATH, 80]);
+  assert.doesNotMatch(f.seen.stderr, /warning/);
+
+  const g = fakes(t, []);
+  const paths: string[] = [];
+  g.deps.exchange = async (_line, o) => (paths.push(o.socketPath), { kind: 'unreachable', code: 'ENOENT', message: 'no such file' });
+  let started = '';
+  g.deps.startDaemon = async (path) => ((started = path), 'nope');
+  assert.equal(await main(['dio', '--daemon', '--daemon-socket', '/run/other.sock', '--daemon-auto-start', '--', 'true'], g.deps), 0);
+  assert.deepEqual([paths, started], [['/run/other.sock'], '/run/other.sock']);
+  assert.equal(g.seen.stderr.match(/patience: warning: .*starting one failed: nope; using the local rate-limit ledger for this run\n/g)?.length, 1);
+
+  const dry = fakes(t, []);
+  await main(['dio', '--daemon', '--dry-run', '--daemon-socket', '/run/p.sock', '--', 'true'], dry.deps);
+  assert.match(dry.seen.stdout, /checked against patienced at \/run\/p\.sock \(else the local ledger\) before every attempt/);
+});

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { adaptiveFile, loadOutcomes, saveOutcomes } from '../retry/adaptive-store.ts';
 import { EXIT } from '../retry/exit-codes.ts';
 import { formatDuration } from '../retry/format.ts';
-import { createLedgerGate } from '../retry/ledger.ts';
 import { RetryRun, type AttemptRequest, type RunningAttempt } from '../retry/loop.ts';
 import { createRunner } from '../retry/runner.ts';
 import { deriveResourceId } from '../retry/strategies/diophantine.ts';
@@ -21,7 +20,10 @@ import { envEntries, fileEntries, findConfigFile, readConfigFile } from './confi
 import { renderDryRun } from './dry-run.ts';
 import { UsageError } from './errors.ts';
 import { createStatus, summary } from './output.ts';
+import { daemonBundle, startDaemon } from './auto-start.ts';
+import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
 import { buildRecord, DEFAULT_SOCKET_PATH, sendRecord, type SendOptions } from './report.ts';
+import { exchange, type Exchange } from './socket-exchange.ts';
 import { resolveSettings, type RunSettings } from './settings.ts';
 
 export type SignalHandler = (sig: NodeJS.Signals, signalNumber: number) => void;
@@ -41,6 +43,10 @@ export interface MainDeps {
   hostname(): string;
   homedir(): string;
   send(record: WireRunRecord, o: SendOptions): Promise<void>;
+  /** One exchange with patienced (the rate-limit gate's acquire). */
+  exchange: Exchange;
+  /** --daemon-auto-start: starts patienced on the socket; undefined when it runs, else the problem. */
+  startDaemon(socketPath: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined>;
 }
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -74,6 +80,8 @@ export function realDeps(): MainDeps {
     hostname,
     homedir,
     send: sendRecord,
+    exchange,
+    startDaemon: (socketPath, env) => startDaemon({ socketPath, bundle: daemonBundle(process.argv[1] ?? ''), execPath: process.execPath, env }),
   };
 }
 
@@ -116,15 +124,17 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   const limitLabel = resource && `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;
   if (s.strategy === 'http-aware') notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
   if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
-  if (limitLabel) notes.push(`Rate limit: ${limitLabel}, checked against the ledger when it runs.`);
+  const authority = s.daemon ? `patienced at ${daemonSocketPath(s, d.env)} (else the local ledger)` : 'the ledger';
+  if (limitLabel) notes.push(`Rate limit: ${limitLabel}, checked against ${authority} before every attempt when it runs.`);
 
   if (s.dryRun) {
     d.stdout.write(renderDryRun(s, backoff, d.random, { notes }));
     return EXIT.success;
   }
-  if (s.daemon) warn('daemon coordination is unavailable in this version; using the local rate-limit ledger');
   const gate =
-    resource && limitLabel ? createLedgerGate({ stateDir, resource, rateLimit: s.rateLimit, windowMs: s.windowMs, label: limitLabel, warn }) : undefined;
+    resource === undefined
+      ? undefined
+      : rateLimitGate(s, resource, stateDir, warn, { env: d.env, now: d.now, exchange: d.exchange, startDaemon: (path) => d.startDaemon(path, d.env) });
 
   const run = new RetryRun(
     {

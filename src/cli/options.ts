@@ -80,8 +80,10 @@ export const OPTIONS: readonly OptionSpec[] = [
     only: ['diophantine'],
   },
   { key: 'resource-id', kind: 'text', placeholder: 'ID', help: 'rate-limited resource (default: derived from the command)', only: ['diophantine'] },
-  { key: 'daemon', kind: 'bool', help: 'share the rate limit through patienced', only: ['diophantine'] },
-  { key: 'daemon-socket', kind: 'text', placeholder: 'PATH', help: 'patienced socket (default: $RETRY_SOCKET_PATH)', only: ['diophantine'] },
+  { key: 'daemon', kind: 'bool', help: 'share the rate limit through patienced (else the local ledger)', only: ['diophantine'] },
+  { key: 'daemon-socket', kind: 'text', placeholder: 'PATH', help: 'patienced socket (default: $RETRY_SOCKET_PATH, else /tmp/retry-daemon.sock)', only: ['diophantine'] },
+  { key: 'daemon-timeout', kind: 'duration', placeholder: 'D', help: 'time limit of each exchange with patienced, 1ms..60s', default: '200ms', only: ['diophantine'] },
+  { key: 'daemon-auto-start', kind: 'bool', help: 'start patienced -daemon on the socket when none answers', only: ['diophantine'] },
 ];
 
 /** The strategy's own options first, then those of every strategy. */

@@ -1,16 +1,16 @@
 // Sends the finished run to patienced (SPEC §1): one JSON line over the Unix socket,
 // then at most 200 ms in total, connect included, for the one-line answer. A missing,
 // slow or broken daemon changes nothing; PATIENCE_DEBUG shows what happened.
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { commandHash } from '../shared/command-hash.ts';
 import { redact } from '../shared/redact.ts';
 import type { WireRunRecord } from '../shared/run-record.ts';
 import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS, MAX_HOST_LENGTH, MAX_REASON_LENGTH } from '../shared/record-limits.ts';
 import type { RunResult } from '../retry/loop.ts';
+import { describeFailure, exchange } from './socket-exchange.ts';
 
 export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
 export const REPORT_BUDGET_MS = 200;
-const EAGAIN_RETRY_MS = 5;
 
 export interface RecordInput {
   commandLine: string;
@@ -67,50 +67,10 @@ export interface SendOptions {
 }
 
 /** Resolves when the daemon answered, failed, or the budget ran out; never rejects. */
-export function sendRecord(record: WireRunRecord, o: SendOptions): Promise<void> {
-  const connect = o.connect ?? ((path: string) => createConnection(path));
-  return new Promise((resolve) => {
-    let socket: Socket | undefined;
-    let answer = '';
-    let finished = false;
-    const finish = (message?: string): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      socket?.destroy();
-      if (message) o.debug(message);
-      resolve();
-    };
-    const timer = setTimeout(() => finish(`daemon at ${o.socketPath} did not answer within ${o.budgetMs ?? REPORT_BUDGET_MS} ms`), o.budgetMs ?? REPORT_BUDGET_MS);
-    const attempt = (): void => {
-      try {
-        socket = connect(o.socketPath);
-      } catch (err) {
-        finish(`cannot reach the daemon at ${o.socketPath}: ${(err as Error).message}`);
-        return;
-      }
-      const current = socket;
-      current.setEncoding('utf8');
-      current.on('error', (err: NodeJS.ErrnoException) => {
-        // A full listen backlog refuses a Unix-socket connect at once with EAGAIN; a
-        // busy daemon is still there, so knock again while the budget lasts.
-        if (err.code === 'EAGAIN' && !finished && answer === '') {
-          current.destroy();
-          setTimeout(attempt, EAGAIN_RETRY_MS);
-          return;
-        }
-        finish(`cannot reach the daemon at ${o.socketPath}: ${err.message}`);
-      });
-      current.on('connect', () => current.write(`${JSON.stringify(record)}\n`));
-      current.on('data', (chunk: string) => {
-        answer += chunk;
-        const nl = answer.indexOf('\n');
-        if (nl >= 0) finish(describeAnswer(answer.slice(0, nl)));
-      });
-      current.on('end', () => finish(answer ? describeAnswer(answer) : 'daemon closed the connection without an answer'));
-    };
-    attempt();
-  });
+export async function sendRecord(record: WireRunRecord, o: SendOptions): Promise<void> {
+  const budgetMs = o.budgetMs ?? REPORT_BUDGET_MS;
+  const r = await exchange(JSON.stringify(record), { socketPath: o.socketPath, timeoutMs: budgetMs, connect: o.connect });
+  o.debug(r.kind === 'answer' ? describeAnswer(r.line) : describeFailure(r, o.socketPath, budgetMs));
 }
 
 function describeAnswer(line: string): string {

@@ -126,3 +126,17 @@ test('locateKey finds tables, dotted and quoted keys, and skips multi-line strin
   assert.equal(locateKey(text, ['http-aware', 'exponential', 'base_delay']), 9);
   assert.equal(locateKey(text, ['http-aware', 'missing']), 6);
 });
+
+test('diophantine daemon options: dioph alias, --daemon-timeout (200ms default, 1ms..60s), --daemon-auto-start, --daemon-socket', () => {
+  const d = settings(['dioph', 'true']);
+  assert.deepEqual([d.strategy, d.daemon, d.daemonTimeoutMs, d.daemonAutoStart, d.daemonSocket], ['diophantine', false, 200, false, undefined]);
+  const on = settings(['dio', '--daemon', '--daemon-timeout', '1.5s', '--daemon-auto-start', '--daemon-socket', '/run/p.sock', 'true']);
+  assert.deepEqual([on.daemon, on.daemonTimeoutMs, on.daemonAutoStart, on.daemonSocket], [true, 1500, true, '/run/p.sock']);
+  const fromFile = settings(['dio', 'true'], { toml: '[diophantine]\ndaemon = true\ndaemon_timeout = "50ms"\ndaemon_auto_start = true\n' });
+  assert.deepEqual([fromFile.daemon, fromFile.daemonTimeoutMs, fromFile.daemonAutoStart], [true, 50, true]);
+  usageError(() => settings(['dio', '--daemon-timeout', '0', 'true']), /--daemon-timeout: must be from 1ms to 60s/);
+  usageError(() => settings(['dio', '--daemon-timeout', '2m', 'true']), /--daemon-timeout: must be from 1ms to 60s/);
+  usageError(() => settings(['dio', '--daemon-timeout', '200', 'true']), /--daemon-timeout: "200" has no unit/);
+  usageError(() => settings(['dio', '--daemon-socket', '', 'true']), /--daemon-socket: must be a non-empty string/);
+  assert.throws(() => settings(['exp', '--daemon-timeout', '1s', 'true']));
+});

@@ -29,6 +29,8 @@ export interface RunSettings {
   resourceId: string | undefined;
   daemon: boolean;
   daemonSocket: string | undefined;
+  daemonTimeoutMs: number;
+  daemonAutoStart: boolean;
 }
 
 export interface Layers {
@@ -137,6 +139,8 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
     resourceId: get<string | undefined>('resource-id'),
     daemon: get<boolean | undefined>('daemon') ?? false,
     daemonSocket: get<string | undefined>('daemon-socket'),
+    daemonTimeoutMs: get<number | undefined>('daemon-timeout') ?? 200,
+    daemonAutoStart: get<boolean | undefined>('daemon-auto-start') ?? false,
   };
 }
 

@@ -155,6 +155,8 @@ function check(key: string, v: Value): string | undefined {
       return n > 0 ? undefined : `must be greater than 0, got ${n}`;
     case 'window':
       return n > 0 ? undefined : 'must be greater than 0';
+    case 'daemon-timeout':
+      return n >= 1 && n <= 60_000 ? undefined : 'must be from 1ms to 60s (the default is 200ms)';
     case 'multiplier':
       return n > 0 ? undefined : `must be greater than 0, got ${n}`;
     case 'exponent':

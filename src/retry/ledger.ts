@@ -10,7 +10,6 @@ export interface LedgerOptions {
   resource: string;
   rateLimit: number;
   windowMs: number;
-  label: string;
   /** Told once when the ledger cannot be used; the run then goes on without it. */
   warn(message: string): void;
 }
@@ -23,7 +22,7 @@ export function createLedgerGate(o: LedgerOptions): Gate {
   const file = ledgerFile(o.stateDir, o.resource);
   let broken = false;
   return {
-    label: o.label,
+    resource: o.resource,
     async claim(nowMs) {
       if (broken) return { ok: true };
       try {

@@ -178,7 +178,7 @@ test('a rate-limit gate makes the run wait, and says so', async () => {
   const claims: number[] = [];
   let free = 1_000_000 + 1500;
   const gate: Gate = {
-    label: 'api.example.com (1 starts per 1s)',
+    resource: 'api.example.com',
     async claim(now) {
       claims.push(now);
       if (claims.length === 1 || now >= free) {
@@ -192,10 +192,10 @@ test('a rate-limit gate makes the run wait, and says so', async () => {
   const r = await new RetryRun(plan({ gate, backoff: buildFallback('fixed', { baseDelayMs: 100, multiplier: 1, maxDelayMs: S, exponent: 1 }) }), w.deps).run();
   assert.equal(r.success, true);
   assert.deepEqual(w.sleeps, [100, 900]);
-  assert.ok(w.lines.includes('wait Rate limit of api.example.com (1 starts per 1s) reached. Waiting 0.9s for a slot.'), w.lines.join('\n'));
+  assert.ok(w.lines.includes('wait Rate limit for api.example.com: waiting 0.9s'), w.lines.join('\n'));
   // A wait beyond --max-time ends the run instead.
   const w2 = world([exit(1, '', 0)]);
-  const blocked: Gate = { label: 'x', claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }) };
+  const blocked: Gate = { resource: 'x', claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }) };
   const r2 = await new RetryRun(plan({ gate: blocked, maxTimeMs: 10 * S }), w2.deps).run();
   assert.deepEqual([r2.reason, r2.exitCode], ['max time reached', 1]);
 });

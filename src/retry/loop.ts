@@ -28,11 +28,17 @@ export interface StatusSink {
   error(message: string): void;
 }
 
-/** Rate-limit admission before each start (diophantine). */
+export type Claim = { ok: true } | { ok: false; waitUntil: number };
+
+/**
+ * Rate-limit admission before each start (diophantine): the local ledger, or patienced
+ * with the ledger as its fallback. The loop does the waiting, so that a wait counts
+ * against --max-time and a signal cuts it short.
+ */
 export interface Gate {
-  /** e.g. "api.github.com (100 starts per 1h)" */
-  readonly label: string;
-  claim(nowMs: number): Promise<{ ok: true } | { ok: false; waitUntil: number }>;
+  /** The resource, e.g. "api.github.com". */
+  readonly resource: string;
+  claim(nowMs: number): Promise<Claim>;
 }
 
 export interface LoopPlan {
@@ -186,7 +192,7 @@ export class RetryRun {
       if (claim.ok) return true;
       if (claim.waitUntil > deadline) return false;
       const wait = claim.waitUntil - this.deps.now();
-      this.deps.status.waiting(`Rate limit of ${gate.label} reached. Waiting ${formatDuration(wait)} for a slot.`);
+      this.deps.status.waiting(`Rate limit for ${gate.resource}: waiting ${formatDuration(wait)}`);
       await this.deps.sleep(wait, this.abort.signal);
     }
   }

@@ -8,14 +8,14 @@ test('--help, STRATEGY --help and --version go to stdout with exit 0', async (t)
   const root = await patience(sb, ['--help']);
   assert.equal(root.code, 0);
   assert.match(root.stdout.toString(), /Usage: patience STRATEGY \[options\] \[--\] COMMAND/);
-  for (const alias of ['ha', 'exp', 'lin', 'fix', 'jit', 'dj', 'fib', 'poly', 'adapt', 'dio']) {
+  for (const alias of ['ha', 'exp', 'lin', 'fix', 'jit', 'dj', 'fib', 'poly', 'adapt', 'dio', 'dioph']) {
     const r = await patience(sb, [alias, '--help']);
     assert.equal(r.code, 0, alias);
     assert.match(r.stdout.toString(), /Usage: patience [a-z-]+ \[options\]/, alias);
     assert.match(r.stdout.toString(), /--attempts <N>/, alias);
   }
   const dio = await patience(sb, ['diophantine', '--help']);
-  for (const opt of ['--rate-limit', '--window', '--retry-offsets', '--resource-id', '--daemon', '--daemon-socket']) {
+  for (const opt of ['--rate-limit', '--window', '--retry-offsets', '--resource-id', '--daemon', '--daemon-socket', '--daemon-timeout', '--daemon-auto-start']) {
     assert.match(dio.stdout.toString(), new RegExp(opt));
   }
   const v = await patience(sb, ['--version']);

@@ -39,6 +39,10 @@ export type FallbackName = (typeof FALLBACK_NAMES)[number];
 
 export interface StrategyInfo {
   alias: string;
+  /** The example in STRATEGY --help, after `patience NAME`; a plain curl by default. */
+  example?: string;
+  /** Further aliases the Go original accepted. */
+  moreAliases?: readonly string[];
   summary: string;
   formula: string;
 }
@@ -71,6 +75,8 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
   },
   diophantine: {
     alias: 'dio',
+    moreAliases: ['dioph'],
+    example: '--daemon -r 2 -w 10s --resource-id api -- curl -fsS https://api.example.com/v1/items',
     summary: 'Keep the command inside a rate limit, retrying at fixed offsets',
     formula: 'the gaps between --retry-offsets; every start is counted against --rate-limit per --window',
   },
@@ -78,7 +84,10 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
 
 /** Canonical name for a name or alias; undefined when unknown. */
 export function resolveStrategy(word: string): StrategyName | undefined {
-  for (const name of STRATEGY_NAMES) if (name === word || STRATEGIES[name].alias === word) return name;
+  for (const name of STRATEGY_NAMES) {
+    const info = STRATEGIES[name];
+    if (name === word || info.alias === word || info.moreAliases?.includes(word)) return name;
+  }
   return undefined;
 }
 

@@ -147,3 +147,18 @@ test('the resource comes from the URL host, the database, or the program', () =>
   assert.equal(deriveResourceId(['psql', '-c', 'select 1']), 'database');
   assert.equal(deriveResourceId(['./deploy.sh']), 'cmd-deploy.sh');
 });
+
+test('the resource of a curl or wget command is the host of the URL fetched, never a header, proxy or referer value', () => {
+  // Host and Authorization header values, even URL-shaped ones, are never the resource.
+  assert.equal(deriveResourceId(['curl', '-H', 'Host: internal.example', '-H', 'Authorization: Bearer abc', 'https://api.example.com/v1']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '-H', 'https://header.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '--header', 'https://header.example/', '--header=https://h2.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '-fsSH', 'https://header.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '-Hhttps://header.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '-x', 'http://proxy.internal:3128', '-e', 'https://referer.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '--url', 'https://api.example.com/', '-H', 'Host: x']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '--url=https://api.example.com/']), 'api.example.com');
+  assert.equal(deriveResourceId(['curl', '-H', 'Authorization: Bearer https://token.example/']), 'cmd-curl');
+  assert.equal(deriveResourceId(['wget', '--header', 'https://header.example/', '-O', '-', 'https://files.example.org/a']), 'files.example.org');
+  assert.equal(deriveResourceId(['curl', '--', 'https://after-dashes.example/']), 'after-dashes.example');
+});
