@@ -15,11 +15,11 @@ export type StatPath = (path: string) => Identity | undefined;
 
 const statPath: StatPath = (path) => {
   try {
-    const st = fs.statSync(path);
-    return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
+    // No exception for a missing file: this runs once per batch on the ingest path.
+    const st = fs.statSync(path, { throwIfNoEntry: false });
+    return st === undefined ? undefined : { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw err;
   }
 };

@@ -119,8 +119,8 @@ export class SqliteStore implements Store {
   }
 
   append(records: RunRecord[], receivedAtMs: number, grants: readonly PersistedGrant[] = []): StoredRun[] {
-    // Before: never write into a file that is gone. After: the commit reached the file
-    // that the path names, or the caller must not acknowledge it.
+    // Before: never write into a file that is gone (a refused record must not reappear
+    // when the file is moved back). After: the commit reached the file the path names.
     this.assertFileInPlace();
     const stored: StoredRun[] = [];
     let evicted: IdAggRow[] = [];
@@ -284,7 +284,9 @@ export class SqliteStore implements Store {
     const victims: IdAggRow[] = [];
     let after = 0;
     while (over() && victims.length < most) {
-      const page = this.oldest.all(after, Math.min(most - victims.length, Math.max(rows - this.limits.maxRecords, 64)));
+      // Over by count: exactly the surplus (usually one row per batch). Over by bytes: a page.
+      const surplus = Math.max(rows - this.limits.maxRecords, bytes > maxBytes ? 64 : 1);
+      const page = this.oldest.all(after, Math.min(most - victims.length, surplus));
       if (page.length === 0) break;
       for (const victim of page) {
         if (!over() || victims.length >= most) break;
