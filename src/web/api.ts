@@ -3,6 +3,7 @@
 import type { ApiRun } from '../http/serialize.ts';
 import type { CommandsResult, StatsResult } from '../store/types.ts';
 import type { EventStreamStats } from '../http/live/event-streams.ts';
+import type { CoordinationResult } from '../shared/coordination-api.ts';
 
 export type { ApiRun, CommandsResult, StatsResult };
 
@@ -42,21 +43,7 @@ export function runFields(run: ApiRun): RunFields {
 }
 
 /** GET /api/coordination: the host-wide rate-limit ledger. */
-export interface CoordinationResult {
-  resources: Array<{
-    resource_id: string;
-    rate_limit: number;
-    window_seconds: number;
-    granted_in_window: number;
-    granted_total: number;
-    refused_total: number;
-    next_free_at: string | null;
-    last_used_at: string;
-  }>;
-  count: number;
-  max_resources: number;
-  evicted_total: number;
-}
+export type { CoordinationResult };
 
 export interface Range {
   startMs: number;

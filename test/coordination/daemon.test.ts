@@ -8,23 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
+import type { CoordinationResource as Resource, CoordinationResult as Coordination } from '../../src/shared/coordination-api.ts';
 
-interface Resource {
-  resource_id: string;
-  rate_limit: number;
-  window_seconds: number;
-  granted_in_window: number;
-  granted_total: number;
-  refused_total: number;
-  next_free_at: string | null;
-  last_used_at: string;
-}
-interface Coordination {
-  resources: Resource[];
-  count: number;
-  max_resources: number;
-  evicted_total: number;
-}
 
 const acquire = (resource_id: string, rate_limit: number, window_seconds: number): Record<string, unknown> => ({
   type: 'acquire',

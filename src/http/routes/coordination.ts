@@ -4,10 +4,11 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { Ledger } from '../../coordination/ledger.ts';
 import { rfc3339Millis } from '../../coordination/time.ts';
 import { limitParam, type Query } from '../params.ts';
+import type { CoordinationResult } from '../../shared/coordination-api.ts';
 
 export function coordinationRoutes(ledger: Ledger, now: () => number): FastifyPluginCallback {
   return (app, _opts, done) => {
-    app.get('/api/coordination', async (req) => {
+    app.get('/api/coordination', async (req): Promise<CoordinationResult> => {
       const limit = limitParam(req.query as Query, 'limit', 100, 1000);
       const t = now();
       const resources = ledger.list(t, limit).map((r) => ({
