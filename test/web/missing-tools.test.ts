@@ -3,7 +3,7 @@
 // when Chromium failed, nothing stopped the daemon, so `npm test` waited on it for good.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/daemon.ts';
@@ -76,4 +76,15 @@ test('a missing tool fails its test at once, naming the package to install', asy
   assert.match(message, /^\/nonexistent\/systemd-analyze is not installed.*`apt-get install -y systemd`/);
   // The 30 s guard against a hung program is gone with the program that never started.
   assert.ok(!pending.includes('Timeout'), `still pending: ${pending.join(', ')}`);
+});
+
+test('the whole suite checks its tools first: a missing one stops it within seconds, named with its package', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATIENCE_CHROMIUM: '/nonexistent/chromium' };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['scripts/test.mjs'], { env, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.error, undefined, 'the preflight did not finish within 30 s');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /missing:\n {2}- \/nonexistent\/chromium \(apt-get install -y chromium/);
+  assert.match(r.stderr, /npm run test:unit/);
+  assert.equal(r.stdout, '', 'no test ran');
 });
