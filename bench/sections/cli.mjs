@@ -167,7 +167,7 @@ function render(results) {
     '  PATH, HOME, LANG (no NODE_EXTRA_CA_CERTS, no NODE_OPTIONS), HOME/XDG_STATE_HOME/XDG_CONFIG_HOME and cwd in a temp dir,',
     '  RETRY_SOCKET_PATH per case. "report" = the CLI\'s PATIENCE_DEBUG line from one extra run per case; "received" = the',
     '  change of /api/daemon/stats `received` over the warm-ups and measured runs. The never-answering daemon (bench/hung-server.mjs)',
-    `  accepts and reads but never writes, so the CLI waits its whole report budget (200 ms, SPEC §1) by design. Bundle counts are`,
+    `  accepts and reads but never writes, so the CLI waits its whole report budget (200 ms, README: The socket protocol) by design. Bundle counts are`,
     `  occurrences of each name in ${b.path} (built ${b.built_at}).`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 // `patience diophantine --daemon`: before every attempt, ask patienced for a slot of the
-// resource (SPEC §1, the acquire message). patienced is the one ledger of the host; the
+// resource (docs/coordination.md, the acquire message). patienced is the one ledger of the host; the
 // local ledger is the fallback. A daemon that is absent, slow, hung or broken costs one
 // exchange's time limit, once: the CLI warns once and uses the local ledger for the rest
 // of the run. The loop does the waiting (it counts against --max-time).

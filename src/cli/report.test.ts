@@ -24,7 +24,7 @@ const result: RunResult = {
   ],
 };
 
-test('the record has the SPEC §1 fields and the extensions, with the command redacted', () => {
+test('the record has the protocol fields and the extensions, with the command redacted', () => {
   const r = buildRecord({
     commandLine: "curl -H 'Authorization: Bearer xyz' https://user:pw@host",
     strategy: 'exponential',

@@ -1,4 +1,4 @@
-// Sends the finished run to patienced (SPEC §1): one JSON line over the Unix socket,
+// Sends the finished run to patienced (README, "The socket protocol"; docs/cli.md §8): one JSON line over the Unix socket,
 // then at most 200 ms in total, connect included, for the one-line answer. A missing,
 // slow or broken daemon changes nothing; PATIENCE_DEBUG shows what happened.
 import type { Socket } from 'node:net';

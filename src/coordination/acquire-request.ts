@@ -1,4 +1,4 @@
-// The `acquire` message of SPEC §1 as the daemon reads it: one compiled TypeBox check for
+// The `acquire` message (docs/coordination.md) as the daemon reads it: one compiled TypeBox check for
 // the common case, and on failure a message that names the first bad field, its value and
 // the accepted range.
 import Type from 'typebox';

@@ -1,4 +1,4 @@
-// Stored runs in the API's shapes: the seed's JSON item, NDJSON and CSV.
+// Stored runs in the API's shapes: the original daemon's JSON item, NDJSON and CSV.
 import type { StoredRun } from '../store/types.ts';
 
 export interface ApiRun {

@@ -1,4 +1,4 @@
-// Judging an attempt (CLI.md §3): the failure pattern, then the success pattern, then
+// Judging an attempt (docs/cli.md §4): the failure pattern, then the success pattern, then
 // the exit code. Output produced before a timeout counts too.
 import type { RanOutcome } from './outcome.ts';
 

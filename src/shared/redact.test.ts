@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedactor, redact } from './redact.ts';
 
-test('removes the seed example token and URL credentials', () => {
+test('removes the documented example token and URL credentials', () => {
   const out = redact('curl -H "Authorization: Bearer s3cr3t-T0KEN" https://user:pw@host/x');
   assert.equal(out, 'curl -H "Authorization: ***" https://***@host/x');
   assert.ok(!out.includes('s3cr3t'));
@@ -11,7 +11,7 @@ test('removes the seed example token and URL credentials', () => {
 
 // [input, expected]: the secret is masked and the name it was given is kept.
 const REDACTED: Array<[string, string]> = [
-  // Forms covered before issue 8.
+  // The first forms covered.
   ['mysql --password=hunter2 db', 'mysql --password=*** db'],
   ['deploy --token abc123 --env prod', 'deploy --token *** --env prod'],
   ['curl https://api.example.com/x?api_key=K1&page=2', 'curl https://api.example.com/x?api_key=***&page=2'],
@@ -100,7 +100,7 @@ const REDACTED: Array<[string, string]> = [
   ['check eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0. done', 'check *** done'],
 ];
 
-test('redacts every tool, key and token shape of issue 8, keeping the key', () => {
+test('redacts every tool, key and token shape listed in docs/security.md, keeping the key', () => {
   for (const [input, want] of REDACTED) assert.equal(redact(input), want, input);
 });
 

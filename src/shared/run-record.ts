@@ -1,4 +1,4 @@
-// The wire contract of SPEC §1: the run record that `patience` sends and `patienced`
+// The wire contract (README, "The socket protocol"; docs/record-limits.md): the run record that `patience` sends and `patienced`
 // stores. One TypeBox schema serves the socket (compiled check) and the HTTP layer.
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -34,7 +34,7 @@ export const WireRunRecord = Type.Object({
   successful_attempts: Type.Optional(Count),
   failed_attempts: Type.Optional(Count),
   attempts: Type.Array(Attempt, { maxItems: L.MAX_ATTEMPTS }),
-  // Unix seconds (SPEC), or an RFC 3339 string (how Go marshals time.Time); not before
+  // Unix seconds, or an RFC 3339 string (how Go marshals time.Time); not before
   // 2000, not more than 5 minutes ahead of the daemon's clock (checked after the schema).
   timestamp: Type.Optional(
     Type.Union([

@@ -1,4 +1,4 @@
-// The default store: records in compact columns, lost when the daemon stops (SPEC §2).
+// The default store: records in compact columns, lost when the daemon stops.
 
 import type { RunRecord } from '../shared/run-record.ts';
 import { SummaryBuilder, type RangeSummary } from './agg-input.ts';

@@ -55,7 +55,7 @@ export interface HourSummary {
   success_rate: number;
 }
 
-/** The body of GET /api/metrics/stats (SPEC §3). */
+/** The body of GET /api/metrics/stats (README, "HTTP API"). */
 export interface StatsResult {
   time_range: { start: string; end: string };
   total_runs: number;

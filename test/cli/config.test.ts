@@ -1,4 +1,4 @@
-// Configuration (CLI.md §5) with real files: where it is found, precedence, and errors
+// Configuration (docs/cli.md §7) with real files: where it is found, precedence, and errors
 // that name the file, the key and the line, or the option.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

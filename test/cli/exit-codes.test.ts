@@ -1,4 +1,4 @@
-// Exit codes (CLI.md §4) and judging (§3), against real child processes.
+// Exit codes (docs/cli.md §6) and judging (§4), against real child processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

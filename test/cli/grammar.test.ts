@@ -1,4 +1,4 @@
-// The grammar (CLI.md §1) as a user meets it: help, version, `--`, and usage errors.
+// The grammar (docs/cli.md §1) as a user meets it: help, version, `--`, and usage errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patience, sandbox } from './helpers.ts';

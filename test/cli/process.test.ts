@@ -1,4 +1,4 @@
-// Running the command (CLI.md §4): process groups, timeouts, signals, the time budget,
+// Running the command (docs/cli.md §5): process groups, timeouts, signals, the time budget,
 // and output and input passed through unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

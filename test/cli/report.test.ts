@@ -1,4 +1,4 @@
-// Reporting to the daemon (CLI.md §6, SPEC §1): the record arrives complete and redacted;
+// Reporting to the daemon (docs/cli.md §8): the record arrives complete and redacted;
 // a missing, hung or refusing daemon changes neither the output nor the exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ test('the run record arrives as one JSON line with every field, the command reda
   const sb = sandbox(t);
   const daemon = await testDaemon(sb.socketPath, 'ok');
   t.after(() => daemon.close());
-  // A stand-in curl on PATH, so the real argv is the seed's example.
+  // A stand-in curl on PATH, so the real argv is the documentation's example.
   const bin = join(sb.dir, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'curl'), '#!/bin/sh\nexit 7\n');

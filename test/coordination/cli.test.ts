@@ -1,4 +1,4 @@
-// Issue 9, the CLI side, end to end: real dist/patience.cjs processes sharing one rate
+// Host-wide rate limits (docs/coordination.md), the CLI side, end to end: real dist/patience.cjs processes sharing one rate
 // limit, through the local ledger and through a real patienced; a daemon that dies, hangs
 // or is absent costs one --daemon-timeout and one warning; --daemon-auto-start.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The daemon side of host-wide rate limits (issue 9, docs/coordination.md) against the real
+// The daemon side of host-wide rate limits (docs/coordination.md) against the real
 // daemon: acquire on the socket, alone and inside an NDJSON stream, bad requests named by
 // field, the resource bound and its evictions, the window surviving a restart, and the
 // /api/coordination and /metrics views.

@@ -52,7 +52,7 @@ for (const storage of ['memory', 'data file'] as const) {
       fs.rmSync(d.dir, { recursive: true, force: true });
     });
 
-    test('GET /api/metrics/recent: newest first, the seed shape', async () => {
+    test('GET /api/metrics/recent: newest first, the original shape', async () => {
       const { status, body } = await getJson(`${d.url}/api/metrics/recent`);
       assert.equal(status, 200);
       const b = body as { metrics: Array<Record<string, unknown>>; count: number };
@@ -105,7 +105,7 @@ for (const storage of ['memory', 'data file'] as const) {
       }
     });
 
-    test('GET /api/metrics/stats: the seed fields and the additions', async () => {
+    test('GET /api/metrics/stats: the original fields and the additions', async () => {
       const { status, body } = await getJson(`${d.url}/api/metrics/stats`);
       assert.equal(status, 200);
       const s = body as Record<string, unknown>;

@@ -1,4 +1,4 @@
-// The socket protocol (SPEC §1) against the real daemon: every kind of bad input gets a
+// The socket protocol (README, "The socket protocol") against the real daemon: every kind of bad input gets a
 // clear error, the daemon stays up, and exactly the valid, acknowledged records are stored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

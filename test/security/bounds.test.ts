@@ -1,4 +1,4 @@
-// Issue 8, "Memory" and "Numeric poisoning", against the real daemon: records are bounded
+// docs/security.md, "Memory" and "Numeric poisoning", against the real daemon: records are bounded
 // field by field, the store by max_store_bytes, API answers by a byte budget, and no
 // record can turn /metrics or /api/metrics/stats into Infinity, null or a stuck counter.
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 8, "Browser origin" and the small HTTP/config defects, against the real daemon: a web
+// docs/security.md, "Browser origin" and the small HTTP/config defects, against the real daemon: a web
 // page must not read the API through DNS rebinding nor start a profile with a cross-site
 // request, and bad input is answered with the setting or parameter it concerns.
 import { test, after } from 'node:test';

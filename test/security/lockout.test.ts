@@ -1,4 +1,4 @@
-// Report lockout (issue 8, "No lockout"): a hostile local client that holds every
+// Report lockout (docs/security.md, "Report lockout"): a hostile local client that holds every
 // connection slot and the waiting line, with dripping, silent and non-reading
 // connections, must not keep a well-behaved `patience` run from being acknowledged
 // within its 200 ms report budget; and each deadline closes what it is meant to close.

@@ -1,4 +1,4 @@
-// Issue 8, "kill primitive" and "file disclosure and clobbering": patienced run as root
+// docs/security.md, "kill primitive" and "file disclosure and clobbering": patienced run as root
 // beside a directory that another local user (here `nobody`, via setpriv) can write to.
 // -stop must never signal a PID it cannot prove is its own daemon, and the pid file, the
 // log file and the socket must never be followed, read out, hung on, or appended to when

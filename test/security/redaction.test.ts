@@ -1,4 +1,4 @@
-// Issue 8, "Redaction gaps": credentials sent in any free-text field of a run record
+// docs/security.md, "Redaction gaps": credentials sent in any free-text field of a run record
 // (command, reason, host, strategy, label keys and values) never reach a read endpoint,
 // an operator's redact_patterns are applied, and an unsafe pattern stops start-up (exit 2).
 import { test, describe, before, after } from 'node:test';

@@ -164,7 +164,7 @@ test('the systemd unit passes systemd-analyze verify', async () => {
   fs.rmSync(stage, { recursive: true, force: true });
 });
 
-test('the launchd plist is well-formed and says what the seed says', async () => {
+test('the launchd plist is well-formed and says what the original documents', async () => {
   const stage = tempDir('patience-stage-');
   assert.equal((await script('install.sh', stage, { TARGET_OS: 'darwin' })).code, 0);
   const plistPath = path.join(stage, 'Library/LaunchDaemons/com.retry.daemon.plist');

@@ -44,7 +44,7 @@ export interface KeySpec<T> {
   readonly env: string;
   /** The flag name without its dash. */
   readonly flag: string;
-  /** Flag help, worded as in the seed's usage block. */
+  /** Flag help, worded as in the original daemon's usage block. */
   readonly usage: string;
   readonly type: ValueType<T>;
   readonly default: T;
@@ -56,7 +56,7 @@ function spec<T>(key: string, flag: string, type: ValueType<T>, defaultValue: T,
 
 export const DEFAULT_CONFIG_PATH = '/usr/local/etc/retry/daemon.json';
 
-// Insertion order is the order of reports: the seed's table first, then the additions.
+// Insertion order is the order of reports: the original daemon's keys first, then the additions.
 export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   socketPath: spec('socket_path', 'socket', text(), '/tmp/retry-daemon.sock', 'Unix socket path'),
   httpPort: spec('http_port', 'port', integer(0, 65535), 8080, 'HTTP server port'),

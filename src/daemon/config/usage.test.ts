@@ -4,7 +4,7 @@ import { usageText } from './usage.ts';
 import { FIELDS, KEYS } from './schema.ts';
 import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
 
-// Copied verbatim from the seed's "Command Line Options" block (DAEMON.md).
+// Copied verbatim from the original daemon's documented "Command Line Options" block.
 const SEED = `Usage: patienced [options]
 
 Options:
@@ -47,7 +47,7 @@ function entries(text: string): string[] {
   return out;
 }
 
-test('the help text holds the seed usage block, in order, entry for entry', () => {
+test('the help text holds the original usage block, in order, entry for entry', () => {
   const text = usageText();
   const got = entries(text);
   const want = entries(SEED);
@@ -57,7 +57,7 @@ test('the help text holds the seed usage block, in order, entry for entry', () =
     assert.notEqual(found, -1, `missing or out of order: ${JSON.stringify(entry)}`);
     at = found + 1;
   }
-  // Only the added flags sit between the seed's entries.
+  // Only the added flags sit between the original entries.
   const added = got.filter((e) => e.startsWith('  -') && !want.includes(e)).map((e) => e.split('\n')[0]);
   assert.deepEqual(added, [
     '  -allowed-hosts string',

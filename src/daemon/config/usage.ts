@@ -1,4 +1,4 @@
-// `patienced -h`: the seed's usage block in the format of Go's flag.PrintDefaults (sorted,
+// `patienced -h`: the original daemon's usage block in the format of Go's flag.PrintDefaults (sorted,
 // type word, usage on the next line, "(default …)" unless the default is the zero value),
 // with the flags added since, so the text is generated from the same table as the parser.
 import { COMMAND_FLAGS } from './flags.ts';

@@ -1,4 +1,4 @@
-// System statistics, the seed's panel: the daemon's configuration and storage use,
+// System statistics, as the original dashboard has it: the daemon's configuration and storage use,
 // from GET /api/daemon/stats.
 import type { DaemonStats } from '../api.ts';
 import { byId, el, fill } from '../dom.ts';
