@@ -198,6 +198,8 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
    * arrived is a whole JSON object it is complete (nothing may follow it on its line),
    * so it is answered without waiting for the close, which a busy client may send late.
    */
+  /** The part's size at the last early parse (see consume); 0 for a new part. */
+  let triedAtBytes = 0;
   const completeObject = (): void => {
     const text = Buffer.concat(parts, c.partialBytes).toString('utf8');
     let value: unknown;
@@ -256,10 +258,16 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     if (!backlog && start < chunk.length) {
       const rest = chunk.subarray(start);
       if (c.partialBytes + rest.length > opts.maxMessageBytes) return tooLarge();
+      if (c.partialBytes === 0) triedAtBytes = 0;
       // Copy: the chunk's memory may be reused by the stream.
       parts.push(Buffer.from(rest));
       c.partialBytes += rest.length;
-      if (rest[rest.length - 1] === CLOSE_BRACE) completeObject();
+      // Parsed early only once the part has doubled since the last try: a client dripping
+      // "}" bytes onto a large part then costs linear work, not a parse per byte.
+      if (rest[rest.length - 1] === CLOSE_BRACE && c.partialBytes >= 2 * triedAtBytes) {
+        triedAtBytes = c.partialBytes;
+        completeObject();
+      }
     }
     // Only a completed document restarts the clock; bytes of an unfinished one do not.
     if (c.documents !== before) {

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (`npx playwright install` cannot work here).
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDaemon, type StartOptions, type TestDaemon } from './daemon.ts';
 
 /** PATIENCE_CHROMIUM overrides it, so that a test can play a machine without Chromium. */
@@ -48,4 +48,16 @@ export async function startWithBrowser(opts: StartOptions = {}): Promise<{ d: Te
     await browser.close();
     throw e;
   }
+}
+
+/** Notes a page's script errors and console errors in `problems`, and dismisses (and reports) every dialog. */
+export function watchPage(page: Page, problems: string[], onDialog: () => void): void {
+  page.on('dialog', (dialog) => {
+    onDialog();
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { TestDaemon } from '../helpers/daemon.ts';
-import { startWithBrowser } from '../helpers/browser.ts';
+import { startWithBrowser, watchPage } from '../helpers/browser.ts';
 import { send } from '../helpers/socket.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -24,14 +24,7 @@ describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
     ({ d, browser } = await startWithBrowser());
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
     page = await ctx.newPage();
-    page.on('dialog', (dialog) => {
-      dialogs++;
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
+    watchPage(page, problems, () => dialogs++);
   });
   after(async () => {
     await browser?.close();

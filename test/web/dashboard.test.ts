@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
-import { startWithBrowser } from '../helpers/browser.ts';
+import { startWithBrowser, watchPage } from '../helpers/browser.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { count, duration, percent } from '../../src/web/format.ts';
 import { realisticRuns } from './dataset.ts';
@@ -70,14 +70,7 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     const ctx = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
     contexts.push(ctx);
     const page = await ctx.newPage();
-    page.on('dialog', (dialog) => {
-      dialogs++;
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
+    watchPage(page, problems, () => dialogs++);
     await options.setup?.(ctx, page);
     await page.goto(options.url ?? `${d.url}/`);
     await page.waitForSelector('body[data-loaded]');
