@@ -58,8 +58,12 @@ const results = {
 };
 
 const t0 = Date.now();
-console.log(`patience bench: ${results.machine.node}, ${results.machine.platform}, ${cpus.length} × ${results.machine.cpu_model ?? 'cpu'}`);
-console.log(`load average before: ${results.machine.load_before.join(' ')}${results.gc_exposed ? '' : '  (run with --expose-gc for steadier client figures)'}`);
+console.log(
+  `patience bench: ${results.machine.node}, ${results.machine.platform}, ${cpus.length} × ${results.machine.cpu_model ?? 'cpu'}`,
+);
+console.log(
+  `load average before: ${results.machine.load_before.join(' ')}${results.gc_exposed ? '' : '  (run with --expose-gc for steadier client figures)'}`,
+);
 
 let failed;
 try {
@@ -83,7 +87,9 @@ results.seconds = (Date.now() - t0) / 1000;
 const outDir = path.join(ROOT, '.bench');
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nload average after: ${results.machine.load_after.join(' ')}; ${results.seconds.toFixed(0)} s; full results in .bench/results.json`);
+console.log(
+  `\nload average after: ${results.machine.load_after.join(' ')}; ${results.seconds.toFixed(0)} s; full results in .bench/results.json`,
+);
 if (failed) {
   console.error(`\nbench failed: ${failed?.stack ?? failed}`);
   process.exitCode = 1;
@@ -92,7 +98,8 @@ if (failed) {
 /** The commit and whether the tree had changes: figures depend on the code they measured. */
 function gitState() {
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain') !== '' };
   } catch {
     return undefined;

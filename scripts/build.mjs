@@ -25,7 +25,15 @@ const jobs = [];
 if (which !== 'cli') {
   // The daemon's small young generation: see docs/performance.md (memory per record).
   const banner = { js: `#!/usr/bin/env -S node ${DAEMON_NODE_FLAGS}` };
-  jobs.push(build({ ...common, banner, entryPoints: ['src/daemon/bin.ts'], outfile: 'dist/patienced.cjs', external: ['better-sqlite3'] }));
+  jobs.push(
+    build({
+      ...common,
+      banner,
+      entryPoints: ['src/daemon/bin.ts'],
+      outfile: 'dist/patienced.cjs',
+      external: ['better-sqlite3'],
+    }),
+  );
 }
 // The dashboard goes with the daemon: dist/web/ beside dist/patienced.cjs, which serves it.
 if (which !== 'cli') jobs.push(buildWeb());
@@ -40,7 +48,14 @@ async function buildWeb() {
   for (const f of ['index.html', 'favicon.svg']) copyFileSync(`src/web/${f}`, `dist/web/${f}`);
   const web = { bundle: true, minify: true, logLevel: 'warning', legalComments: 'none' };
   await Promise.all([
-    build({ ...web, entryPoints: ['src/web/main.ts'], outfile: 'dist/web/dashboard.js', platform: 'browser', format: 'iife', target: 'es2020' }),
+    build({
+      ...web,
+      entryPoints: ['src/web/main.ts'],
+      outfile: 'dist/web/dashboard.js',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+    }),
     build({ ...web, entryPoints: ['src/web/dashboard.css'], outfile: 'dist/web/dashboard.css' }),
   ]);
 }

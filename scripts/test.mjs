@@ -28,7 +28,8 @@ const executable = (p) => {
     return false;
   }
 };
-const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, cmd)));
+const onPath = (cmd) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, cmd)));
 
 /** The tools the end-to-end tests drive, each with the Debian package that has it. */
 function missingTools() {
@@ -49,7 +50,9 @@ const only = args.filter((a) => a !== '--unit');
 if (!unit && only.length === 0) {
   const missing = missingTools();
   if (missing.length > 0) {
-    process.stderr.write(`The test suite needs tools that are missing:\n${missing.map((m) => `  - ${m}\n`).join('')}scripts/ci.sh installs them all; \`npm run test:unit\` needs none of them.\n`);
+    process.stderr.write(
+      `The test suite needs tools that are missing:\n${missing.map((m) => `  - ${m}\n`).join('')}scripts/ci.sh installs them all; \`npm run test:unit\` needs none of them.\n`,
+    );
     process.exit(1);
   }
 }

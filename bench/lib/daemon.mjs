@@ -74,7 +74,9 @@ async function launch({ label, dir, args, ready }) {
     /** Throws, with the end of its output, when the process is gone. */
     assertAlive() {
       if (child.exitCode !== null || child.signalCode !== null || !fs.existsSync(`/proc/${child.pid}/stat`)) {
-        throw new Error(`${label} (pid ${child.pid}) exited unexpectedly (${child.exitCode ?? child.signalCode ?? 'gone'}); its last output:\n${out.slice(-2000)}`);
+        throw new Error(
+          `${label} (pid ${child.pid}) exited unexpectedly (${child.exitCode ?? child.signalCode ?? 'gone'}); its last output:\n${out.slice(-2000)}`,
+        );
       }
     },
     async stop() {
@@ -91,7 +93,10 @@ async function launch({ label, dir, args, ready }) {
   live.add(proc);
   try {
     proc.ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${label} did not start within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${label} did not start within ${START_TIMEOUT_MS} ms:\n${out}`)),
+        START_TIMEOUT_MS,
+      );
       const check = () => {
         const r = ready(out);
         if (r) {
@@ -126,7 +131,18 @@ export async function startDaemon({ label = 'patienced', dataFile = false, args 
   const config = path.join(dir, 'daemon.json');
   fs.writeFileSync(config, '{}\n');
   const dataPath = dataFile ? path.join(dir, 'metrics.db') : undefined;
-  const argv = [...DAEMON_NODE_FLAGS, DAEMON_BIN, '-socket', socketPath, '-pid-file', path.join(dir, 'd.pid'), '-port', '0', '-config', config];
+  const argv = [
+    ...DAEMON_NODE_FLAGS,
+    DAEMON_BIN,
+    '-socket',
+    socketPath,
+    '-pid-file',
+    path.join(dir, 'd.pid'),
+    '-port',
+    '0',
+    '-config',
+    config,
+  ];
   if (dataPath) argv.push('-data-file', dataPath);
   argv.push(...args);
   let proc;
@@ -153,7 +169,12 @@ export async function startFloor({ label = 'floor', reply = false } = {}) {
   const socketPath = path.join(dir, 'f.sock');
   let proc;
   try {
-    proc = await launch({ label, dir, args: [FLOOR_BIN, socketPath, ...(reply ? ['--reply'] : [])], ready: (out) => out.includes('listening') });
+    proc = await launch({
+      label,
+      dir,
+      args: [FLOOR_BIN, socketPath, ...(reply ? ['--reply'] : [])],
+      ready: (out) => out.includes('listening'),
+    });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;

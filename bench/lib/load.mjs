@@ -36,7 +36,10 @@ const STRATEGIES = ['exponential', 'fixed', 'linear', 'jitter', 'decorrelated-ji
  * n run records over ~`commands` distinct commands: ~75 % succeeded, 1–5 attempts, and
  * timestamps (unix seconds) spread over the `spanSec` seconds before `nowSec`.
  */
-export function makeRecords(n, { seed = 1, nowSec = Math.floor(Date.now() / 1000), commands = 200, spanSec = 86_400 - 900 } = {}) {
+export function makeRecords(
+  n,
+  { seed = 1, nowSec = Math.floor(Date.now() / 1000), commands = 200, spanSec = 86_400 - 900 } = {},
+) {
   const rand = rng(seed);
   const cmds = Array.from({ length: commands }, (_, i) => {
     const command = TEMPLATES[i % TEMPLATES.length](i);
@@ -186,7 +189,9 @@ export function httpClient(baseUrl) {
         .get(`${baseUrl}${path}`, { agent }, (res) => {
           const parts = [];
           res.on('data', (c) => parts.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0, body: Buffer.concat(parts) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode, ms: performance.now() - t0, body: Buffer.concat(parts) }),
+          );
           res.on('error', reject);
         })
         .on('error', reject);

@@ -74,7 +74,14 @@ export function percentile(sorted, p) {
 export function latencySummary(ms) {
   const s = [...ms].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1], mean };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s[s.length - 1],
+    mean,
+  };
 }
 
 /** Formats a number with a fixed count of decimals; dashes for missing values. */

@@ -41,8 +41,16 @@ async function run({ progress }) {
     [daemon, hung] = await Promise.all([startDaemon({ label: 'patienced (cli)' }), startHung()]);
     http = httpClient(daemon.url);
 
-    const base = { ...childEnv(work), XDG_STATE_HOME: path.join(work, 'state'), XDG_CONFIG_HOME: path.join(work, 'config') };
-    const patience = (socketPath) => ({ file: process.execPath, args: [CLI_BIN, ...PATIENCE_ARGS], env: { ...base, RETRY_SOCKET_PATH: socketPath } });
+    const base = {
+      ...childEnv(work),
+      XDG_STATE_HOME: path.join(work, 'state'),
+      XDG_CONFIG_HOME: path.join(work, 'config'),
+    };
+    const patience = (socketPath) => ({
+      file: process.execPath,
+      args: [CLI_BIN, ...PATIENCE_ARGS],
+      env: { ...base, RETRY_SOCKET_PATH: socketPath },
+    });
     const cases = [
       { id: 'floor', label: '`node -e 0` (floor)', file: process.execPath, args: ['-e', '0'], env: base },
       { id: 'true', label: '`true` alone', file: 'true', args: [], env: base },
@@ -82,8 +90,21 @@ async function run({ progress }) {
     };
     delivery.ok = delivery.received === sent && delivery.rejected === 0;
 
-    const results = { runs: RUNS, warmups: WARMUPS, target_over_floor_ms: TARGET_OVER_FLOOR_MS, bundle, delivery, cases: {} };
-    for (const c of cases) results.cases[c.id] = { label: c.label, ...(c.report ? { report: c.report } : {}), ...latencySummary(times[c.id]), samples_ms: times[c.id] };
+    const results = {
+      runs: RUNS,
+      warmups: WARMUPS,
+      target_over_floor_ms: TARGET_OVER_FLOOR_MS,
+      bundle,
+      delivery,
+      cases: {},
+    };
+    for (const c of cases)
+      results.cases[c.id] = {
+        label: c.label,
+        ...(c.report ? { report: c.report } : {}),
+        ...latencySummary(times[c.id]),
+        samples_ms: times[c.id],
+      };
     const floorP50 = results.cases.floor.p50;
     const trueP50 = results.cases.true.p50;
     for (const c of Object.values(results.cases)) {
@@ -110,7 +131,9 @@ async function run({ progress }) {
     });
     const ms = performance.now() - t0;
     if (r.error || r.status !== 0) {
-      throw new Error(`${c.label}: ${r.error?.message ?? `exit ${r.status ?? r.signal}`}; stderr:\n${(r.stderr ?? '').slice(-2000)}`);
+      throw new Error(
+        `${c.label}: ${r.error?.message ?? `exit ${r.status ?? r.signal}`}; stderr:\n${(r.stderr ?? '').slice(-2000)}`,
+      );
     }
     return { ms, stderr: r.stderr };
   }
@@ -123,7 +146,13 @@ function inspectBundle() {
   const counts = {};
   for (const dep of DAEMON_DEPS) counts[dep] = text.split(dep).length - 1;
   const stat = fs.statSync(CLI_BIN);
-  return { path: path.relative(ROOT, CLI_BIN), bytes: stat.size, built_at: stat.mtime.toISOString(), counts, free: Object.values(counts).every((n) => n === 0) };
+  return {
+    path: path.relative(ROOT, CLI_BIN),
+    bytes: stat.size,
+    built_at: stat.mtime.toISOString(),
+    counts,
+    free: Object.values(counts).every((n) => n === 0),
+  };
 }
 
 /** Shortens the CLI's debug line to what happened to the report. */
@@ -134,7 +163,8 @@ function outcome(c, delivery) {
   if (r === 'run reported to the daemon') s = 'answered ok';
   else if (/\b(ENOENT|ECONNREFUSED)\b/.test(r)) s = `cannot connect (${/\b(ENOENT|ECONNREFUSED)\b/.exec(r)[1]})`;
   else if (/did not answer within/.test(r)) s = `no answer, gave up at ${/within (\S+ ms)/.exec(r)?.[1] ?? 'budget'}`;
-  if (c.id === 'daemon') s += `; received +${delivery.received} of ${delivery.sent}${delivery.rejected ? `, rejected +${delivery.rejected}` : ''}${delivery.ok ? '' : ' (MISMATCH)'}`;
+  if (c.id === 'daemon')
+    s += `; received +${delivery.received} of ${delivery.sent}${delivery.rejected ? `, rejected +${delivery.rejected}` : ''}${delivery.ok ? '' : ' (MISMATCH)'}`;
   return s;
 }
 

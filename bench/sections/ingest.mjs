@@ -10,7 +10,13 @@ const CASES = [
   { id: 'conn_c1', label: '1 per conn, C=1', kind: 'conn', concurrency: 1, records: 8_000, warmup: 3_000 },
   { id: 'conn_c8', label: '1 per conn, C=8', kind: 'conn', concurrency: 8, records: 16_000, warmup: 3_000 },
   { id: 'conn_c64', label: '1 per conn, C=64', kind: 'conn', concurrency: 64, records: 16_000, warmup: 3_000 },
-  { id: 'stream', label: `NDJSON stream, ${STREAM_RECORDS / 1000}k on 1 conn`, kind: 'stream', records: STREAM_RECORDS, warmup: 20_000 },
+  {
+    id: 'stream',
+    label: `NDJSON stream, ${STREAM_RECORDS / 1000}k on 1 conn`,
+    kind: 'stream',
+    records: STREAM_RECORDS,
+    warmup: 20_000,
+  },
 ];
 /** Fills the default max_metrics (10000), so every measurement sees a full store that evicts. */
 const PREFILL = 12_000;
@@ -40,7 +46,13 @@ async function run({ progress }) {
     await prefill(memory, payload);
     for (const c of CASES) {
       progress(`ingest: ${c.label}`);
-      results.cases[c.id] = { label: c.label, kind: c.kind, concurrency: c.concurrency ?? 1, records: c.records, ...(await compare(c, floor, memory, pool, payload)) };
+      results.cases[c.id] = {
+        label: c.label,
+        kind: c.kind,
+        concurrency: c.concurrency ?? 1,
+        records: c.records,
+        ...(await compare(c, floor, memory, pool, payload)),
+      };
     }
     progress('ingest: 1 per conn, C=8, against a floor that replies');
     const replyFloor = await startFloor({ label: 'floor (replies)', reply: true });
@@ -64,7 +76,13 @@ async function run({ progress }) {
     await prefill(disk, payload);
     // Fewer records: each one costs an fsync'd transaction here.
     const c8 = { ...CASES.find((c) => c.id === 'conn_c8'), records: 8_000 };
-    results.cases.conn_c8_data_file = { label: `${c8.label}, data-file`, kind: 'conn', concurrency: 8, records: c8.records, ...(await compare(c8, floor, disk, pool, payload)) };
+    results.cases.conn_c8_data_file = {
+      label: `${c8.label}, data-file`,
+      kind: 'conn',
+      concurrency: 8,
+      records: c8.records,
+      ...(await compare(c8, floor, disk, pool, payload)),
+    };
     await disk.stop();
   } finally {
     await floor.stop();
@@ -93,7 +111,12 @@ async function compare(c, floor, daemon, pool, payload) {
     }
   }
   const pairRatios = rounds.daemon.map((d, i) => d.us_per_record / rounds.floor[i].us_per_record);
-  return { daemon: summarize(rounds.daemon), floor: summarize(rounds.floor), ratio: median(pairRatios), pair_ratios: pairRatios };
+  return {
+    daemon: summarize(rounds.daemon),
+    floor: summarize(rounds.floor),
+    ratio: median(pairRatios),
+    pair_ratios: pairRatios,
+  };
 }
 
 /** One load phase against one server; CPU is the server process's utime+stime delta. */
@@ -121,7 +144,9 @@ async function phase(c, server, pool, payload, expectOk, warmup) {
   const otherUs = Math.max(0, busyUs - cpuUs - client.user - client.system);
   const otherPct = (100 * otherUs) / ((r.wallMs + 20) * 1000 * os.cpus().length);
   if (r.errors || r.badReplies) {
-    throw new Error(`${server.label}, ${c.label}: ${r.errors} connection errors, ${r.badReplies} bad replies (first: ${JSON.stringify(r.firstBad)})`);
+    throw new Error(
+      `${server.label}, ${c.label}: ${r.errors} connection errors, ${r.badReplies} bad replies (first: ${JSON.stringify(r.firstBad)})`,
+    );
   }
   return {
     records: n,
@@ -164,7 +189,21 @@ function render(results) {
     c.context ? '(context)' : c.kind === 'stream' ? `≤ ${TARGET_STREAM_US} µs/rec` : `≤ ${TARGET_CONN_RATIO}× floor`,
   ]);
   return [
-    table(['case', 'records', 'daemon rec/s', 'floor rec/s', 'daemon µs/rec', 'floor µs/rec', 'daemon/floor', 'others', 'target'], rows, 'lrrrrrrrl'),
+    table(
+      [
+        'case',
+        'records',
+        'daemon rec/s',
+        'floor rec/s',
+        'daemon µs/rec',
+        'floor µs/rec',
+        'daemon/floor',
+        'others',
+        'target',
+      ],
+      rows,
+      'lrrrrrrrl',
+    ),
     `  µs/rec = CPU (utime+stime from /proc, 10 ms ticks) of the server process per record, median of ${results.rounds} rounds;`,
     '  daemon/floor = median (min–max) of the ratios of back-to-back round pairs. others = CPU the rest of the machine',
     `  used meanwhile (median, % of all cores). Daemon in memory unless noted, default max_metrics (10000), pre-filled`,

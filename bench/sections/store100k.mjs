@@ -36,7 +36,11 @@ async function run({ progress }) {
 }
 
 async function measureMode(mode, chunks) {
-  const d = await startDaemon({ label: `patienced (${mode.label ?? mode.id})`, dataFile: mode.dataFile, args: ['-max-metrics', '200000'] });
+  const d = await startDaemon({
+    label: `patienced (${mode.label ?? mode.id})`,
+    dataFile: mode.dataFile,
+    args: ['-max-metrics', '200000'],
+  });
   const http = httpClient(d.url);
   try {
     // Start-up: load the HTTP paths once, then let it settle.
@@ -70,7 +74,8 @@ async function measureMode(mode, chunks) {
       let first;
       for (let i = 0; i < REQUESTS; i++) {
         const r = await http.get(e.path);
-        if (r.status !== 200) throw new Error(`${d.label}: GET ${e.path} answered ${r.status}: ${r.body.toString().slice(0, 300)}`);
+        if (r.status !== 200)
+          throw new Error(`${d.label}: GET ${e.path} answered ${r.status}: ${r.body.toString().slice(0, 300)}`);
         ms.push(r.ms);
         first ??= r.body;
       }
@@ -83,7 +88,11 @@ async function measureMode(mode, chunks) {
       data_file: mode.dataFile,
       stored,
       stats_total_runs: totalRuns,
-      fill: { wall_ms: fill.wallMs, records_per_sec: RECORDS / (fill.wallMs / 1000), cpu_us_per_record: fillCpuUs / RECORDS },
+      fill: {
+        wall_ms: fill.wallMs,
+        records_per_sec: RECORDS / (fill.wallMs / 1000),
+        cpu_us_per_record: fillCpuUs / RECORDS,
+      },
       memory: {
         rss_start: rssStart,
         rss_full: rssFull,
@@ -139,13 +148,32 @@ function render(results) {
     fmt(m.memory.v8_heap_unused_full / MB, 1),
     `≤ ${TARGET_BYTES} B in memory (Go 680–900 B)`,
   ]);
-  const fillRows = modes.map(([id, m]) => [name(id), fmt(m.stored), fmt(m.stats_total_runs), fmt(m.fill.records_per_sec), fmt(m.fill.cpu_us_per_record, 1)]);
+  const fillRows = modes.map(([id, m]) => [
+    name(id),
+    fmt(m.stored),
+    fmt(m.stats_total_runs),
+    fmt(m.fill.records_per_sec),
+    fmt(m.fill.cpu_us_per_record, 1),
+  ]);
   return [
     `  2. Query latency at ${fmt(results.records)} records: ${results.requests} sequential GETs each on one keep-alive connection, ms`,
     table(['store', 'endpoint', 'p50', 'p90', 'p99', 'max', 'target'], latRows, 'llrrrrl'),
     '',
     `  3. Memory at ${fmt(results.records)} records (VmRSS after start-up, and ${SETTLE_MS / 1000} s after the fill)`,
-    table(['store', 'RSS start MB', 'RSS 100k MB', 'Δ MB', 'RSS B/record', 'heap+ext B/record', 'V8 heap unused MB', 'target'], memRows, 'lrrrrrrl'),
+    table(
+      [
+        'store',
+        'RSS start MB',
+        'RSS 100k MB',
+        'Δ MB',
+        'RSS B/record',
+        'heap+ext B/record',
+        'V8 heap unused MB',
+        'target',
+      ],
+      memRows,
+      'lrrrrrrl',
+    ),
     '  heap+ext = Δ(heap_used + external) as the daemon reports it; V8 heap unused = heap_total − heap_used at 100k:',
     '  heap V8 grew during the fill and keeps committed (it counts in RSS).',
     '',

@@ -59,14 +59,21 @@ test('grammar mistakes are one line plus a short hint', () => {
   for (const [argv, want] of cases) {
     assert.throws(
       () => parseArgs(argv, { write: () => true }),
-      (err: unknown) => err instanceof UsageError && want.test(err.message) && !err.message.includes('\n') && /Usage: patience/.test(err.hint ?? ''),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        want.test(err.message) &&
+        !err.message.includes('\n') &&
+        /Usage: patience/.test(err.hint ?? ''),
       argv.join(' '),
     );
   }
 });
 
 test('the command line is shell-quoted', () => {
-  assert.equal(commandLine(['curl', '-H', 'Authorization: Bearer x', 'https://h/p?a=1']), "curl -H 'Authorization: Bearer x' 'https://h/p?a=1'");
+  assert.equal(
+    commandLine(['curl', '-H', 'Authorization: Bearer x', 'https://h/p?a=1']),
+    "curl -H 'Authorization: Bearer x' 'https://h/p?a=1'",
+  );
   assert.equal(commandLine(['echo', "it's"]), "echo 'it'\\''s'");
   assert.equal(commandLine(['make', 'test']), 'make test');
 });

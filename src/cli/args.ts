@@ -72,7 +72,10 @@ function strategyCommand(strategy: StrategyName, specs: OptionSpec[], stdout: Wr
     .exitOverride()
     .helpOption('-h, --help', 'show this help')
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: () => {}, outputError: () => {} })
-    .addHelpText('after', `\n${aliasLine(info)}. Options may also come from a config file and PATIENCE_* env vars;\nsee docs/cli.md. Example:\n  patience ${strategy} ${info.example ?? '-a 5 -- curl -fsS https://example.com/health'}\n`);
+    .addHelpText(
+      'after',
+      `\n${aliasLine(info)}. Options may also come from a config file and PATIENCE_* env vars;\nsee docs/cli.md. Example:\n  patience ${strategy} ${info.example ?? '-a 5 -- curl -fsS https://example.com/health'}\n`,
+    );
   for (const spec of specs) {
     const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.key}${spec.placeholder ? ` <${spec.placeholder}>` : ''}`;
     const def = defaultOf(spec, strategy);

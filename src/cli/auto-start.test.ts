@@ -25,22 +25,52 @@ function fakeSpawn(code: number | undefined, stderr = '') {
   return { spawn, calls, killed: () => killed };
 }
 
-const base = { socketPath: '/run/p.sock', bundle: '/opt/patience/dist/patienced.cjs', execPath: '/usr/bin/node', env: { RETRY_HTTP_PORT: '0', UNSET: undefined }, exists: () => true };
+const base = {
+  socketPath: '/run/p.sock',
+  bundle: '/opt/patience/dist/patienced.cjs',
+  execPath: '/usr/bin/node',
+  env: { RETRY_HTTP_PORT: '0', UNSET: undefined },
+  exists: () => true,
+};
 
 test('the bundle beside patience, run by node with -daemon, the socket and PATH.pid; no shell', async () => {
   assert.equal(daemonBundle('/opt/patience/dist/patience.cjs'), '/opt/patience/dist/patienced.cjs');
-  assert.deepEqual(autoStartArgs('/b/patienced.cjs', '/run/p.sock'), ['/b/patienced.cjs', '-daemon', '-socket', '/run/p.sock', '-pid-file', '/run/p.sock.pid']);
+  assert.deepEqual(autoStartArgs('/b/patienced.cjs', '/run/p.sock'), [
+    '/b/patienced.cjs',
+    '-daemon',
+    '-socket',
+    '/run/p.sock',
+    '-pid-file',
+    '/run/p.sock.pid',
+  ]);
   const f = fakeSpawn(0);
   assert.equal(await startDaemon({ ...base, spawn: f.spawn }), undefined);
-  assert.deepEqual(f.calls.map((c) => [c.file, c.args]), [['/usr/bin/node', ['/opt/patience/dist/patienced.cjs', '-daemon', '-socket', '/run/p.sock', '-pid-file', '/run/p.sock.pid']]]);
+  assert.deepEqual(
+    f.calls.map((c) => [c.file, c.args]),
+    [
+      [
+        '/usr/bin/node',
+        ['/opt/patience/dist/patienced.cjs', '-daemon', '-socket', '/run/p.sock', '-pid-file', '/run/p.sock.pid'],
+      ],
+    ],
+  );
   assert.deepEqual(f.calls[0]?.env, { RETRY_HTTP_PORT: '0' });
 });
 
 test('a start that fails says why: no bundle, an exit with its first stderr line, no ready in time', async () => {
-  assert.match((await startDaemon({ ...base, exists: () => false })) ?? '', /^patienced is not installed beside patience \(looked for \/opt\/patience\/dist\/patienced\.cjs\)$/);
+  assert.match(
+    (await startDaemon({ ...base, exists: () => false })) ?? '',
+    /^patienced is not installed beside patience \(looked for \/opt\/patience\/dist\/patienced\.cjs\)$/,
+  );
   const failed = fakeSpawn(1, 'patienced: a patienced (pid 42) already runs with /run/p.sock.pid\nmore\n');
-  assert.equal(await startDaemon({ ...base, spawn: failed.spawn }), 'patienced -daemon exited with code 1: patienced: a patienced (pid 42) already runs with /run/p.sock.pid');
+  assert.equal(
+    await startDaemon({ ...base, spawn: failed.spawn }),
+    'patienced -daemon exited with code 1: patienced: a patienced (pid 42) already runs with /run/p.sock.pid',
+  );
   const hung = fakeSpawn(undefined);
-  assert.equal(await startDaemon({ ...base, spawn: hung.spawn, limitMs: 20 }), 'patienced -daemon did not report ready within 0.02s');
+  assert.equal(
+    await startDaemon({ ...base, spawn: hung.spawn, limitMs: 20 }),
+    'patienced -daemon did not report ready within 0.02s',
+  );
   assert.equal(hung.killed(), 'SIGTERM');
 });

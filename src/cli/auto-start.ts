@@ -18,7 +18,11 @@ export interface AutoStartOptions {
   execPath: string;
   env: Readonly<Record<string, string | undefined>>;
   limitMs?: number;
-  spawn?: (file: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; stdio: ['ignore', 'ignore', 'pipe'] }) => ChildProcess;
+  spawn?: (
+    file: string,
+    args: readonly string[],
+    o: { env: NodeJS.ProcessEnv; stdio: ['ignore', 'ignore', 'pipe'] },
+  ) => ChildProcess;
   exists?: (path: string) => boolean;
 }
 

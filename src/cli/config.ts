@@ -34,7 +34,9 @@ export function readConfigFile(file: string, read: (p: string) => string = (p) =
     return read(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UsageError(
+      `cannot read config file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
 }
 
@@ -97,7 +99,8 @@ export function envEntries(env: Readonly<Record<string, string | undefined>>): E
   const out: Entry[] = [];
   for (const spec of OPTIONS) {
     const raw = spec.env ? env[spec.env] : undefined;
-    if (spec.env && raw !== undefined && raw !== '') out.push({ key: spec.key, raw, source: { kind: 'env', name: spec.env } });
+    if (spec.env && raw !== undefined && raw !== '')
+      out.push({ key: spec.key, raw, source: { kind: 'env', name: spec.env } });
   }
   return out;
 }
@@ -123,7 +126,8 @@ export function locateKey(text: string, path: readonly string[]): number | undef
       if (!found.has(table.join('\0'))) found.set(table.join('\0'), i + 1);
       continue;
     }
-    const assign = /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=(.*)$/.exec(line);
+    const assign =
+      /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=(.*)$/.exec(line);
     if (!assign) continue;
     const full = [...table, ...splitKey(assign[1] as string)];
     for (let n = 1; n <= full.length; n++) {

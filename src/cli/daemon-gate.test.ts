@@ -19,7 +19,10 @@ interface FakeDaemon {
 }
 
 /** A tiny patienced: answer(line, n) gives the reply to the n-th acquire (undefined: never answer). */
-async function daemon(t: { after(fn: () => unknown): void }, answer: (line: string, n: number) => string | undefined): Promise<{ path: string; d: FakeDaemon }> {
+async function daemon(
+  t: { after(fn: () => unknown): void },
+  answer: (line: string, n: number) => string | undefined,
+): Promise<{ path: string; d: FakeDaemon }> {
   const dir = mkdtempSync(join(tmpdir(), 'patience-gate-'));
   const path = join(dir, 'd.sock');
   const sockets = new Set<Socket>();
@@ -72,10 +75,16 @@ function gate(path: string, over: Partial<DaemonGateOptions> = {}) {
 }
 
 const GRANT = '{"status":"ok","granted":true}';
-const refuseUntil = (ms: number): string => JSON.stringify({ status: 'ok', granted: false, wait_until: new Date(ms).toISOString() });
+const refuseUntil = (ms: number): string =>
+  JSON.stringify({ status: 'ok', granted: false, wait_until: new Date(ms).toISOString() });
 
 test('the acquire message: type, resource, limit and the window in whole seconds (rounded up)', () => {
-  assert.deepEqual(JSON.parse(acquireLine('api.example.com', 2, 3 * S)), { type: 'acquire', resource_id: 'api.example.com', rate_limit: 2, window_seconds: 3 });
+  assert.deepEqual(JSON.parse(acquireLine('api.example.com', 2, 3 * S)), {
+    type: 'acquire',
+    resource_id: 'api.example.com',
+    rate_limit: 2,
+    window_seconds: 3,
+  });
   assert.equal((JSON.parse(acquireLine('r', 1, 700)) as { window_seconds: number }).window_seconds, 1);
   assert.equal((JSON.parse(acquireLine('r', 1, 2500)) as { window_seconds: number }).window_seconds, 3);
 });
@@ -86,7 +95,12 @@ test('a grant admits the attempt; every claim asks the daemon again', async (t) 
   assert.deepEqual(await g.claim(T0), { ok: true });
   assert.deepEqual(await g.claim(T0 + 10), { ok: true });
   assert.equal(d.lines.length, 2);
-  assert.deepEqual(JSON.parse(d.lines[0] as string), { type: 'acquire', resource_id: 'api.example.com', rate_limit: 2, window_seconds: 3 });
+  assert.deepEqual(JSON.parse(d.lines[0] as string), {
+    type: 'acquire',
+    resource_id: 'api.example.com',
+    rate_limit: 2,
+    window_seconds: 3,
+  });
   assert.deepEqual([warnings, fallback.claims], [[], []]);
 });
 
@@ -116,7 +130,12 @@ function world(outcomes: AttemptOutcome[]) {
   };
   return { deps, lines, sleeps, now: () => now };
 }
-const failed = (code: number): AttemptOutcome => ({ kind: 'exited', code, durationMs: 0, output: { stdout: '', stderr: '' } });
+const failed = (code: number): AttemptOutcome => ({
+  kind: 'exited',
+  code,
+  durationMs: 0,
+  output: { stdout: '', stderr: '' },
+});
 const loopPlan = (g: Gate, over: { attempts?: number; maxTimeMs?: number } = {}) => ({
   command: ['cmd'],
   attempts: over.attempts ?? 2,
@@ -167,13 +186,19 @@ test('wait_until is clamped: a past time waits a little, a far one no longer tha
 });
 
 test('an error answer warns once and the local ledger decides for the rest of the run', async (t) => {
-  const { path, d } = await daemon(t, () => '{"status":"error","error":"type: coordination request \\"acquire\\" is not supported by this daemon"}');
+  const { path, d } = await daemon(
+    t,
+    () => '{"status":"error","error":"type: coordination request \\"acquire\\" is not supported by this daemon"}',
+  );
   const { g, warnings, fallback } = gate(path);
   for (let i = 0; i < 3; i++) assert.deepEqual(await g.claim(T0 + i), { ok: true });
   assert.equal(d.connections, 1, 'the daemon is asked once');
   assert.deepEqual(fallback.claims, [T0, T0 + 1, T0 + 2]);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0] as string, /^patienced at \S+d\.sock refused the rate-limit request: "type: coordination request \\"acquire\\" is not supported by this daemon"; using the local rate-limit ledger for this run$/);
+  assert.match(
+    warnings[0] as string,
+    /^patienced at \S+d\.sock refused the rate-limit request: "type: coordination request \\"acquire\\" is not supported by this daemon"; using the local rate-limit ledger for this run$/,
+  );
 });
 
 test('a hung daemon costs one time limit, once, then the ledger', async (t) => {
@@ -189,7 +214,9 @@ test('a hung daemon costs one time limit, once, then the ledger', async (t) => {
   assert.ok(Date.now() - again < 100, 'later claims never wait for the daemon');
   assert.equal(d.connections, 1);
   assert.equal(fallback.claims.length, 3);
-  assert.deepEqual(warnings, [`patienced at ${path} did not answer within 0.15s; using the local rate-limit ledger for this run`]);
+  assert.deepEqual(warnings, [
+    `patienced at ${path} did not answer within 0.15s; using the local rate-limit ledger for this run`,
+  ]);
 });
 
 test('no daemon (no socket file, or nobody listening): one warning, then the ledger', async (t) => {
@@ -200,7 +227,10 @@ test('no daemon (no socket file, or nobody listening): one warning, then the led
   await g.claim(T0 + 1);
   assert.equal(fallback.claims.length, 2);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0] as string, /^no patienced answers at \S+absent\.sock \(ENOENT\); using the local rate-limit ledger for this run$/);
+  assert.match(
+    warnings[0] as string,
+    /^no patienced answers at \S+absent\.sock \(ENOENT\); using the local rate-limit ledger for this run$/,
+  );
 });
 
 test('answers that are not the protocol count as a broken daemon, named and quoted', () => {
@@ -250,7 +280,10 @@ test('--daemon-auto-start that fails: one warning with the reason, then the ledg
   await g.claim(T0 + 1);
   assert.equal(starts, 1);
   assert.equal(fallback.claims.length, 2);
-  assert.match(warnings.join('\n'), /^no patienced answers at \S+, and starting one failed: patienced is not installed beside patience \(looked for \/x\/patienced\.cjs\); using the local rate-limit ledger for this run$/);
+  assert.match(
+    warnings.join('\n'),
+    /^no patienced answers at \S+, and starting one failed: patienced is not installed beside patience \(looked for \/x\/patienced\.cjs\); using the local rate-limit ledger for this run$/,
+  );
 });
 
 test('--daemon-auto-start does not start a second daemon when one is there but hung', async (t) => {

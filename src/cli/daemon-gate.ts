@@ -36,7 +36,12 @@ export interface DaemonGateOptions {
 
 /** The acquire message. The daemon counts whole seconds: a window is rounded up, never down (stricter, never looser). */
 export function acquireLine(resource: string, rateLimit: number, windowMs: number): string {
-  return JSON.stringify({ type: 'acquire', resource_id: resource, rate_limit: rateLimit, window_seconds: Math.max(1, Math.ceil(windowMs / 1000)) });
+  return JSON.stringify({
+    type: 'acquire',
+    resource_id: resource,
+    rate_limit: rateLimit,
+    window_seconds: Math.max(1, Math.ceil(windowMs / 1000)),
+  });
 }
 
 type Answer = { kind: 'granted' } | { kind: 'refused'; waitUntil: number } | { kind: 'broken'; problem: string };
@@ -49,9 +54,11 @@ export function readAnswer(line: string): Answer {
   } catch {
     return { kind: 'broken', problem: `answered something that is not JSON: ${shown(line)}` };
   }
-  if (typeof a !== 'object' || a === null || Array.isArray(a)) return { kind: 'broken', problem: `answered ${shown(line)}, not an object` };
+  if (typeof a !== 'object' || a === null || Array.isArray(a))
+    return { kind: 'broken', problem: `answered ${shown(line)}, not an object` };
   const o = a as Record<string, unknown>;
-  if (o.status === 'error') return { kind: 'broken', problem: `refused the rate-limit request: ${shown(String(o.error ?? line))}` };
+  if (o.status === 'error')
+    return { kind: 'broken', problem: `refused the rate-limit request: ${shown(String(o.error ?? line))}` };
   if (o.status !== 'ok') return { kind: 'broken', problem: `answered ${shown(line)}, without "status":"ok"` };
   if (o.granted === true) return { kind: 'granted' };
   if (o.granted === false && typeof o.wait_until === 'string') {
@@ -96,10 +103,16 @@ export function createDaemonGate(o: DaemonGateOptions): Gate {
     async claim(nowMs) {
       if (fallenBack) return o.fallback.claim(nowMs);
       let r = await ask();
-      if (r.kind === 'unreachable' && o.startDaemon && !startTried && (r.code === 'ENOENT' || r.code === 'ECONNREFUSED')) {
+      if (
+        r.kind === 'unreachable' &&
+        o.startDaemon &&
+        !startTried &&
+        (r.code === 'ENOENT' || r.code === 'ECONNREFUSED')
+      ) {
         startTried = true;
         const problem = await o.startDaemon();
-        if (problem !== undefined) return fallBack(`no patienced answers at ${o.socketPath}, and starting one failed: ${problem}`, o.now());
+        if (problem !== undefined)
+          return fallBack(`no patienced answers at ${o.socketPath}, and starting one failed: ${problem}`, o.now());
         r = await ask();
       }
       if (r.kind !== 'answer') return fallBack(failure(r), o.now());
@@ -109,7 +122,10 @@ export function createDaemonGate(o: DaemonGateOptions): Gate {
       // Never sooner than MIN_WAIT_MS, never later than one window from now: a sliding
       // window always has a slot free by then, so a longer wait is asked about again.
       const now = o.now();
-      return { ok: false, waitUntil: Math.min(Math.max(answer.waitUntil, now + MIN_WAIT_MS), now + Math.max(o.windowMs, MIN_WAIT_MS)) };
+      return {
+        ok: false,
+        waitUntil: Math.min(Math.max(answer.waitUntil, now + MIN_WAIT_MS), now + Math.max(o.windowMs, MIN_WAIT_MS)),
+      };
     },
   };
 }

@@ -13,10 +13,20 @@ function fakes(t: { after(fn: () => void): void }, outcomes: AttemptOutcome[]) {
   const dir = mkdtempSync(join(tmpdir(), 'patience-main-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   let now = 1_795_700_000_000;
-  const seen = { stdout: '', stderr: '', sleeps: [] as number[], requests: [] as AttemptRequest[], sent: [] as Array<{ record: WireRunRecord; socketPath: string }> };
+  const seen = {
+    stdout: '',
+    stderr: '',
+    sleeps: [] as number[],
+    requests: [] as AttemptRequest[],
+    sent: [] as Array<{ record: WireRunRecord; socketPath: string }>,
+  };
   let signal: SignalHandler | undefined;
   const deps: Partial<MainDeps> = {
-    env: { XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config'), RETRY_SOCKET_PATH: join(dir, 'd.sock') },
+    env: {
+      XDG_STATE_HOME: join(dir, 'state'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      RETRY_SOCKET_PATH: join(dir, 'd.sock'),
+    },
     cwd: dir,
     stdout: { write: (s: string) => (seen.stdout += s) },
     stderr: { write: (s: string) => (seen.stderr += s) },
@@ -45,22 +55,36 @@ function fakes(t: { after(fn: () => void): void }, outcomes: AttemptOutcome[]) {
   return { deps, seen, signalled: () => signal };
 }
 
-const exited = (code: number, stdout = ''): AttemptOutcome => ({ kind: 'exited', code, durationMs: 250, output: { stdout, stderr: '' } });
+const exited = (code: number, stdout = ''): AttemptOutcome => ({
+  kind: 'exited',
+  code,
+  durationMs: 250,
+  output: { stdout, stderr: '' },
+});
 
 test('a run: attempts, delays, summary on stderr, record sent, exit code', async (t) => {
   const f = fakes(t, [exited(3), exited(3), exited(0)]);
-  const code = await main(['exp', '-b', '2s', '--label', 'team=ops', '--', 'curl', 'https://user:pw@api.example.com'], f.deps);
+  const code = await main(
+    ['exp', '-b', '2s', '--label', 'team=ops', '--', 'curl', 'https://user:pw@api.example.com'],
+    f.deps,
+  );
   assert.equal(code, 0);
   assert.deepEqual(f.seen.sleeps, [2000, 4000]);
   assert.deepEqual(f.seen.requests[0]?.command, ['curl', 'https://user:pw@api.example.com']);
   assert.equal(f.seen.stdout, '');
-  assert.match(f.seen.stderr, /Attempt 2\/3 failed \(exit code 3\)\. Retrying in 4s\.\n\[retry\] Attempt 3\/3 starting\.\.\.\n✅ \[retry\] Command succeeded after 3 attempts\.\n\nRun Statistics:/);
+  assert.match(
+    f.seen.stderr,
+    /Attempt 2\/3 failed \(exit code 3\)\. Retrying in 4s\.\n\[retry\] Attempt 3\/3 starting\.\.\.\n✅ \[retry\] Command succeeded after 3 attempts\.\n\nRun Statistics:/,
+  );
   assert.match(f.seen.stderr, /Total Duration: 6\.75s/);
   const sent = f.seen.sent[0];
   assert.ok(sent);
   assert.match(sent.socketPath, /d\.sock$/);
   assert.equal(sent.record.command, 'curl https://***@api.example.com');
-  assert.deepEqual([sent.record.final_status, sent.record.total_duration_seconds, sent.record.host, sent.record.labels], ['succeeded', 6.75, 'test-host', { team: 'ops' }]);
+  assert.deepEqual(
+    [sent.record.final_status, sent.record.total_duration_seconds, sent.record.host, sent.record.labels],
+    ['succeeded', 6.75, 'test-host', { team: 'ops' }],
+  );
   assert.equal(f.signalled(), undefined, 'signal handlers are removed after the run');
 });
 
@@ -92,23 +116,61 @@ test('diophantine --daemon: main wires the daemon gate (socket from --daemon-soc
     asked.push({ line, socketPath: o.socketPath, timeoutMs: o.timeoutMs });
     return { kind: 'answer', line: '{"status":"ok","granted":true}' };
   };
-  const code = await main(['dioph', '--daemon', '--daemon-timeout', '80ms', '-o', '0,1s', '-r', '2', '-w', '10s', '--', 'curl', '-H', 'Host: inner', 'https://api.example.com/x'], f.deps);
+  const code = await main(
+    [
+      'dioph',
+      '--daemon',
+      '--daemon-timeout',
+      '80ms',
+      '-o',
+      '0,1s',
+      '-r',
+      '2',
+      '-w',
+      '10s',
+      '--',
+      'curl',
+      '-H',
+      'Host: inner',
+      'https://api.example.com/x',
+    ],
+    f.deps,
+  );
   assert.equal(code, 0);
   assert.equal(asked.length, 2);
-  assert.deepEqual(JSON.parse(asked[0]?.line ?? ''), { type: 'acquire', resource_id: 'api.example.com', rate_limit: 2, window_seconds: 10 });
+  assert.deepEqual(JSON.parse(asked[0]?.line ?? ''), {
+    type: 'acquire',
+    resource_id: 'api.example.com',
+    rate_limit: 2,
+    window_seconds: 10,
+  });
   assert.deepEqual([asked[0]?.socketPath, asked[0]?.timeoutMs], [f.deps.env?.RETRY_SOCKET_PATH, 80]);
   assert.doesNotMatch(f.seen.stderr, /warning/);
 
   const g = fakes(t, []);
   const paths: string[] = [];
-  g.deps.exchange = async (_line, o) => (paths.push(o.socketPath), { kind: 'unreachable', code: 'ENOENT', message: 'no such file' });
+  g.deps.exchange = async (_line, o) => (
+    paths.push(o.socketPath),
+    { kind: 'unreachable', code: 'ENOENT', message: 'no such file' }
+  );
   let started = '';
   g.deps.startDaemon = async (path) => ((started = path), 'nope');
-  assert.equal(await main(['dio', '--daemon', '--daemon-socket', '/run/other.sock', '--daemon-auto-start', '--', 'true'], g.deps), 0);
+  assert.equal(
+    await main(['dio', '--daemon', '--daemon-socket', '/run/other.sock', '--daemon-auto-start', '--', 'true'], g.deps),
+    0,
+  );
   assert.deepEqual([paths, started], [['/run/other.sock'], '/run/other.sock']);
-  assert.equal(g.seen.stderr.match(/patience: warning: .*starting one failed: nope; using the local rate-limit ledger for this run\n/g)?.length, 1);
+  assert.equal(
+    g.seen.stderr.match(
+      /patience: warning: .*starting one failed: nope; using the local rate-limit ledger for this run\n/g,
+    )?.length,
+    1,
+  );
 
   const dry = fakes(t, []);
   await main(['dio', '--daemon', '--dry-run', '--daemon-socket', '/run/p.sock', '--', 'true'], dry.deps);
-  assert.match(dry.seen.stdout, /checked against patienced at \/run\/p\.sock \(else the local ledger\) before every attempt/);
+  assert.match(
+    dry.seen.stdout,
+    /checked against patienced at \/run\/p\.sock \(else the local ledger\) before every attempt/,
+  );
 });

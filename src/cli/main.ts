@@ -81,7 +81,8 @@ export function realDeps(): MainDeps {
     homedir,
     send: sendRecord,
     exchange,
-    startDaemon: (socketPath, env) => startDaemon({ socketPath, bundle: daemonBundle(process.argv[1] ?? ''), execPath: process.execPath, env }),
+    startDaemon: (socketPath, env) =>
+      startDaemon({ socketPath, bundle: daemonBundle(process.argv[1] ?? ''), execPath: process.execPath, env }),
   };
 }
 
@@ -94,7 +95,11 @@ export async function main(argv: readonly string[], overrides: Partial<MainDeps>
     if (args.kind === 'done') return args.code;
     const file = findConfigFile(args.configPath, d.cwd, d.env);
     const fileConfig = file ? fileEntries(file, readConfigFile(file), args.strategy) : undefined;
-    settings = resolveSettings(args.strategy, args.command, { file: fileConfig, env: envEntries(d.env), flags: args.flags });
+    settings = resolveSettings(args.strategy, args.command, {
+      file: fileConfig,
+      env: envEntries(d.env),
+      flags: args.flags,
+    });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     d.stderr.write(`patience: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
@@ -115,17 +120,21 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   const learnedFile = s.strategy === 'adaptive' ? adaptiveFile(stateDir, redact(line)) : undefined;
   if (learnedFile) {
     learned.push(...(await loadOutcomes(learnedFile)));
-    notes.push(`Learned so far for this command: ${learned.length} outcome${learned.length === 1 ? '' : 's'} (${learnedFile}).`);
+    notes.push(
+      `Learned so far for this command: ${learned.length} outcome${learned.length === 1 ? '' : 's'} (${learnedFile}).`,
+    );
   }
   const before = learned.length;
   const backoff = buildBackoff(s.strategy, s.params, learned);
 
   const resource = s.strategy === 'diophantine' ? (s.resourceId ?? deriveResourceId(s.command)) : undefined;
   const limitLabel = resource && `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;
-  if (s.strategy === 'http-aware') notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
+  if (s.strategy === 'http-aware')
+    notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
   if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
   const authority = s.daemon ? `patienced at ${daemonSocketPath(s, d.env)} (else the local ledger)` : 'the ledger';
-  if (limitLabel) notes.push(`Rate limit: ${limitLabel}, checked against ${authority} before every attempt when it runs.`);
+  if (limitLabel)
+    notes.push(`Rate limit: ${limitLabel}, checked against ${authority} before every attempt when it runs.`);
 
   if (s.dryRun) {
     d.stdout.write(renderDryRun(s, backoff, d.random, { notes }));
@@ -134,7 +143,12 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   const gate =
     resource === undefined
       ? undefined
-      : rateLimitGate(s, resource, stateDir, warn, { env: d.env, now: d.now, exchange: d.exchange, startDaemon: (path) => d.startDaemon(path, d.env) });
+      : rateLimitGate(s, resource, stateDir, warn, {
+          env: d.env,
+          now: d.now,
+          exchange: d.exchange,
+          startDaemon: (path) => d.startDaemon(path, d.env),
+        });
 
   const run = new RetryRun(
     {
@@ -156,10 +170,19 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   if (!s.quiet && !result.spawnFailed) d.stderr.write(summary(result));
 
   if (learnedFile) {
-    await saveOutcomes(learnedFile, redact(line), learned.slice(before)).catch((err: Error) => debug(`cannot save ${learnedFile}: ${err.message}`));
+    await saveOutcomes(learnedFile, redact(line), learned.slice(before)).catch((err: Error) =>
+      debug(`cannot save ${learnedFile}: ${err.message}`),
+    );
   }
   if (s.report) {
-    const record = buildRecord({ commandLine: line, strategy: s.strategy, result, endMs: d.now(), host: d.hostname(), labels: s.labels });
+    const record = buildRecord({
+      commandLine: line,
+      strategy: s.strategy,
+      result,
+      endMs: d.now(),
+      host: d.hostname(),
+      labels: s.labels,
+    });
     await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
   }
   return result.exitCode;

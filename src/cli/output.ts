@@ -11,7 +11,9 @@ export function createStatus(stderr: Writer, quiet: boolean): StatusSink {
   return {
     attemptStart: (n, total) => say(`[retry] Attempt ${n}/${total} starting...`),
     attemptFailed: (n, total, reason, next) =>
-      say(`[retry] Attempt ${n}/${total} failed (${reason})${next === undefined ? '.' : `. Retrying in ${formatDuration(next)}.`}`),
+      say(
+        `[retry] Attempt ${n}/${total} failed (${reason})${next === undefined ? '.' : `. Retrying in ${formatDuration(next)}.`}`,
+      ),
     waiting: (message) => say(`[retry] ${message}`),
     error: (message) => stderr.write(`patience: ${message}\n`),
   };

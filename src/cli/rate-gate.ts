@@ -16,11 +16,20 @@ export interface GateDeps {
 }
 
 /** --daemon-socket, else RETRY_SOCKET_PATH, else /tmp/retry-daemon.sock. */
-export function daemonSocketPath(s: Pick<RunSettings, 'daemonSocket'>, env: Readonly<Record<string, string | undefined>>): string {
+export function daemonSocketPath(
+  s: Pick<RunSettings, 'daemonSocket'>,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   return s.daemonSocket ?? (env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH);
 }
 
-export function rateLimitGate(s: RunSettings, resource: string, stateDir: string, warn: (m: string) => void, d: GateDeps): Gate {
+export function rateLimitGate(
+  s: RunSettings,
+  resource: string,
+  stateDir: string,
+  warn: (m: string) => void,
+  d: GateDeps,
+): Gate {
   const ledger = createLedgerGate({ stateDir, resource, rateLimit: s.rateLimit, windowMs: s.windowMs, warn });
   if (!s.daemon) return ledger;
   const socketPath = daemonSocketPath(s, d.env);

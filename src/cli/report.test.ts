@@ -109,7 +109,14 @@ const answerOk =
     socket.write('{"status":"ok"}\n');
   };
 
-const record = buildRecord({ commandLine: 'true', strategy: 'fixed', result, endMs: Date.now(), host: 'h', labels: {} });
+const record = buildRecord({
+  commandLine: 'true',
+  strategy: 'fixed',
+  result,
+  endMs: Date.now(),
+  host: 'h',
+  labels: {},
+});
 
 test('sends one JSON line and reads the answer', async (t) => {
   const path = sandbox(t);

@@ -5,7 +5,12 @@ import type { Socket } from 'node:net';
 import { commandHash } from '../shared/command-hash.ts';
 import { redact } from '../shared/redact.ts';
 import type { WireRunRecord } from '../shared/run-record.ts';
-import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS, MAX_HOST_LENGTH, MAX_REASON_LENGTH } from '../shared/record-limits.ts';
+import {
+  MAX_COMMAND_LENGTH,
+  MAX_DURATION_SECONDS,
+  MAX_HOST_LENGTH,
+  MAX_REASON_LENGTH,
+} from '../shared/record-limits.ts';
 import type { RunResult } from '../retry/loop.ts';
 import { describeFailure, exchange } from './socket-exchange.ts';
 
@@ -38,7 +43,11 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     total_attempts: i.result.attempts.length,
     successful_attempts: ok,
     failed_attempts: i.result.attempts.length - ok,
-    attempts: i.result.attempts.map((a) => ({ duration_seconds: seconds(a.durationMs), exit_code: a.exitCode, success: a.success })),
+    attempts: i.result.attempts.map((a) => ({
+      duration_seconds: seconds(a.durationMs),
+      exit_code: a.exitCode,
+      success: a.success,
+    })),
     timestamp: i.endMs / 1000,
     strategy: i.strategy,
     exit_code: i.result.exitCode,
@@ -69,7 +78,11 @@ export interface SendOptions {
 /** Resolves when the daemon answered, failed, or the budget ran out; never rejects. */
 export async function sendRecord(record: WireRunRecord, o: SendOptions): Promise<void> {
   const budgetMs = o.budgetMs ?? REPORT_BUDGET_MS;
-  const r = await exchange(JSON.stringify(record), { socketPath: o.socketPath, timeoutMs: budgetMs, connect: o.connect });
+  const r = await exchange(JSON.stringify(record), {
+    socketPath: o.socketPath,
+    timeoutMs: budgetMs,
+    connect: o.connect,
+  });
   o.debug(r.kind === 'answer' ? describeAnswer(r.line) : describeFailure(r, o.socketPath, budgetMs));
 }
 

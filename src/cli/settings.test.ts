@@ -20,10 +20,16 @@ function usageError(fn: () => unknown, want: RegExp): void {
 
 test('defaults per strategy', () => {
   const s = settings(['exp', '--', 'true']);
-  assert.deepEqual([s.strategy, s.attempts, s.timeoutMs, s.maxTimeMs, s.report, s.quiet], ['exponential', 3, 0, 0, true, false]);
+  assert.deepEqual(
+    [s.strategy, s.attempts, s.timeoutMs, s.maxTimeMs, s.report, s.quiet],
+    ['exponential', 3, 0, 0, true, false],
+  );
   assert.deepEqual([s.params.baseDelayMs, s.params.multiplier, s.params.maxDelayMs], [1000, 2, 60_000]);
   const ha = settings(['ha', 'curl', 'x']);
-  assert.deepEqual([ha.params.maxDelayMs, ha.params.fallback, ha.params.fallbackParams.maxDelayMs], [1_800_000, 'exponential', 60_000]);
+  assert.deepEqual(
+    [ha.params.maxDelayMs, ha.params.fallback, ha.params.fallbackParams.maxDelayMs],
+    [1_800_000, 'exponential', 60_000],
+  );
   const dio = settings(['dio', 'true']);
   assert.deepEqual([dio.rateLimit, dio.windowMs, dio.params.offsetsMs], [100, 3_600_000, [0, 600_000, 1_800_000]]);
   const ad = settings(['adapt', 'true']);
@@ -33,7 +39,10 @@ test('defaults per strategy', () => {
 test('precedence: defaults < config file < env vars < flags', () => {
   const toml = 'attempts = 5\ntimeout = "30s"\nmax_time = "5m"\n[exponential]\nbase_delay = "500ms"\nattempts = 6\n';
   const fromFile = settings(['exp', 'true'], { toml });
-  assert.deepEqual([fromFile.attempts, fromFile.timeoutMs, fromFile.maxTimeMs, fromFile.params.baseDelayMs], [6, 30_000, 300_000, 500]);
+  assert.deepEqual(
+    [fromFile.attempts, fromFile.timeoutMs, fromFile.maxTimeMs, fromFile.params.baseDelayMs],
+    [6, 30_000, 300_000, 500],
+  );
   const fromEnv = settings(['exp', 'true'], { toml, env: { PATIENCE_ATTEMPTS: '7', PATIENCE_TIMEOUT: '1s' } });
   assert.deepEqual([fromEnv.attempts, fromEnv.timeoutMs, fromEnv.maxTimeMs], [7, 1000, 300_000]);
   const fromFlag = settings(['exp', '-a', '8', '--timeout=2s', 'true'], { toml, env: { PATIENCE_ATTEMPTS: '7' } });
@@ -69,12 +78,17 @@ test('http-aware: the fallback takes the run’s own base, multiplier and max de
 });
 
 test('labels from the file and flags; flags win per key', () => {
-  const s = settings(['fix', '--label', 'team=ops', '--label', 'env=prod', 'true'], { toml: '[labels]\nteam = "dev"\nsite = "eu"\n' });
+  const s = settings(['fix', '--label', 'team=ops', '--label', 'env=prod', 'true'], {
+    toml: '[labels]\nteam = "dev"\nsite = "eu"\n',
+  });
   assert.deepEqual(s.labels, { team: 'ops', site: 'eu', env: 'prod' });
 });
 
 test('bad values name the option, the env var, or the file, key and line', () => {
-  usageError(() => settings(['fix', '-a', '0', 'true']), /^invalid value for --attempts: must be from 1 to 1000, got 0$/);
+  usageError(
+    () => settings(['fix', '-a', '0', 'true']),
+    /^invalid value for --attempts: must be from 1 to 1000, got 0$/,
+  );
   usageError(() => settings(['fix', '-a', '1001', 'true']), /--attempts: must be from 1 to 1000/);
   usageError(() => settings(['fix', '-a', '2.5', 'true']), /--attempts: must be a whole number/);
   usageError(() => settings(['fix', '-a', '0x10', 'true']), /--attempts: must be a whole number/);
@@ -84,8 +98,14 @@ test('bad values name the option, the env var, or the file, key and line', () =>
   usageError(() => settings(['exp', '-x', '0', 'true']), /--multiplier: must be greater than 0/);
   usageError(() => settings(['exp', '-x', 'two', 'true']), /--multiplier: must be a decimal number/);
   usageError(() => settings(['poly', '-e', '-1', 'true']), /--exponent: must not be negative/);
-  usageError(() => settings(['exp', '-b', '2m', 'true']), /--base-delay \(2m\) must not exceed the default --max-delay of 1m/);
-  usageError(() => settings(['exp', '-b', '2s', '-m', '1s', 'true']), /--base-delay \(2s\) must not exceed --max-delay \(1s\)/);
+  usageError(
+    () => settings(['exp', '-b', '2m', 'true']),
+    /--base-delay \(2m\) must not exceed the default --max-delay of 1m/,
+  );
+  usageError(
+    () => settings(['exp', '-b', '2s', '-m', '1s', 'true']),
+    /--base-delay \(2s\) must not exceed --max-delay \(1s\)/,
+  );
   usageError(() => settings(['ha', '-b', '2m', 'true']), /fallback's default max delay/);
   usageError(() => settings(['adapt', '-r', '0', 'true']), /--learning-rate: must be greater than 0 and at most 1/);
   usageError(() => settings(['adapt', '-r', '1.5', 'true']), /--learning-rate/);
@@ -96,19 +116,40 @@ test('bad values name the option, the env var, or the file, key and line', () =>
   usageError(() => settings(['dio', '-o', '0,30m,10m', 'true']), /--retry-offsets: offsets must be in ascending order/);
   usageError(() => settings(['fix', '--retry-on', '1,abc', 'true']), /--retry-on: "abc" is not an exit code/);
   usageError(() => settings(['fix', '--success-pattern', '(?U)x', 'true']), /--success-pattern: \(\?U\)/);
-  usageError(() => settings(['fix', '--failure-pattern', '(', 'true']), /--failure-pattern: invalid regular expression/);
+  usageError(
+    () => settings(['fix', '--failure-pattern', '(', 'true']),
+    /--failure-pattern: invalid regular expression/,
+  );
   usageError(() => settings(['fix', '--label', 'novalue', 'true']), /--label: must be KEY=VALUE/);
-  usageError(() => settings(['fix', 'true'], { env: { PATIENCE_TIMEOUT: '10' } }), /^invalid value for PATIENCE_TIMEOUT: "10" has no unit/);
-  usageError(() => settings(['fix', 'true'], { env: { PATIENCE_CASE_INSENSITIVE: 'maybe' } }), /PATIENCE_CASE_INSENSITIVE: must be true or false/);
-  usageError(() => settings(['fix', 'true'], { toml: 'timeout = "5s"\n\nattempts = 0\n' }), /^invalid value for attempts in \/cfg\/patience.toml line 3: must be from 1 to 1000/);
-  usageError(() => settings(['fix', 'true'], { toml: 'timeout = 30\n' }), /timeout in \/cfg\/patience.toml line 1: must be a duration string such as "30s", got 30/);
-  usageError(() => settings(['fix', 'true'], { toml: '[exponential]\nmultiplier = -2\n' }), /exponential.multiplier in \/cfg\/patience.toml line 2: must be greater than 0/);
+  usageError(
+    () => settings(['fix', 'true'], { env: { PATIENCE_TIMEOUT: '10' } }),
+    /^invalid value for PATIENCE_TIMEOUT: "10" has no unit/,
+  );
+  usageError(
+    () => settings(['fix', 'true'], { env: { PATIENCE_CASE_INSENSITIVE: 'maybe' } }),
+    /PATIENCE_CASE_INSENSITIVE: must be true or false/,
+  );
+  usageError(
+    () => settings(['fix', 'true'], { toml: 'timeout = "5s"\n\nattempts = 0\n' }),
+    /^invalid value for attempts in \/cfg\/patience.toml line 3: must be from 1 to 1000/,
+  );
+  usageError(
+    () => settings(['fix', 'true'], { toml: 'timeout = 30\n' }),
+    /timeout in \/cfg\/patience.toml line 1: must be a duration string such as "30s", got 30/,
+  );
+  usageError(
+    () => settings(['fix', 'true'], { toml: '[exponential]\nmultiplier = -2\n' }),
+    /exponential.multiplier in \/cfg\/patience.toml line 2: must be greater than 0/,
+  );
 });
 
 test('config structure errors name the file, the key and the line', () => {
   const cases: Array<[string, RegExp]> = [
     ['attempts = 3\natempts = 4\n', /^unknown key 'atempts' in \/cfg\/patience.toml line 2: not a patience option$/],
-    ['[exponential]\ndelay = "1s"\n', /unknown key 'exponential.delay' in \/cfg\/patience.toml line 2: exponential has no such option/],
+    [
+      '[exponential]\ndelay = "1s"\n',
+      /unknown key 'exponential.delay' in \/cfg\/patience.toml line 2: exponential has no such option/,
+    ],
     ['base_delay = "1s"\n', /unknown key 'base_delay' .* line 1: it belongs in a strategy table/],
     ['[exp]\nbase_delay = "1s"\n', /unknown key 'exp' .* line 1/],
     ['dry_run = true\n', /unknown key 'dry_run'/],
@@ -118,7 +159,17 @@ test('config structure errors name the file, the key and the line', () => {
 });
 
 test('locateKey finds tables, dotted and quoted keys, and skips multi-line strings', () => {
-  const text = ['# c', 'attempts = 3', 'note = """', 'timeout = 1', '"""', '[http-aware]', 'fallback = "fib"', "'max_delay' = \"1m\"", 'exponential.base_delay = "1s"'].join('\n');
+  const text = [
+    '# c',
+    'attempts = 3',
+    'note = """',
+    'timeout = 1',
+    '"""',
+    '[http-aware]',
+    'fallback = "fib"',
+    '\'max_delay\' = "1m"',
+    'exponential.base_delay = "1s"',
+  ].join('\n');
   assert.equal(locateKey(text, ['attempts']), 2);
   assert.equal(locateKey(text, ['timeout']), undefined);
   assert.equal(locateKey(text, ['http-aware', 'fallback']), 7);
@@ -129,10 +180,27 @@ test('locateKey finds tables, dotted and quoted keys, and skips multi-line strin
 
 test('diophantine daemon options: dioph alias, --daemon-timeout (200ms default, 1ms..60s), --daemon-auto-start, --daemon-socket', () => {
   const d = settings(['dioph', 'true']);
-  assert.deepEqual([d.strategy, d.daemon, d.daemonTimeoutMs, d.daemonAutoStart, d.daemonSocket], ['diophantine', false, 200, false, undefined]);
-  const on = settings(['dio', '--daemon', '--daemon-timeout', '1.5s', '--daemon-auto-start', '--daemon-socket', '/run/p.sock', 'true']);
-  assert.deepEqual([on.daemon, on.daemonTimeoutMs, on.daemonAutoStart, on.daemonSocket], [true, 1500, true, '/run/p.sock']);
-  const fromFile = settings(['dio', 'true'], { toml: '[diophantine]\ndaemon = true\ndaemon_timeout = "50ms"\ndaemon_auto_start = true\n' });
+  assert.deepEqual(
+    [d.strategy, d.daemon, d.daemonTimeoutMs, d.daemonAutoStart, d.daemonSocket],
+    ['diophantine', false, 200, false, undefined],
+  );
+  const on = settings([
+    'dio',
+    '--daemon',
+    '--daemon-timeout',
+    '1.5s',
+    '--daemon-auto-start',
+    '--daemon-socket',
+    '/run/p.sock',
+    'true',
+  ]);
+  assert.deepEqual(
+    [on.daemon, on.daemonTimeoutMs, on.daemonAutoStart, on.daemonSocket],
+    [true, 1500, true, '/run/p.sock'],
+  );
+  const fromFile = settings(['dio', 'true'], {
+    toml: '[diophantine]\ndaemon = true\ndaemon_timeout = "50ms"\ndaemon_auto_start = true\n',
+  });
   assert.deepEqual([fromFile.daemon, fromFile.daemonTimeoutMs, fromFile.daemonAutoStart], [true, 50, true]);
   usageError(() => settings(['dio', '--daemon-timeout', '0', 'true']), /--daemon-timeout: must be from 1ms to 60s/);
   usageError(() => settings(['dio', '--daemon-timeout', '2m', 'true']), /--daemon-timeout: must be from 1ms to 60s/);

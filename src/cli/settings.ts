@@ -41,7 +41,13 @@ export interface Layers {
 
 /** The default max delay of a fallback strategy. */
 const FALLBACK_MAX_DELAY_MS = 60_000;
-const BASE_AND_MAX: readonly StrategyName[] = ['exponential', 'jitter', 'decorrelated-jitter', 'fibonacci', 'polynomial'];
+const BASE_AND_MAX: readonly StrategyName[] = [
+  'exponential',
+  'jitter',
+  'decorrelated-jitter',
+  'fibonacci',
+  'polynomial',
+];
 
 interface Resolved {
   value: Value | undefined;
@@ -61,7 +67,10 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
     else {
       const raw = defaultOf(spec, strategy);
       const source: Source = { kind: 'default' };
-      picked.set(spec.key, { value: raw === undefined ? undefined : checked({ key: spec.key, raw, source }, false), source });
+      picked.set(spec.key, {
+        value: raw === undefined ? undefined : checked({ key: spec.key, raw, source }, false),
+        source,
+      });
     }
   }
 
@@ -70,29 +79,39 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
   const num = (key: string): number => get<number>(key);
 
   const caseInsensitive = get<boolean | undefined>('case-insensitive') ?? false;
-  const patterns: Patterns = { success: pattern('success-pattern', caseInsensitive), failure: pattern('failure-pattern', caseInsensitive) };
+  const patterns: Patterns = {
+    success: pattern('success-pattern', caseInsensitive),
+    failure: pattern('failure-pattern', caseInsensitive),
+  };
   function pattern(key: string, ci: boolean): RegExp | undefined {
     const r = picked.get(key);
     if (!r || r.value === undefined) return undefined;
     try {
       return compilePattern(r.value as string, ci);
     } catch (err) {
-      if (err instanceof PatternError) throw new UsageError(`invalid value for ${sourceName(r.source, key)}: ${err.message}`);
+      if (err instanceof PatternError)
+        throw new UsageError(`invalid value for ${sourceName(r.source, key)}: ${err.message}`);
       throw err;
     }
   }
 
   const hasFallback = strategy === 'http-aware' || strategy === 'adaptive';
-  const fallbackMax = hasFallback && !given('max-delay') ? FALLBACK_MAX_DELAY_MS : (num('max-delay') ?? FALLBACK_MAX_DELAY_MS);
+  const fallbackMax =
+    hasFallback && !given('max-delay') ? FALLBACK_MAX_DELAY_MS : (num('max-delay') ?? FALLBACK_MAX_DELAY_MS);
   if (BASE_AND_MAX.includes(strategy) || hasFallback) {
     if (num('base-delay') > fallbackMax) {
-      const max = given('max-delay') || !hasFallback ? describe('max-delay', fallbackMax) : `the fallback's default max delay of ${formatDuration(fallbackMax)} (set --max-delay)`;
+      const max =
+        given('max-delay') || !hasFallback
+          ? describe('max-delay', fallbackMax)
+          : `the fallback's default max delay of ${formatDuration(fallbackMax)} (set --max-delay)`;
       throw new UsageError(`${describe('base-delay', num('base-delay'))} must not exceed ${max}`);
     }
   }
   function describe(key: string, ms: number): string {
     const r = picked.get(key) as Resolved;
-    return r.source.kind === 'default' ? `the default --${key} of ${formatDuration(ms)}` : `${sourceName(r.source, key)} (${formatDuration(ms)})`;
+    return r.source.kind === 'default'
+      ? `the default --${key} of ${formatDuration(ms)}`
+      : `${sourceName(r.source, key)} (${formatDuration(ms)})`;
   }
 
   const labels: Record<string, string> = {};

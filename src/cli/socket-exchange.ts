@@ -56,7 +56,11 @@ export const exchange: Exchange = (line, o) => {
           setTimeout(attempt, EAGAIN_RETRY_MS);
           return;
         }
-        finish(connected ? { kind: 'closed', partial: answer } : { kind: 'unreachable', code: err.code, message: err.message });
+        finish(
+          connected
+            ? { kind: 'closed', partial: answer }
+            : { kind: 'unreachable', code: err.code, message: err.message },
+        );
       });
       current.on('connect', () => {
         connected = true;
@@ -75,7 +79,11 @@ export const exchange: Exchange = (line, o) => {
 };
 
 /** The outcome in words, for warnings and debug lines. */
-export function describeFailure(r: Exclude<ExchangeResult, { kind: 'answer' }>, socketPath: string, timeoutMs: number): string {
+export function describeFailure(
+  r: Exclude<ExchangeResult, { kind: 'answer' }>,
+  socketPath: string,
+  timeoutMs: number,
+): string {
   switch (r.kind) {
     case 'unreachable':
       return `cannot reach the daemon at ${socketPath}: ${r.message}`;

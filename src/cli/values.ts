@@ -115,7 +115,8 @@ function offsets(raw: unknown, fromFile: boolean): Parsed {
     if (!d.ok) return bad(`offset ${d.problem}`);
     const ms = d.value as number;
     if (ms < 0) return bad(`offsets must not be negative, got ${show(part)}`);
-    if (list.length > 0 && ms < (list.at(-1) as number)) return bad(`offsets must be in ascending order, got ${show(raw)}`);
+    if (list.length > 0 && ms < (list.at(-1) as number))
+      return bad(`offsets must be in ascending order, got ${show(raw)}`);
     list.push(ms);
   }
   return ok(list);
@@ -135,7 +136,8 @@ function labels(raw: unknown): Parsed {
   else return bad(`must be a table of label = "value", got ${show(raw)}`);
   for (const [k, v] of pairs) {
     if (typeof v !== 'string') return bad(`label ${k} must be a string, got ${show(v)}`);
-    if (!/^[A-Za-z0-9_.\/-]{1,128}$/.test(k)) return bad(`label name ${show(k)} must be 1..128 letters, digits or _.-/`);
+    if (!/^[A-Za-z0-9_.\/-]{1,128}$/.test(k))
+      return bad(`label name ${show(k)} must be 1..128 letters, digits or _.-/`);
     if (v.length > 1024) return bad(`label ${k} is longer than 1024 characters`);
     out[k] = v;
   }

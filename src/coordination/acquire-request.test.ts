@@ -10,7 +10,10 @@ const error = (patch: Record<string, unknown>): string => {
 };
 
 test('a good request passes, fractional windows included', () => {
-  assert.deepEqual(validateAcquire(base), { ok: true, request: { resource_id: 'api.github.com', rate_limit: 100, window_seconds: 3600 } });
+  assert.deepEqual(validateAcquire(base), {
+    ok: true,
+    request: { resource_id: 'api.github.com', rate_limit: 100, window_seconds: 3600 },
+  });
   assert.equal(validateAcquire({ ...base, window_seconds: 0.25 }).ok, true);
 });
 

@@ -24,7 +24,10 @@ export type AcquireCheck = { ok: true; request: AcquireRequest } | { ok: false; 
 
 export function validateAcquire(value: unknown): AcquireCheck {
   if (check.Check(value)) {
-    return { ok: true, request: { resource_id: value.resource_id, rate_limit: value.rate_limit, window_seconds: value.window_seconds } };
+    return {
+      ok: true,
+      request: { resource_id: value.resource_id, rate_limit: value.rate_limit, window_seconds: value.window_seconds },
+    };
   }
   return { ok: false, error: describe(value as Record<string, unknown>) };
 }
@@ -39,12 +42,14 @@ function describe(o: Record<string, unknown>): string {
   if (id.length > MAX_RESOURCE_ID_LENGTH) {
     return `resource_id: must be at most ${MAX_RESOURCE_ID_LENGTH} characters (got ${id.length}); use a shorter name for the resource`;
   }
-  if (!new RegExp(RESOURCE_ID_PATTERN, 'u').test(id)) return `resource_id: must not contain control characters (got ${shown(id)})`;
+  if (!new RegExp(RESOURCE_ID_PATTERN, 'u').test(id))
+    return `resource_id: must not contain control characters (got ${shown(id)})`;
   const limit = o.rate_limit;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
     return `rate_limit: must be a positive integer (got ${shown(limit)})`;
   }
-  if (limit > MAX_RATE_LIMIT) return `rate_limit: must be at most ${MAX_RATE_LIMIT} (got ${limit}); use a longer window_seconds instead`;
+  if (limit > MAX_RATE_LIMIT)
+    return `rate_limit: must be at most ${MAX_RATE_LIMIT} (got ${limit}); use a longer window_seconds instead`;
   const w = o.window_seconds;
   if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) {
     return `window_seconds: must be a positive number of seconds (got ${shown(w)})`;

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { Ledger, type Decision } from './ledger.ts';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
-const req = (resource_id: string, rate_limit: number, window_seconds: number) => ({ resource_id, rate_limit, window_seconds });
+const req = (resource_id: string, rate_limit: number, window_seconds: number) => ({
+  resource_id,
+  rate_limit,
+  window_seconds,
+});
 const granted = (d: Decision): boolean => d.granted === true;
 
 test('a sliding window: rate_limit grants per window, then refused until the oldest leaves', () => {
@@ -67,7 +71,10 @@ test('eviction past the resource bound: idle first, counted; live grants are nev
   // Both hold a grant inside their window: a third resource is refused with a reason.
   const full = l.acquire(req('c', 1, 1), T0 + 500);
   assert.equal(full.granted, undefined);
-  assert.match(full.granted === undefined ? full.error : '', /^resource_id: .*2 resources \(max_rate_limit_resources\)/);
+  assert.match(
+    full.granted === undefined ? full.error : '',
+    /^resource_id: .*2 resources \(max_rate_limit_resources\)/,
+  );
   assert.equal(l.evictedTotal, 0);
   // 'b' is used again, so once both windows passed, 'a' (least recently used) goes.
   l.acquire(req('b', 1, 1), T0 + 600);

@@ -27,9 +27,7 @@ export interface Grant {
 }
 
 export type Decision =
-  | { granted: true; grant: Grant }
-  | { granted: false; waitUntilMs: number }
-  | { granted: undefined; error: string };
+  { granted: true; grant: Grant } | { granted: false; waitUntilMs: number } | { granted: undefined; error: string };
 
 /** One resource as the API shows it, but with times as unix ms (the route formats them). */
 export interface ResourceView extends Omit<CoordinationResource, 'next_free_at' | 'last_used_at'> {
@@ -109,7 +107,10 @@ export class Ledger {
     const atMs = Math.max(nowMs, r.ring.newest(1) ?? nowMs);
     this.held += 1 - r.ring.push(atMs, r.keep);
     r.grantedTotal++;
-    return { granted: true, grant: { resourceId: r.id, atMs, rateLimit: req.rate_limit, windowMs, expiresMs: atMs + r.horizonMs } };
+    return {
+      granted: true,
+      grant: { resourceId: r.id, atMs, rateLimit: req.rate_limit, windowMs, expiresMs: atMs + r.horizonMs },
+    };
   }
 
   /** Takes back grants (newest first) whose storage failed; they were never answered. */

@@ -30,7 +30,10 @@ test('grants come back after a reopen, expired ones are pruned, and they are not
     s1.close();
     const s2 = new SqliteStore(file, NO_LIMITS);
     try {
-      assert.deepEqual([...s2.grantsSince(T0 + 5000)], [{ resourceId: 'keep', atMs: T0, rateLimit: 1, windowMs: 60_000, expiresMs: T0 + 60_000 }]);
+      assert.deepEqual(
+        [...s2.grantsSince(T0 + 5000)],
+        [{ resourceId: 'keep', atMs: T0, rateLimit: 1, windowMs: 60_000, expiresMs: T0 + 60_000 }],
+      );
       assert.equal(s2.removeExpiredGrants(T0 + 5000), 1);
       assert.equal(s2.removeExpiredGrants(T0 + 5000), 0);
       assert.equal(s2.count(), 0, 'grants are not runs');

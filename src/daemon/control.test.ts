@@ -55,7 +55,10 @@ function world(dir: string, table: Map<number, FakeProcess>, answer: Answer) {
     now: () => clock,
     bundle: BUNDLE,
     owner: { uid: UID },
-    fs: { unlinkSync: fs.unlinkSync, lstatSync: (() => ({ isSocket: () => true, uid: UID })) as unknown as typeof fs.lstatSync },
+    fs: {
+      unlinkSync: fs.unlinkSync,
+      lstatSync: (() => ({ isSocket: () => true, uid: UID })) as unknown as typeof fs.lstatSync,
+    },
   };
   return { deps, stdout, stderr, kills, cfg: config(dir), elapsed: () => clock };
 }
@@ -69,12 +72,23 @@ const none: Answer = { ok: false, why: 'socket: nobody is listening' };
 
 test('-status: running, with what the daemon says; exit 0', async () => {
   const dir = tmp();
-  const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), { ok: true, via: 'socket', status: STATUS });
+  const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), {
+    ok: true,
+    via: 'socket',
+    status: STATUS,
+  });
   fs.writeFileSync(w.cfg.pidFile, '500\n');
   assert.equal(await showStatus(w.cfg, w.deps), 0);
   const out = w.stdout.text();
   assert.match(out, /^patienced is running \(pid 500\)\n/);
-  for (const re of [/version +9\.9\.9/, /uptime +1h2m3s/, /http +http:\/\/127\.0\.0\.1:8081/, /records +12 \(max_metrics 10000\)/, /storage +memory/]) assert.match(out, re);
+  for (const re of [
+    /version +9\.9\.9/,
+    /uptime +1h2m3s/,
+    /http +http:\/\/127\.0\.0\.1:8081/,
+    /records +12 \(max_metrics 10000\)/,
+    /storage +memory/,
+  ])
+    assert.match(out, re);
   assert.doesNotMatch(out, /note:/);
   fs.rmSync(dir, { recursive: true });
 });
@@ -148,10 +162,18 @@ test('-stop: not allowed is exit 4; not running is exit 0 and removes a stale pi
 test('-stop: a PID that only a socket or HTTP answer names is never signalled (exit 1, says why)', async () => {
   for (const via of ['socket', 'http'] as const) {
     const dir = tmp();
-    const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), { ok: true, via, status: STATUS });
+    const w = world(dir, new Map([[500, { state: 'alive', cmdline: PATIENCED_CMDLINE }]]), {
+      ok: true,
+      via,
+      status: STATUS,
+    });
     assert.equal(await stopDaemon(w.cfg, w.deps), 1, via);
     assert.deepEqual(w.kills, [], via);
-    assert.match(w.stderr.text(), /a daemon answers on .* \(it says it is pid 500\), but no pid file at .*cannot be proven .*nothing was signalled/, via);
+    assert.match(
+      w.stderr.text(),
+      /a daemon answers on .* \(it says it is pid 500\), but no pid file at .*cannot be proven .*nothing was signalled/,
+      via,
+    );
     fs.rmSync(dir, { recursive: true });
   }
 });
@@ -162,7 +184,10 @@ test('-stop/-status: a live process that merely looks like patienced is not prov
   fs.writeFileSync(w.cfg.pidFile, `500\n${TOKEN}\n`);
   assert.equal(await stopDaemon(w.cfg, w.deps), 1);
   assert.deepEqual(w.kills, []);
-  assert.match(w.stderr.text(), /names pid 500, a live process that is not proven to be this patienced .*nothing was signalled/);
+  assert.match(
+    w.stderr.text(),
+    /names pid 500, a live process that is not proven to be this patienced .*nothing was signalled/,
+  );
   assert.equal(fs.existsSync(w.cfg.pidFile), true, 'not removed either');
   assert.equal(await showStatus(w.cfg, w.deps), 4);
   fs.rmSync(dir, { recursive: true });
@@ -170,7 +195,11 @@ test('-stop/-status: a live process that merely looks like patienced is not prov
 
 test('-stop: the pid file token, said by the daemon on a socket of ours, proves it', async () => {
   const other = 'node\0other/patienced.cjs\0';
-  const answer = (via: 'socket' | 'http', instance: string): Answer => ({ ok: true, via, status: { ...STATUS, instance } });
+  const answer = (via: 'socket' | 'http', instance: string): Answer => ({
+    ok: true,
+    via,
+    status: { ...STATUS, instance },
+  });
   const cases: Array<[string, Answer, number, boolean]> = [
     ['token on our socket', answer('socket', TOKEN), 500, true],
     ['token over HTTP', answer('http', TOKEN), 500, false],
@@ -182,7 +211,10 @@ test('-stop: the pid file token, said by the daemon on a socket of ours, proves 
     const table = new Map<number, FakeProcess>([[pid, { state: 'alive', cmdline: other }]]);
     const w = world(dir, table, ans);
     if (what.startsWith('socket owned')) {
-      w.deps.fs = { unlinkSync: fs.unlinkSync, lstatSync: (() => ({ isSocket: () => true, uid: UID + 1 })) as unknown as typeof fs.lstatSync };
+      w.deps.fs = {
+        unlinkSync: fs.unlinkSync,
+        lstatSync: (() => ({ isSocket: () => true, uid: UID + 1 })) as unknown as typeof fs.lstatSync,
+      };
     }
     w.deps.kill = (p, sig) => {
       w.kills.push([p, sig]);
@@ -215,7 +247,11 @@ test('-status/-stop: a FIFO or symlink pid file is refused at once, naming pid_f
 
 test('-status prints no terminal control sequences from whatever answers', async () => {
   const dir = tmp();
-  const w = world(dir, new Map(), { ok: true, via: 'socket', status: { ...STATUS, version: '1\u001b]0;pwned\u0007', storage: 'x\ry' } });
+  const w = world(dir, new Map(), {
+    ok: true,
+    via: 'socket',
+    status: { ...STATUS, version: '1\u001b]0;pwned\u0007', storage: 'x\ry' },
+  });
   assert.equal(await showStatus(w.cfg, w.deps), 0);
   assert.doesNotMatch(w.stdout.text(), /[\u001b\u0007\r]/);
   assert.match(w.stdout.text(), /version +1\?]0;pwned\?/);

@@ -74,13 +74,19 @@ function viewPidFile(config: DaemonConfig, d: Control, answer: Answer | undefine
     content = readPidFile(config.pidFile, ownerRuleIn(path.dirname(config.pidFile), d.owner));
   } catch (err) {
     // EACCES and the like; the message names the file, never what it holds.
-    content = { kind: 'refused', why: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    content = {
+      kind: 'refused',
+      why: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    };
   }
   const none = { content, livePid: undefined, unprovenPid: undefined };
   if (content.kind !== 'pid') return { ...none, staleWhy: content.kind === 'invalid' ? 'it holds no PID' : undefined };
   const owner = pidOwner(content.pid, d.pid, d.probe);
   if (owner !== 'running') {
-    return { ...none, staleWhy: owner === 'reused' ? `pid ${content.pid} is another program now` : `pid ${content.pid} is gone` };
+    return {
+      ...none,
+      staleWhy: owner === 'reused' ? `pid ${content.pid} is another program now` : `pid ${content.pid} is gone`,
+    };
   }
   if (runsBundle(content.pid, d.bundle, d.probe) || tokenProves(content, answer, config, d)) {
     return { ...none, livePid: content.pid, staleWhy: undefined };
@@ -89,7 +95,12 @@ function viewPidFile(config: DaemonConfig, d: Control, answer: Answer | undefine
 }
 
 /** The daemon on our socket says the PID and the token of the pid file: it wrote that file. */
-function tokenProves(content: Extract<PidFileContent, { kind: 'pid' }>, answer: Answer | undefined, config: DaemonConfig, d: Control): boolean {
+function tokenProves(
+  content: Extract<PidFileContent, { kind: 'pid' }>,
+  answer: Answer | undefined,
+  config: DaemonConfig,
+  d: Control,
+): boolean {
   if (!answer?.ok || answer.via !== 'socket' || content.token === undefined) return false;
   if (answer.status.pid !== content.pid || answer.status.instance !== content.token) return false;
   // The pid file is world-readable, so a stranger could repeat its token: only a socket
@@ -140,7 +151,8 @@ function describeRunning(s: DaemonStatus, config: DaemonConfig, file: PidFileVie
     `  pid file  ${config.pidFile}`,
   ];
   if (s.profiling) lines.push('  profiling on (/debug/pprof/)');
-  if (file.livePid !== s.pid) lines.push(`  note: ${describePidFile(config.pidFile, file, bundle)}, but pid ${s.pid} answers on the socket`);
+  if (file.livePid !== s.pid)
+    lines.push(`  note: ${describePidFile(config.pidFile, file, bundle)}, but pid ${s.pid} answers on the socket`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -187,7 +199,9 @@ export async function stopDaemon(config: DaemonConfig, deps: ControlDeps): Promi
       return 1;
     }
     if (file.content.kind === 'refused' || file.unprovenPid !== undefined) {
-      d.stderr.write(`patienced: ${note}; nothing was signalled. Check that file, remove it if it is stale, and run -stop again\n`);
+      d.stderr.write(
+        `patienced: ${note}; nothing was signalled. Check that file, remove it if it is stale, and run -stop again\n`,
+      );
       return 1;
     }
     let said = note;
@@ -209,7 +223,9 @@ export async function stopDaemon(config: DaemonConfig, deps: ControlDeps): Promi
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPERM') {
-      d.stderr.write(`patienced: not allowed to stop patienced (pid ${pid}): it runs as another user; use sudo, or 'systemctl stop retry-daemon'\n`);
+      d.stderr.write(
+        `patienced: not allowed to stop patienced (pid ${pid}): it runs as another user; use sudo, or 'systemctl stop retry-daemon'\n`,
+      );
       return 4;
     }
     if (code !== 'ESRCH') throw err;

@@ -7,7 +7,12 @@ import { childArguments, defaultLogFile, DETACHED_ENV, startDetached, type Child
 import { KEYS, type DaemonConfig } from './config/index.ts';
 
 test('the child gets the same arguments less -daemon, plus a log file when none is set', () => {
-  assert.deepEqual(childArguments(['-port', '0', '-daemon', '--daemon=true', '-socket', '/s'], undefined), ['-port', '0', '-socket', '/s']);
+  assert.deepEqual(childArguments(['-port', '0', '-daemon', '--daemon=true', '-socket', '/s'], undefined), [
+    '-port',
+    '0',
+    '-socket',
+    '/s',
+  ]);
   assert.deepEqual(childArguments(['--daemon'], '/tmp/retry-daemon.log'), ['-log-file', '/tmp/retry-daemon.log']);
   assert.equal(defaultLogFile('/tmp/retry-daemon.pid'), '/tmp/retry-daemon.log');
   assert.equal(defaultLogFile('/run/patienced'), '/run/patienced.log');
@@ -20,11 +25,20 @@ function sink(): Writable & { text: () => string } {
 }
 
 /** A spawn that returns a fake child, which then does what `script` says. */
-function fakeSpawn(script: (child: EventEmitter) => void): { spawn: typeof spawn; calls: Array<{ file: string; args: string[]; options: Record<string, unknown> }> } {
+function fakeSpawn(script: (child: EventEmitter) => void): {
+  spawn: typeof spawn;
+  calls: Array<{ file: string; args: string[]; options: Record<string, unknown> }>;
+} {
   const calls: Array<{ file: string; args: string[]; options: Record<string, unknown> }> = [];
   const fn = (file: string, args: string[], options: Record<string, unknown>): ChildProcess => {
     calls.push({ file, args, options });
-    const child = Object.assign(new EventEmitter(), { pid: 321, connected: true, disconnect() {}, unref() {}, kill: () => true });
+    const child = Object.assign(new EventEmitter(), {
+      pid: 321,
+      connected: true,
+      disconnect() {},
+      unref() {},
+      kill: () => true,
+    });
     setImmediate(() => script(child));
     return child as unknown as ChildProcess;
   };
@@ -35,18 +49,39 @@ const config = {
   ...(Object.fromEntries(Object.entries(KEYS).map(([f, s]) => [f, s.default])) as unknown as DaemonConfig),
   pidFile: '/run/x/d.pid',
 };
-const self = { execPath: '/usr/bin/node', execArgv: ['--inspect=9229', '--import', 'tsx'], script: '/app/patienced.cjs', cwd: '/work', env: { A: '1' } };
+const self = {
+  execPath: '/usr/bin/node',
+  execArgv: ['--inspect=9229', '--import', 'tsx'],
+  script: '/app/patienced.cjs',
+  cwd: '/work',
+  env: { A: '1' },
+};
 
 test('-daemon: the parent prints the PID once the child is listening', async () => {
   const stdout = sink();
   const stderr = sink();
-  const ready: ChildReport = { type: 'ready', info: { pid: 321, socket: '/s', http: '127.0.0.1:9', logFile: '/run/x/d.log' } };
+  const ready: ChildReport = {
+    type: 'ready',
+    info: { pid: 321, socket: '/s', http: '127.0.0.1:9', logFile: '/run/x/d.log' },
+  };
   const { spawn, calls } = fakeSpawn((c) => c.emit('message', ready));
   assert.equal(await startDetached(['-port', '9', '-daemon'], config, { self, stdout, stderr, spawn }), 0);
-  assert.match(stdout.text(), /^patienced started \(pid 321\)\n {2}socket {2}\/s\n {2}http {4}127\.0\.0\.1:9\n {2}log {5}\/run\/x\/d\.log\n$/);
+  assert.match(
+    stdout.text(),
+    /^patienced started \(pid 321\)\n {2}socket {2}\/s\n {2}http {4}127\.0\.0\.1:9\n {2}log {5}\/run\/x\/d\.log\n$/,
+  );
   const call = calls[0];
   assert.equal(call?.file, '/usr/bin/node');
-  assert.deepEqual(call?.args, ['--import', 'tsx', '--max-semi-space-size=2', '/app/patienced.cjs', '-port', '9', '-log-file', '/run/x/d.log']);
+  assert.deepEqual(call?.args, [
+    '--import',
+    'tsx',
+    '--max-semi-space-size=2',
+    '/app/patienced.cjs',
+    '-port',
+    '9',
+    '-log-file',
+    '/run/x/d.log',
+  ]);
   assert.equal(call?.options.detached, true);
   assert.deepEqual(call?.options.stdio, ['ignore', 'ignore', 'ignore', 'ipc']);
   assert.equal((call?.options.env as Record<string, string>)[DETACHED_ENV], '1');
@@ -54,7 +89,9 @@ test('-daemon: the parent prints the PID once the child is listening', async () 
 
 test("-daemon: the child's failure is the parent's, with its message and exit code", async () => {
   const stderr = sink();
-  const { spawn } = fakeSpawn((c) => c.emit('message', { type: 'failed', message: 'already running as pid 7', exitCode: 1 }));
+  const { spawn } = fakeSpawn((c) =>
+    c.emit('message', { type: 'failed', message: 'already running as pid 7', exitCode: 1 }),
+  );
   assert.equal(await startDetached([], config, { self, stdout: sink(), stderr, spawn }), 1);
   assert.equal(stderr.text(), 'patienced: already running as pid 7\n');
 
@@ -85,7 +122,10 @@ test('-daemon: a child that never gets ready is killed for real, and the parent 
     signals.length = 0;
     const stderr = sink();
     const { spawn } = make(obeys);
-    assert.equal(await startDetached([], config, { self, stdout: sink(), stderr, spawn, timeoutMs: 50, killWaitMs: 50 }), 1);
+    assert.equal(
+      await startDetached([], config, { self, stdout: sink(), stderr, spawn, timeoutMs: 50, killWaitMs: 50 }),
+      1,
+    );
     assert.match(stderr.text(), said, obeys);
     assert.deepEqual(signals, sent, obeys);
   }

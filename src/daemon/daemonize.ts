@@ -147,9 +147,13 @@ export async function startDetached(argv: readonly string[], config: DaemonConfi
   child.once('exit', () => (exited = true));
   const outcome = await new Promise<ChildReport | { type: 'gone'; message: string } | { type: 'late' }>((resolve) => {
     const onMessage = (m: ChildReport): void => settle(m);
-    const onError = (err: Error): void => settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
+    const onError = (err: Error): void =>
+      settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-      settle({ type: 'gone', message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}` });
+      settle({
+        type: 'gone',
+        message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}`,
+      });
     const timer = setTimeout(() => settle({ type: 'late' }), deps.timeoutMs ?? READY_TIMEOUT_MS);
     const settle = (result: ChildReport | { type: 'gone'; message: string } | { type: 'late' }): void => {
       clearTimeout(timer);

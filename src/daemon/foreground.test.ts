@@ -12,7 +12,16 @@ test('configuration warnings reach the log at start-up', async (t) => {
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const logFile = path.join(dir, 'd.log');
   const loaded = loadConfig({
-    argv: ['-socket', path.join(dir, 'd.sock'), '-pid-file', path.join(dir, 'd.pid'), '-port', '0', '-log-file', logFile],
+    argv: [
+      '-socket',
+      path.join(dir, 'd.sock'),
+      '-pid-file',
+      path.join(dir, 'd.pid'),
+      '-port',
+      '0',
+      '-log-file',
+      logFile,
+    ],
     env: {},
     defaultConfigPath: path.join(dir, 'none.json'),
   });
@@ -24,7 +33,9 @@ test('configuration warnings reach the log at start-up', async (t) => {
     stderr: new PassThrough(),
     onShutdownSignal: (h) => (stop = h),
     forceExit: () => undefined,
-    configWarnings: ['some_timeout 90 from config file x: 90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"'],
+    configWarnings: [
+      'some_timeout 90 from config file x: 90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"',
+    ],
   });
   const deadline = Date.now() + 15_000;
   while (!(fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('patienced listening'))) {
@@ -38,5 +49,7 @@ test('configuration warnings reach the log at start-up', async (t) => {
     .split('\n')
     .filter((l) => l.includes('"level":40'))
     .map((l) => (JSON.parse(l) as { msg: string }).msg);
-  assert.deepEqual(warning, ['configuration: some_timeout 90 from config file x: 90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"']);
+  assert.deepEqual(warning, [
+    'configuration: some_timeout 90 from config file x: 90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"',
+  ]);
 });

@@ -26,7 +26,11 @@ export interface ForegroundDeps {
   configWarnings?: readonly string[];
 }
 
-export async function runForeground(config: DaemonConfig, sources: ConfigSources, deps: ForegroundDeps): Promise<number> {
+export async function runForeground(
+  config: DaemonConfig,
+  sources: ConfigSources,
+  deps: ForegroundDeps,
+): Promise<number> {
   let logger: DaemonLogger;
   try {
     logger = createLogger({ level: config.logLevel, file: config.logFile, stderr: deps.stderr });
@@ -81,7 +85,10 @@ export async function runForeground(config: DaemonConfig, sources: ConfigSources
   if (!pidFile.ok) return fail(pidFile.message);
   if (pidFile.replaced) {
     // The PID it named, never the file's content.
-    log.warn({ pid_file: config.pidFile, held_pid: pidFile.replaced.pid, why: pidFile.replaced.why }, 'replaced a stale pid file');
+    log.warn(
+      { pid_file: config.pidFile, held_pid: pidFile.replaced.pid, why: pidFile.replaced.why },
+      'replaced a stale pid file',
+    );
   }
   leaveNothingBehind = pidFile.release;
 
@@ -98,11 +105,21 @@ export async function runForeground(config: DaemonConfig, sources: ConfigSources
     fs.rmSync(config.socketPath, { force: true });
   };
   log.info(
-    { version: VERSION, socket: config.socketPath, http: daemon.httpAddress || 'disabled', storage: config.dataFile ?? 'memory' },
+    {
+      version: VERSION,
+      socket: config.socketPath,
+      http: daemon.httpAddress || 'disabled',
+      storage: config.dataFile ?? 'memory',
+    },
     'patienced listening',
   );
   log.debug({ config: describeConfig(config, sources) }, 'configuration');
-  deps.readiness?.ready({ pid: deps.pid, socket: config.socketPath, http: daemon.httpAddress, logFile: config.logFile });
+  deps.readiness?.ready({
+    pid: deps.pid,
+    socket: config.socketPath,
+    http: daemon.httpAddress,
+    logFile: config.logFile,
+  });
 
   const signal = await signalled;
   log.info({ signal }, 'shutting down');

@@ -26,7 +26,14 @@ export interface LoggerOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 export function createLogger(opts: LoggerOptions): DaemonLogger {
   const base = { base: { pid: process.pid }, level: opts.level, timestamp: pino.stdTimeFunctions.isoTime };

@@ -13,7 +13,11 @@ const SELF = 4242;
 
 function setup(): { file: string; table: Map<number, FakeProcess>; done: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pidfile-'));
-  return { file: path.join(dir, 'run', 'd.pid'), table: new Map(), done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file: path.join(dir, 'run', 'd.pid'),
+    table: new Map(),
+    done: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test('process states: gone, zombie, alive, and whose', () => {
@@ -29,7 +33,12 @@ test('process states: gone, zombie, alive, and whose', () => {
   assert.equal(looksLikePatienced(10, probe), 'yes');
   assert.equal(looksLikePatienced(12, probe), 'no');
   assert.equal(looksLikePatienced(11, probe), 'unknown');
-  const eperm = { ...probe, signal0: () => { throw Object.assign(new Error('EPERM'), { code: 'EPERM' }); } };
+  const eperm = {
+    ...probe,
+    signal0: () => {
+      throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+    },
+  };
   assert.equal(processState(10, eperm), 'alive', "another user's process is alive");
 });
 
@@ -92,7 +101,10 @@ test('a pid file that cannot be created is an error naming it and the fix', () =
   const blocked = path.join(path.dirname(file), 'blocker', 'd.pid');
   const got = acquirePidFile(blocked, { pid: SELF });
   assert.equal(got.ok, false);
-  assert.match(!got.ok ? got.message : '', /cannot create pid file .*blocker\/d\.pid: .*choose another pid_file \(-pid-file\)/);
+  assert.match(
+    !got.ok ? got.message : '',
+    /cannot create pid file .*blocker\/d\.pid: .*choose another pid_file \(-pid-file\)/,
+  );
   done();
 });
 
@@ -147,7 +159,10 @@ test('pid files that are not a regular file of ours or root are refused, unread,
   if (uid === 0) fs.chownSync(file, 65534, 65534);
   const reader = uid === 0 ? { uid: 0 } : { uid: uid + 1 };
   const foreign = readPidFile(file, reader);
-  assert.match(foreign.kind === 'refused' ? foreign.why : '', /owned by uid \d+, neither this user \(uid \d+\) nor root/);
+  assert.match(
+    foreign.kind === 'refused' ? foreign.why : '',
+    /owned by uid \d+, neither this user \(uid \d+\) nor root/,
+  );
   const got = acquirePidFile(file, { pid: SELF, probe: fakeProbe(table), owner: reader });
   assert.match(got.ok ? '' : got.message, /owned by uid/);
   assert.equal(fs.readFileSync(file, 'utf8'), '77\n', 'left alone');

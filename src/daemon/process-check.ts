@@ -101,7 +101,9 @@ export function looksLikePatienced(pid: number, probe: ProcessProbe = realProbe)
   }
   if (cmdline === '') return 'unknown';
   // The bundle (…/patienced.cjs, or the installed wrapper), or the source entry under tsx.
-  return cmdline.split('\0').some((arg) => /patienced/.test(arg.slice(arg.lastIndexOf('/') + 1)) || arg.endsWith('daemon/bin.ts'))
+  return cmdline
+    .split('\0')
+    .some((arg) => /patienced/.test(arg.slice(arg.lastIndexOf('/') + 1)) || arg.endsWith('daemon/bin.ts'))
     ? 'yes'
     : 'no';
 }

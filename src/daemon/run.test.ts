@@ -69,7 +69,11 @@ function tempDir(t: TestContext): string {
   return dir;
 }
 
-async function start(t: TestContext, prepare: (s: FaultyStore) => void = () => undefined, extra: Partial<DaemonSettings> = {}): Promise<Harness> {
+async function start(
+  t: TestContext,
+  prepare: (s: FaultyStore) => void = () => undefined,
+  extra: Partial<DaemonSettings> = {},
+): Promise<Harness> {
   const dir = tempDir(t);
   const sink = logSink();
   let store: FaultyStore | undefined;
@@ -122,17 +126,33 @@ function sendOne(socketPath: string, doc: unknown): Promise<Record<string, unkno
 test('the retention timer meets SQLITE_FULL at every tick: no crash, health degraded with the reason, healthy once a tick succeeds', async (t) => {
   const h = await start(t);
   h.store.faults.set('removeExpired', DISK_FULL);
-  const degraded = await eventually('health', () => get(`${h.url}/api/health`), (r) => r.status === 503);
+  const degraded = await eventually(
+    'health',
+    () => get(`${h.url}/api/health`),
+    (r) => r.status === 503,
+  );
   assert.equal(degraded.body.status, 'degraded');
   assert.equal(degraded.body.reason, 'removing expired records failed: database or disk is full (SQLITE_FULL)');
   // It keeps trying at every tick, and the daemon keeps serving meanwhile.
   const before = h.store.calls.get('removeExpired') ?? 0;
-  await eventually('retries', async () => h.store.calls.get('removeExpired') ?? 0, (n) => n >= before + 3);
+  await eventually(
+    'retries',
+    async () => h.store.calls.get('removeExpired') ?? 0,
+    (n) => n >= before + 3,
+  );
   assert.equal((await sendOne(h.socketPath, RECORD)).status, 'ok');
-  assert.equal(h.logs().match(/storage fault: removing expired records failed/g)?.length, 1, 'logged once, not at every tick');
+  assert.equal(
+    h.logs().match(/storage fault: removing expired records failed/g)?.length,
+    1,
+    'logged once, not at every tick',
+  );
 
   h.store.faults.delete('removeExpired');
-  const healthy = await eventually('health', () => get(`${h.url}/api/health`), (r) => r.status === 200);
+  const healthy = await eventually(
+    'health',
+    () => get(`${h.url}/api/health`),
+    (r) => r.status === 200,
+  );
   assert.equal(healthy.body.status, 'healthy');
   assert.equal(healthy.body.reason, undefined);
   assert.match(h.logs(), /storage recovered: retention/);
@@ -144,7 +164,11 @@ test('retention that fails at start-up (a full disk with expired runs) starts de
   assert.equal(r.status, 503);
   assert.equal(r.body.status, 'degraded');
   h.store.faults.delete('removeExpired');
-  await eventually('health', () => get(`${h.url}/api/health`), (x) => x.status === 200);
+  await eventually(
+    'health',
+    () => get(`${h.url}/api/health`),
+    (x) => x.status === 200,
+  );
 });
 
 test('ingest on a failing store answers storage_error and counts it; health degraded; the next stored batch clears it', async (t) => {
@@ -152,7 +176,10 @@ test('ingest on a failing store answers storage_error and counts it; health degr
   h.store.faults.set('append', DISK_FULL);
   const reply = await sendOne(h.socketPath, RECORD);
   assert.equal(reply.status, 'error');
-  assert.match(String(reply.error), /^storage_error: the record was not stored: database or disk is full \(SQLITE_FULL\)/);
+  assert.match(
+    String(reply.error),
+    /^storage_error: the record was not stored: database or disk is full \(SQLITE_FULL\)/,
+  );
   const stats = await get(`${h.url}/api/daemon/stats`);
   assert.equal((stats.body.rejected as Record<string, number>).storage_error, 1);
   assert.equal(stats.body.received, 0);
@@ -169,11 +196,20 @@ test('queries on a failing store answer 503 with reason storage_error (never a c
   const h = await start(t);
   h.store.append([run('make', 'succeeded', [[1, true]], Date.now())], Date.now());
   for (const m of ['recent', 'stats', 'commands', 'iterate'] as const) h.store.faults.set(m, DISK_IO);
-  for (const p of ['/api/metrics/recent', '/api/metrics/stats', '/api/metrics/commands', '/api/metrics/export?format=csv']) {
+  for (const p of [
+    '/api/metrics/recent',
+    '/api/metrics/stats',
+    '/api/metrics/commands',
+    '/api/metrics/export?format=csv',
+  ]) {
     const r = await get(`${h.url}${p}`);
     assert.equal(r.status, 503, p);
     assert.equal(r.body.reason, 'storage_error', p);
-    assert.equal(r.body.error, 'storage_error: reading the stored records failed: disk I/O error (SQLITE_IOERR_READ)', p);
+    assert.equal(
+      r.body.error,
+      'storage_error: reading the stored records failed: disk I/O error (SQLITE_IOERR_READ)',
+      p,
+    );
   }
   const health = await get(`${h.url}/api/health`);
   assert.equal(health.body.status, 'degraded');
@@ -239,7 +275,10 @@ test('a real SQLite data file on a full disk: the retention timer gets SQLITE_FU
     const dataFile = path.join(mnt, 'd.db');
     // Runs that are already old: retention will want to delete them.
     const seed = openStore({ dataFile, limits: { maxRecords: 1000, maxAgeMs: 1000 * 365 * 24 * HOUR } });
-    seed.append(Array.from({ length: 50 }, (_, i) => run(`old-${i}`, 'succeeded', [[1, true]], T0 - 48 * HOUR)), T0);
+    seed.append(
+      Array.from({ length: 50 }, (_, i) => run(`old-${i}`, 'succeeded', [[1, true]], T0 - 48 * HOUR)),
+      T0,
+    );
     seed.close();
 
     const sink = logSink();
@@ -255,13 +294,21 @@ test('a real SQLite data file on a full disk: the retention timer gets SQLITE_FU
       },
     });
     const url = `http://${daemon.httpAddress}`;
-    const r = await eventually('health', () => get(`${url}/api/health`), (x) => x.status === 503);
+    const r = await eventually(
+      'health',
+      () => get(`${url}/api/health`),
+      (x) => x.status === 503,
+    );
     assert.equal(r.body.status, 'degraded');
     assert.match(String(r.body.reason), /removing expired records failed: .*SQLITE_FULL/);
     assert.equal(store?.count(), 50, 'nothing removed while the disk is full');
 
     fs.rmSync(path.join(mnt, 'fill'));
-    await eventually('health', () => get(`${url}/api/health`), (x) => x.status === 200);
+    await eventually(
+      'health',
+      () => get(`${url}/api/health`),
+      (x) => x.status === 200,
+    );
     assert.equal(store?.count(), 0);
   } finally {
     await daemon?.stop();

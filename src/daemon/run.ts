@@ -115,12 +115,18 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     onStored: (runs) => {
       feed.publish(runs);
       if (log.isLevelEnabled('debug')) {
-        for (const r of runs) log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
+        for (const r of runs)
+          log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
       }
       const full = store.count() >= s.maxMetrics * 0.9 || store.bytes() >= s.maxStoreBytes * 0.9;
       if (full && !nearFullWarned) {
         log.warn(
-          { stored: store.count(), max_metrics: s.maxMetrics, store_bytes: store.bytes(), max_store_bytes: s.maxStoreBytes },
+          {
+            stored: store.count(),
+            max_metrics: s.maxMetrics,
+            store_bytes: store.bytes(),
+            max_store_bytes: s.maxStoreBytes,
+          },
           'storage is near max_metrics or max_store_bytes; the oldest records are being dropped',
         );
       }
@@ -201,7 +207,10 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
       });
       await app.listen({ host: s.httpHost, port: s.httpPort });
       const addr = app.server.address();
-      httpAddress = typeof addr === 'object' && addr ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
+      httpAddress =
+        typeof addr === 'object' && addr
+          ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+          : String(addr);
     }
   } catch (err) {
     await ingest.close(0);

@@ -7,7 +7,14 @@ export interface PerformanceReport {
   memory: { rss: number; heap_used: number; heap_total: number; external: number; array_buffers: number };
   gc: { count: number; total_pause_seconds: number };
   event_loop: { delay_p50_ms: number; delay_p99_ms: number; delay_max_ms: number; utilization: number };
-  runtime: { node_version: string; pid: number; uptime_seconds: number; platform: string; arch: string; cpu_count: number };
+  runtime: {
+    node_version: string;
+    pid: number;
+    uptime_seconds: number;
+    platform: string;
+    arch: string;
+    cpu_count: number;
+  };
   cpu: { user_seconds: number; system_seconds: number };
 }
 

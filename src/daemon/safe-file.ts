@@ -13,7 +13,8 @@ export type SafeFs = Pick<typeof nodeFs, 'openSync' | 'fstatSync' | 'readSync' |
 /** Why a name was refused, in words that fit after "pid_file X " or "log_file X ". */
 export type Refusal = string;
 
-export type SmallRead = { kind: 'missing' } | { kind: 'refused'; why: Refusal } | { kind: 'text'; text: string; uid: number };
+export type SmallRead =
+  { kind: 'missing' } | { kind: 'refused'; why: Refusal } | { kind: 'text'; text: string; uid: number };
 
 export interface OwnerRule {
   /** The uid this process runs as; files owned by it or by root are trusted. */
@@ -49,7 +50,12 @@ function openRefusal(err: NodeJS.ErrnoException): Refusal | undefined {
 }
 
 /** Reads at most maxBytes of a small file, or says why it was not read. */
-export function readSmallFile(file: string, maxBytes: number, owner: OwnerRule = realOwner(), fs: SafeFs = nodeFs): SmallRead {
+export function readSmallFile(
+  file: string,
+  maxBytes: number,
+  owner: OwnerRule = realOwner(),
+  fs: SafeFs = nodeFs,
+): SmallRead {
   let fd: number;
   try {
     fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -83,7 +89,12 @@ export function readSmallFile(file: string, maxBytes: number, owner: OwnerRule =
  * is missing; an existing file must pass refusalFor. World bits are taken off a file we own
  * (a log says which commands ran). Throws an Error whose message fits after the file name.
  */
-export function openAppendSafely(file: string, mode: number, owner: OwnerRule = realOwner(), fs: SafeFs = nodeFs): number {
+export function openAppendSafely(
+  file: string,
+  mode: number,
+  owner: OwnerRule = realOwner(),
+  fs: SafeFs = nodeFs,
+): number {
   let fd: number;
   try {
     fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, mode);
@@ -96,7 +107,9 @@ export function openAppendSafely(file: string, mode: number, owner: OwnerRule = 
     const st = fs.fstatSync(fd);
     // A hard link to another file of ours or root's (say /etc/shadow, where the kernel
     // does not forbid it) must not be appended to either.
-    const why = refusalFor(st, owner) ?? (st.nlink > 1 ? `has ${st.nlink} hard links (it is another file's second name)` : undefined);
+    const why =
+      refusalFor(st, owner) ??
+      (st.nlink > 1 ? `has ${st.nlink} hard links (it is another file's second name)` : undefined);
     if (why) throw new Error(why);
     if (st.uid === owner.uid && (st.mode & 0o007) !== 0) fs.fchmodSync(fd, st.mode & 0o770);
     return fd;
@@ -111,7 +124,11 @@ export function openAppendSafely(file: string, mode: number, owner: OwnerRule = 
  * may write there (the service's /run/retry-daemon, owned by the service user): nobody
  * else can have put a file there. A shared directory (/tmp) adds nobody.
  */
-export function ownerRuleIn(dir: string, base: OwnerRule = realOwner(), stat: (p: string) => nodeFs.Stats = nodeFs.statSync): OwnerRule {
+export function ownerRuleIn(
+  dir: string,
+  base: OwnerRule = realOwner(),
+  stat: (p: string) => nodeFs.Stats = nodeFs.statSync,
+): OwnerRule {
   try {
     const st = stat(dir);
     return st.isDirectory() && (st.mode & 0o022) === 0 ? { ...base, dirOwner: st.uid } : base;

@@ -3,7 +3,10 @@ import type { DaemonConfig } from './config/schema.ts';
 
 type ListenError = NodeJS.ErrnoException & { address?: unknown; port?: unknown };
 
-export function describeStartError(err: unknown, config: Pick<DaemonConfig, 'httpHost' | 'httpPort' | 'socketPath'>): string {
+export function describeStartError(
+  err: unknown,
+  config: Pick<DaemonConfig, 'httpHost' | 'httpPort' | 'socketPath'>,
+): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as ListenError;
   if (e.syscall === 'listen' && e.address === config.socketPath) {

@@ -25,7 +25,9 @@ const STATUS: DaemonStatus = {
 async function statusText(status: DaemonStatus): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-health-'));
   try {
-    const defaults = Object.fromEntries(Object.entries(KEYS).map(([f, s]) => [f, s.default])) as unknown as DaemonConfig;
+    const defaults = Object.fromEntries(
+      Object.entries(KEYS).map(([f, s]) => [f, s.default]),
+    ) as unknown as DaemonConfig;
     const cfg = { ...defaults, pidFile: path.join(dir, 'd.pid'), socketPath: path.join(dir, 'd.sock') };
     let text = '';
     const stdout = new Writable({
@@ -34,7 +36,13 @@ async function statusText(status: DaemonStatus): Promise<string> {
         done();
       },
     });
-    await showStatus(cfg, { stdout, stderr: stdout, pid: 1, probe: fakeProbe(new Map()), ask: async () => ({ ok: true, via: 'socket', status }) });
+    await showStatus(cfg, {
+      stdout,
+      stderr: stdout,
+      pid: 1,
+      probe: fakeProbe(new Map()),
+      ask: async () => ({ ok: true, via: 'socket', status }),
+    });
     return text;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -44,6 +52,13 @@ async function statusText(status: DaemonStatus): Promise<string> {
 test('-status: a storage fault is shown beside the storage line; nothing extra while healthy', async () => {
   assert.match(await statusText({ ...STATUS, health: 'healthy' }), /storage +\/x\/d\.db\n/);
   assert.match(await statusText(STATUS), /storage +\/x\/d\.db\n/);
-  const out = await statusText({ ...STATUS, health: 'unhealthy', health_reason: 'data_file /x/d.db was deleted or renamed while patienced ran' });
-  assert.match(out, /storage +\/x\/d\.db \(unhealthy: data_file \/x\/d\.db was deleted or renamed while patienced ran\)\n/);
+  const out = await statusText({
+    ...STATUS,
+    health: 'unhealthy',
+    health_reason: 'data_file /x/d.db was deleted or renamed while patienced ran',
+  });
+  assert.match(
+    out,
+    /storage +\/x\/d\.db \(unhealthy: data_file \/x\/d\.db was deleted or renamed while patienced ran\)\n/,
+  );
 });

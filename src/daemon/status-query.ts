@@ -52,7 +52,13 @@ export function askSocket(path: string, timeoutMs: number): Promise<DaemonStatus
       // What a stranger answered is not echoed to the terminal.
       else finish(new Error('the answer is not a patienced status'));
     });
-    sock.on('error', (err: NodeJS.ErrnoException) => finish(new Error(err.code === 'ENOENT' ? 'no such file' : err.code === 'ECONNREFUSED' ? 'nobody is listening' : err.message)));
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      finish(
+        new Error(
+          err.code === 'ENOENT' ? 'no such file' : err.code === 'ECONNREFUSED' ? 'nobody is listening' : err.message,
+        ),
+      ),
+    );
     sock.on('close', () => finish(new Error('closed without an answer')));
   });
 }

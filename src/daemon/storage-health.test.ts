@@ -22,7 +22,9 @@ test('healthy until a fault; degraded with the reason; healthy again when that p
   const r = h.health.report();
   assert.equal(r.status, 'degraded');
   assert.equal(r.reason, 'removing expired records failed: database or disk is full (SQLITE_FULL)');
-  assert.deepEqual(r.faults, [{ source: 'retention', status: 'degraded', reason: r.reason, since: '2026-11-30T00:00:00.000Z' }]);
+  assert.deepEqual(r.faults, [
+    { source: 'retention', status: 'degraded', reason: r.reason, since: '2026-11-30T00:00:00.000Z' },
+  ]);
   h.health.ok('ingest');
   assert.equal(h.health.report().status, 'degraded', 'another part succeeding clears nothing');
   h.health.ok('retention');
@@ -50,8 +52,14 @@ test('a data file that is gone makes it unhealthy, worst first, found by the liv
   h.file.problem = 'data_file /d.db was deleted or renamed while patienced ran';
   let r = h.health.report();
   assert.equal(r.status, 'unhealthy');
-  assert.deepEqual(r.faults.map((f) => f.source), ['data_file', 'reads']);
-  assert.match(r.reason ?? '', /^data_file \/d\.db was deleted or renamed while patienced ran; reading stored records failed/);
+  assert.deepEqual(
+    r.faults.map((f) => f.source),
+    ['data_file', 'reads'],
+  );
+  assert.match(
+    r.reason ?? '',
+    /^data_file \/d\.db was deleted or renamed while patienced ran; reading stored records failed/,
+  );
   // Put back: the next report finds it in place.
   h.file.problem = undefined;
   r = h.health.report();

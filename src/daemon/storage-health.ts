@@ -91,7 +91,10 @@ export class StorageHealth {
     if (prior?.reason === reason && prior.status === status) return;
     const since = prior?.since ?? new Date(this.deps.now()).toISOString();
     this.faults.set(source, { source, status, reason, since });
-    this.deps.log.error({ source, status, reason, ...(err instanceof Error ? { err } : {}) }, `storage fault: ${reason}`);
+    this.deps.log.error(
+      { source, status, reason, ...(err instanceof Error ? { err } : {}) },
+      `storage fault: ${reason}`,
+    );
   }
 }
 

@@ -1,6 +1,13 @@
 // The HTTP API as a fastify instance built from its dependencies. It never listens by
 // itself: the daemon does that, and tests use inject() or a real port.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Store } from '../store/types.ts';
 import type { IngestCounters } from '../ingest/counters.ts';
 import type { RuntimeStats } from '../daemon/runtime-stats.ts';
@@ -68,7 +75,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     allowed.set(route.url, set);
   });
   app.addHook('onResponse', (req, reply, done) => {
-    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'http request');
+    req.log.debug(
+      { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime },
+      'http request',
+    );
     // A query answered again means reading works again.
     if (reply.statusCode < 300 && req.url.startsWith('/api/metrics/')) deps.health.ok('reads');
     done();
@@ -81,7 +91,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       void reply
         .code(503)
         .header('Retry-After', '30')
-        .send({ error: `storage_error: reading the stored records failed: ${describeStorageError(err)}`, reason: 'storage_error' });
+        .send({
+          error: `storage_error: reading the stored records failed: ${describeStorageError(err)}`,
+          reason: 'storage_error',
+        });
       return;
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

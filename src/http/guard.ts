@@ -75,7 +75,7 @@ const PLAIN_READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Profiling has side effects even on GET; anything but a plain read may act. */
 function actsOnRequest(req: FastifyRequest): boolean {
-  const route = req.routeOptions.url ?? (req.url.split('?')[0] ?? '');
+  const route = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
   return route.startsWith('/debug/pprof') || !PLAIN_READS.has(req.method);
 }
 

@@ -29,7 +29,12 @@ export function canonicalHost(name: string): string | undefined {
 
 /** localhost, 127.x.y.z, [::1] and [::ffff:127.x.y.z]: names only this host answers to. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
+  return (
+    host === 'localhost' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '[::1]' ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
+  );
 }
 
 /** 0.0.0.0 and [::] listen on every address: there is no one configured name to accept. */

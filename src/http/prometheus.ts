@@ -19,7 +19,11 @@ export interface PrometheusDeps {
 }
 
 /** Gauges that prom-client names `_total`, which `promtool check metrics` rejects. */
-const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 /** Retried commands take from milliseconds to an hour. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -37,13 +41,24 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const registers = [registry];
 
-  new Gauge({ name: 'patience_build_info', help: 'Always 1; the version of patienced as a label.', labelNames: ['version'], registers }).set(
-    { version: deps.version },
-    1,
-  );
+  new Gauge({
+    name: 'patience_build_info',
+    help: 'Always 1; the version of patienced as a label.',
+    labelNames: ['version'],
+    registers,
+  }).set({ version: deps.version }, 1);
 
-  const runs = new Counter({ name: 'patience_runs_total', help: 'Runs stored since patienced started, by final status.', labelNames: ['status'], registers });
-  const attempts = new Counter({ name: 'patience_attempts_total', help: 'Attempts of the runs stored since patienced started.', registers });
+  const runs = new Counter({
+    name: 'patience_runs_total',
+    help: 'Runs stored since patienced started, by final status.',
+    labelNames: ['status'],
+    registers,
+  });
+  const attempts = new Counter({
+    name: 'patience_attempts_total',
+    help: 'Attempts of the runs stored since patienced started.',
+    registers,
+  });
   const rescued = new Counter({
     name: 'patience_rescued_runs_total',
     help: 'Stored runs that succeeded after at least one failed attempt.',

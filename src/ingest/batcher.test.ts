@@ -7,7 +7,13 @@ import { DataFileMoved } from '../store/storage-error.ts';
 import { NO_LIMITS, T0, run } from '../store/test-support.ts';
 import { Ledger } from '../coordination/ledger.ts';
 
-function harness(): { store: FaultyStore; counters: IngestCounters; batcher: Batcher; errors: unknown[]; stored: number[] } {
+function harness(): {
+  store: FaultyStore;
+  counters: IngestCounters;
+  batcher: Batcher;
+  errors: unknown[];
+  stored: number[];
+} {
   const store = new FaultyStore(NO_LIMITS);
   const counters = new IngestCounters();
   const errors: unknown[] = [];
@@ -39,7 +45,10 @@ test('a store that throws: every record of the batch gets storage_error, none is
     assert.equal(o.ok, false);
     if (o.ok) continue;
     assert.equal(o.reason, 'storage_error');
-    assert.match(o.error, /^storage_error: the record was not stored: database or disk is full \(SQLITE_FULL\); send it again/);
+    assert.match(
+      o.error,
+      /^storage_error: the record was not stored: database or disk is full \(SQLITE_FULL\); send it again/,
+    );
   }
   assert.equal(h.counters.received, 0);
   assert.equal(h.counters.rejected.storage_error, 3);
@@ -70,7 +79,8 @@ test('a data file gone: the reply says which file, and rejections and answers of
   assert.deepEqual(out[1], {
     ok: false,
     reason: 'storage_error',
-    error: "storage_error: the record was not stored: data_file /x/d.db was deleted or renamed while patienced ran; send it again once the daemon's storage is fixed",
+    error:
+      "storage_error: the record was not stored: data_file /x/d.db was deleted or renamed while patienced ran; send it again once the daemon's storage is fixed",
   });
   assert.deepEqual(out[2], { ok: true, reply: { status: 'ok', daemon: {} } });
 });
@@ -80,8 +90,15 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
   const ledger = new Ledger();
   const counts: string[] = [];
   const counters = new IngestCounters();
-  const batcher = new Batcher({ store, counters, now: () => T0, ledger, onAcquire: (r, g) => counts.push(`${r}:${g}`) });
-  const ask = (out: Outcome[]): void => batcher.acquire({ resource_id: 'r', rate_limit: 1, window_seconds: 10 }, (o) => out.push(o));
+  const batcher = new Batcher({
+    store,
+    counters,
+    now: () => T0,
+    ledger,
+    onAcquire: (r, g) => counts.push(`${r}:${g}`),
+  });
+  const ask = (out: Outcome[]): void =>
+    batcher.acquire({ resource_id: 'r', rate_limit: 1, window_seconds: 10 }, (o) => out.push(o));
 
   const out: Outcome[] = [];
   ask(out);
@@ -107,7 +124,10 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
   batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => failed.push(o));
   batcher.flush();
   assert.equal(failed[0]?.ok, false);
-  assert.match(failed[0]?.ok === false ? failed[0].error : '', /^storage_error: no slot was granted: database or disk is full/);
+  assert.match(
+    failed[0]?.ok === false ? failed[0].error : '',
+    /^storage_error: no slot was granted: database or disk is full/,
+  );
   assert.equal(counters.rejected.storage_error, 1);
   store.faults.delete('append');
   const retry: Outcome[] = [];

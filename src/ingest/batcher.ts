@@ -8,7 +8,8 @@ import { describeStorageError } from '../store/storage-error.ts';
 import type { AcquireRequest, Grant, Ledger } from '../coordination/ledger.ts';
 import { rfc3339Millis } from '../coordination/time.ts';
 
-export type Outcome = { ok: true; reply?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
+export type Outcome =
+  { ok: true; reply?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
 
 interface Entry {
   record?: RunRecord;
@@ -111,7 +112,11 @@ export class Batcher {
         e.done({ ok: true, reply: e.answer });
       } else if (e.grant && failure !== undefined) {
         counters.reject('storage_error');
-        e.done({ ok: false, reason: 'storage_error', error: `storage_error: no slot was granted: ${fault}; ask again once the daemon's storage is fixed` });
+        e.done({
+          ok: false,
+          reason: 'storage_error',
+          error: `storage_error: no slot was granted: ${fault}; ask again once the daemon's storage is fixed`,
+        });
       } else if (e.grant) {
         this.deps.onAcquire?.(e.grant.resourceId, true);
         e.done({ ok: true, reply: GRANTED });
@@ -130,7 +135,10 @@ export class Batcher {
   private decide(e: Entry, now: number, grants: Grant[]): void {
     const { ledger } = this.deps;
     if (!e.acquire || !ledger) {
-      e.rejection = { reason: 'unsupported_type', error: 'type: coordination request "acquire" is not supported by this daemon' };
+      e.rejection = {
+        reason: 'unsupported_type',
+        error: 'type: coordination request "acquire" is not supported by this daemon',
+      };
       return;
     }
     const d = ledger.acquire(e.acquire, now);

@@ -83,7 +83,9 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
         close(undefined);
       } else if (e === 'document_timeout') {
         opts.counters.reject('document_timeout');
-        close(`no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`);
+        close(
+          `no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`,
+        );
       } else {
         close(undefined);
       }
@@ -185,7 +187,11 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
         return;
       }
       const type = JSON.stringify((value as { type: unknown }).type) ?? 'undefined';
-      opts.batcher.reject('unsupported_type', `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`, reply);
+      opts.batcher.reject(
+        'unsupported_type',
+        `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`,
+        reply,
+      );
       return;
     }
     const checked = validateRunRecord(value, opts.now(), opts.redact);

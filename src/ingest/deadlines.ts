@@ -78,7 +78,11 @@ export function isStale(c: ConnectionClock, sweeps: number, now: number): boolea
 }
 
 /** The connection that has waited longest for its current document, among those that may be shed. */
-export function stalest<T extends ConnectionClock>(connections: Iterable<T>, sweeps: number, now: number): T | undefined {
+export function stalest<T extends ConnectionClock>(
+  connections: Iterable<T>,
+  sweeps: number,
+  now: number,
+): T | undefined {
   let best: T | undefined;
   for (const c of connections) {
     if (isStale(c, sweeps, now) && (best === undefined || c.documentSince < best.documentSince)) best = c;

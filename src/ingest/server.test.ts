@@ -12,7 +12,12 @@ import { Batcher } from './batcher.ts';
 import { IngestCounters } from './counters.ts';
 import { IngestServer } from './server.ts';
 
-const RECORD = JSON.stringify({ command: 'ok', final_status: 'succeeded', total_duration_seconds: 1, attempts: [{ duration_seconds: 1, exit_code: 0, success: true }] });
+const RECORD = JSON.stringify({
+  command: 'ok',
+  final_status: 'succeeded',
+  total_duration_seconds: 1,
+  attempts: [{ duration_seconds: 1, exit_code: 0, success: true }],
+});
 
 async function setup(maxConnections: number, waitMs = 5000) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-server-'));

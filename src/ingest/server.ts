@@ -81,7 +81,9 @@ export class IngestServer {
     const st = fs.lstatSync(this.opts.socketPath);
     if (!st.isSocket()) {
       this.server.close();
-      throw new Error(`${this.opts.socketPath} was replaced by another file right after it was created; choose a socket_path in a directory only this user can write`);
+      throw new Error(
+        `${this.opts.socketPath} was replaced by another file right after it was created; choose a socket_path in a directory only this user can write`,
+      );
     }
     if ((st.mode & 0o777) !== this.opts.socketMode) fs.chmodSync(this.opts.socketPath, this.opts.socketMode);
     this.listening = true;
@@ -128,7 +130,10 @@ export class IngestServer {
     }
     for (const w of this.waiting.takeExpired(now, d.waitMs)) {
       this.opts.counters.reject('waiting_timeout');
-      this.refuse(w.socket, `waited ${d.waitMs / 1000}s in line for a free connection (all max_connections ${this.opts.maxConnections} were taken); try again`);
+      this.refuse(
+        w.socket,
+        `waited ${d.waitMs / 1000}s in line for a free connection (all max_connections ${this.opts.maxConnections} were taken); try again`,
+      );
     }
     for (const [socket, since] of this.leaving) {
       if (now - since >= d.lingerMs) {
@@ -155,7 +160,10 @@ export class IngestServer {
       const dropped = i === undefined ? undefined : this.waiting.take(i);
       if (dropped) {
         this.opts.counters.reject('too_many_connections');
-        this.refuse(dropped.socket, `too many connections (max_connections ${this.opts.maxConnections}, and the waiting line is full); dropped for a newer client; try again`);
+        this.refuse(
+          dropped.socket,
+          `too many connections (max_connections ${this.opts.maxConnections}, and the waiting line is full); dropped for a newer client; try again`,
+        );
       }
     }
     // The line reads what it sends; it is served once a slot is free, or as soon as it has
@@ -261,7 +269,9 @@ export async function removeStaleSocket(path: string, uid: number = process.getu
   }
   if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; remove it or choose another socket_path`);
   if (stat.uid !== uid && stat.uid !== 0) {
-    throw new Error(`${path} is a socket owned by uid ${stat.uid}, neither this user (uid ${uid}) nor root; it is left alone: remove it if it is stale, or choose another socket_path`);
+    throw new Error(
+      `${path} is a socket owned by uid ${stat.uid}, neither this user (uid ${uid}) nor root; it is left alone: remove it if it is stale, or choose another socket_path`,
+    );
   }
   const alive = await new Promise<boolean>((resolve) => {
     const probe = net.connect(path);

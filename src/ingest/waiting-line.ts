@@ -56,7 +56,8 @@ export class WaitingLine {
       }
       if (w.bytes >= PEEK_BYTES) socket.off('readable', onReadable);
       // A document without a newline (the Go client's) is whole once it parses as an object.
-      if (read && w.scan === 1 && w.chunks.at(-1)?.at(-1) === 0x7d && isObject(Buffer.concat(w.chunks, w.bytes))) w.scan = 2;
+      if (read && w.scan === 1 && w.chunks.at(-1)?.at(-1) === 0x7d && isObject(Buffer.concat(w.chunks, w.bytes)))
+        w.scan = 2;
       if (read) this.update(w);
     };
     const onEnd = (): void => {

@@ -27,5 +27,11 @@ export async function saveOutcomes(file: string, command: string, added: readonl
 
 function isOutcome(v: unknown): v is Outcome {
   const o = v as Outcome;
-  return typeof o === 'object' && o !== null && typeof o.delayMs === 'number' && o.delayMs >= 0 && typeof o.success === 'boolean';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.delayMs === 'number' &&
+    o.delayMs >= 0 &&
+    typeof o.success === 'boolean'
+  );
 }

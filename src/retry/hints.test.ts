@@ -14,7 +14,10 @@ test('Retry-After as an HTTP-date means date − now', () => {
   assert.equal(findHint('Retry-After: Tue, 01 Jan 2030 00:00:30 GMT\n', '', NOW), 30_000);
   // In the past: no hint, the next source is tried.
   assert.equal(findHint('Retry-After: Mon, 31 Dec 2029 23:00:00 GMT\n', '', NOW), undefined);
-  assert.equal(findHint('Retry-After: Mon, 31 Dec 2029 23:00:00 GMT\nX-RateLimit-Reset: 1893456010\n', '', NOW), 10_000);
+  assert.equal(
+    findHint('Retry-After: Mon, 31 Dec 2029 23:00:00 GMT\nX-RateLimit-Reset: 1893456010\n', '', NOW),
+    10_000,
+  );
 });
 
 test('X-RateLimit-Reset is unix seconds', () => {

@@ -4,7 +4,13 @@
 // X-RateLimit-Reset (unix seconds), then JSON keys (nested objects included).
 
 export const HINT_SCAN_CHARS = 10 * 1024;
-export const JSON_HINT_KEYS = ['retry_after', 'retry_after_seconds', 'retryAfter', 'retryAfterSeconds', 'retry_in'] as const;
+export const JSON_HINT_KEYS = [
+  'retry_after',
+  'retry_after_seconds',
+  'retryAfter',
+  'retryAfterSeconds',
+  'retry_in',
+] as const;
 
 // Header lines as curl prints them: "Retry-After: 5", "< Retry-After: 5" (-v), CRLF endings.
 const RETRY_AFTER = /^[\s<>*]*retry-after[ \t]*:[ \t]*(.*?)\s*$/i;

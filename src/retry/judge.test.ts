@@ -6,11 +6,20 @@ import { formatDuration } from './format.ts';
 import { judge } from './judge.ts';
 import type { RanOutcome } from './outcome.ts';
 
-const exited = (code: number, stdout = '', stderr = ''): RanOutcome => ({ kind: 'exited', code, durationMs: 1, output: { stdout, stderr } });
+const exited = (code: number, stdout = '', stderr = ''): RanOutcome => ({
+  kind: 'exited',
+  code,
+  durationMs: 1,
+  output: { stdout, stderr },
+});
 
 test('the failure pattern wins, then the success pattern, then the exit code', () => {
   const both = { success: /ok/, failure: /fatal/ };
-  assert.deepEqual(judge(exited(0, 'ok', 'fatal'), both), { success: false, reason: 'failure pattern matched', stop: true });
+  assert.deepEqual(judge(exited(0, 'ok', 'fatal'), both), {
+    success: false,
+    reason: 'failure pattern matched',
+    stop: true,
+  });
   assert.deepEqual(judge(exited(3, '', 'ok'), both), { success: true, reason: 'success pattern matched' });
   assert.deepEqual(judge(exited(0, 'nothing'), both), { success: true, reason: 'exit code 0' });
   assert.deepEqual(judge(exited(7), {}), { success: false, reason: 'exit code 7', stop: false });
@@ -19,7 +28,11 @@ test('the failure pattern wins, then the success pattern, then the exit code', (
 test('a timed-out or signaled attempt still has its output judged', () => {
   const output = { stdout: 'deployed', stderr: '' };
   assert.equal(judge({ kind: 'timed-out', durationMs: 1, output }, { success: /deployed/ }).success, true);
-  assert.deepEqual(judge({ kind: 'timed-out', durationMs: 1, output }, {}), { success: false, reason: 'timeout', stop: false });
+  assert.deepEqual(judge({ kind: 'timed-out', durationMs: 1, output }, {}), {
+    success: false,
+    reason: 'timeout',
+    stop: false,
+  });
   assert.deepEqual(judge({ kind: 'signaled', signal: 'SIGKILL', signalNumber: 9, durationMs: 1, output }, {}), {
     success: false,
     reason: 'signal SIGKILL',
@@ -37,7 +50,10 @@ test('the exit code each outcome stands for', () => {
 
 test('exit code lists', () => {
   const set = parseCodes('1, 75,100-110') as CodeSet;
-  assert.deepEqual([0, 1, 75, 99, 100, 105, 110, 111].map((c) => set.has(c)), [false, true, true, false, true, true, true, false]);
+  assert.deepEqual(
+    [0, 1, 75, 99, 100, 105, 110, 111].map((c) => set.has(c)),
+    [false, true, true, false, true, true, true, false],
+  );
   assert.match(parseCodes('1,x') as string, /"x" is not an exit code/);
   assert.match(parseCodes('300') as string, /0 to 255/);
   assert.match(parseCodes('9-3') as string, /reversed/);

@@ -22,7 +22,9 @@ export function judge(o: RanOutcome, patterns: Patterns): Verdict {
   }
   switch (o.kind) {
     case 'exited':
-      return o.code === 0 ? { success: true, reason: 'exit code 0' } : { success: false, reason: `exit code ${o.code}`, stop: false };
+      return o.code === 0
+        ? { success: true, reason: 'exit code 0' }
+        : { success: false, reason: `exit code ${o.code}`, stop: false };
     case 'signaled':
       return { success: false, reason: `signal ${o.signal}`, stop: false };
     case 'timed-out':

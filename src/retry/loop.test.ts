@@ -8,7 +8,12 @@ import { httpAware } from './strategies/http-aware.ts';
 
 const S = 1000;
 const out = (stdout = '', stderr = '') => ({ stdout, stderr });
-const exit = (code: number, stdout = '', durationMs = 100): AttemptOutcome => ({ kind: 'exited', code, durationMs, output: out(stdout) });
+const exit = (code: number, stdout = '', durationMs = 100): AttemptOutcome => ({
+  kind: 'exited',
+  code,
+  durationMs,
+  output: out(stdout),
+});
 
 /** A fake world: a clock that only sleeps and attempts move, scripted outcomes, recorded lines. */
 function world(outcomes: AttemptOutcome[], onRun?: (req: AttemptRequest, n: number) => void) {
@@ -35,7 +40,8 @@ function world(outcomes: AttemptOutcome[], onRun?: (req: AttemptRequest, n: numb
     },
     status: {
       attemptStart: (i: number, t: number) => lines.push(`start ${i}/${t}`),
-      attemptFailed: (i: number, t: number, r: string, d?: number) => lines.push(`failed ${i}/${t} (${r})${d === undefined ? '' : ` retry in ${d}`}`),
+      attemptFailed: (i: number, t: number, r: string, d?: number) =>
+        lines.push(`failed ${i}/${t} (${r})${d === undefined ? '' : ` retry in ${d}`}`),
       waiting: (m: string) => lines.push(`wait ${m}`),
       error: (m: string) => lines.push(`error ${m}`),
     },
@@ -61,8 +67,21 @@ test('retries with the strategy delays and succeeds', async () => {
   assert.equal(r.success, true);
   assert.equal(r.exitCode, 0);
   assert.equal(r.reason, 'exit code 0');
-  assert.deepEqual(r.attempts.map((a) => [a.exitCode, a.success]), [[1, false], [1, false], [0, true]]);
-  assert.deepEqual(w.lines, ['start 1/3', 'failed 1/3 (exit code 1) retry in 1000', 'start 2/3', 'failed 2/3 (exit code 1) retry in 2000', 'start 3/3']);
+  assert.deepEqual(
+    r.attempts.map((a) => [a.exitCode, a.success]),
+    [
+      [1, false],
+      [1, false],
+      [0, true],
+    ],
+  );
+  assert.deepEqual(w.lines, [
+    'start 1/3',
+    'failed 1/3 (exit code 1) retry in 1000',
+    'start 2/3',
+    'failed 2/3 (exit code 1) retry in 2000',
+    'start 3/3',
+  ]);
 });
 
 test('exhausted attempts keep the last code; a single attempt says just why', async () => {
@@ -85,9 +104,17 @@ test('timeouts: 124 and "timeout: D" only on the attempts that timed out', async
   const timedOut: AttemptOutcome = { kind: 'timed-out', durationMs: 2 * S, output: out() };
   const w = world([exit(3), timedOut]);
   const r = await new RetryRun(plan({ attempts: 2, timeoutMs: 2 * S }), w.deps).run();
-  assert.deepEqual(w.lines, ['start 1/2', 'failed 1/2 (exit code 3) retry in 1000', 'start 2/2', 'failed 2/2 (timeout: 2s)']);
+  assert.deepEqual(w.lines, [
+    'start 1/2',
+    'failed 1/2 (exit code 3) retry in 1000',
+    'start 2/2',
+    'failed 2/2 (timeout: 2s)',
+  ]);
   assert.deepEqual([r.exitCode, r.reason], [124, 'max retries reached (timeout)']);
-  assert.deepEqual(w.requests.map((q) => q.timeoutMs), [2 * S, 2 * S]);
+  assert.deepEqual(
+    w.requests.map((q) => q.timeoutMs),
+    [2 * S, 2 * S],
+  );
 });
 
 test('signaled attempts stand for 128 + N', async () => {
@@ -129,7 +156,10 @@ test('--max-time: no delay is slept, and no attempt runs, beyond the budget', as
 });
 
 test('http-aware: the hint decides the delay; a hint beyond --max-time ends the run', async () => {
-  const backoff = httpAware({ maxDelayMs: 30 * 60 * S }, buildFallback('fixed', { baseDelayMs: 5 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }));
+  const backoff = httpAware(
+    { maxDelayMs: 30 * 60 * S },
+    buildFallback('fixed', { baseDelayMs: 5 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }),
+  );
   const w = world([exit(22, 'Retry-After: 1'), exit(22, 'no hint'), exit(0)]);
   await new RetryRun(plan({ backoff, useHints: true }), w.deps).run();
   assert.deepEqual(w.sleeps, [S, 5 * S]);
@@ -143,7 +173,10 @@ test('adaptive learning: each retry reports the delay that preceded it', async (
   const base = buildFallback('fixed', { baseDelayMs: 300, multiplier: 2, maxDelayMs: S, exponent: 2 });
   const backoff = { delay: base.delay, record: (d: number, s: boolean) => seen.push([d, s]) };
   await new RetryRun(plan({ backoff }), world([exit(1), exit(1), exit(0)]).deps).run();
-  assert.deepEqual(seen, [[300, false], [300, true]]);
+  assert.deepEqual(seen, [
+    [300, false],
+    [300, true],
+  ]);
 });
 
 test('an interrupt forwards the signal, stops retrying, and exits 128 + N', async () => {
@@ -162,7 +195,10 @@ test('an interrupt forwards the signal, stops retrying, and exits 128 + N', asyn
   const r = await done;
   assert.deepEqual(forwarded, ['SIGTERM', 'SIGKILL']);
   assert.deepEqual([r.success, r.exitCode, r.reason], [false, 143, 'interrupted']);
-  assert.deepEqual(r.attempts.map((a) => a.success), [false]);
+  assert.deepEqual(
+    r.attempts.map((a) => a.success),
+    [false],
+  );
 });
 
 test('an interrupt during a delay ends the run without another attempt', async () => {
@@ -189,13 +225,19 @@ test('a rate-limit gate makes the run wait, and says so', async () => {
     },
   };
   const w = world([exit(1, '', 0), exit(0, '', 0)]);
-  const r = await new RetryRun(plan({ gate, backoff: buildFallback('fixed', { baseDelayMs: 100, multiplier: 1, maxDelayMs: S, exponent: 1 }) }), w.deps).run();
+  const r = await new RetryRun(
+    plan({ gate, backoff: buildFallback('fixed', { baseDelayMs: 100, multiplier: 1, maxDelayMs: S, exponent: 1 }) }),
+    w.deps,
+  ).run();
   assert.equal(r.success, true);
   assert.deepEqual(w.sleeps, [100, 900]);
   assert.ok(w.lines.includes('wait Rate limit for api.example.com: waiting 0.9s'), w.lines.join('\n'));
   // A wait beyond --max-time ends the run instead.
   const w2 = world([exit(1, '', 0)]);
-  const blocked: Gate = { resource: 'x', claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }) };
+  const blocked: Gate = {
+    resource: 'x',
+    claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }),
+  };
   const r2 = await new RetryRun(plan({ gate: blocked, maxTimeMs: 10 * S }), w2.deps).run();
   assert.deepEqual([r2.reason, r2.exitCode], ['max time reached', 1]);
 });

@@ -167,7 +167,8 @@ export class RetryRun {
       if (verdict.stop) return stopWith(verdict.reason, EXIT.failurePattern);
       if (budgetKill) return stopWith(MAX_TIME, exitCode);
       if (plan.stopOn?.has(exitCode)) return stopWith(`exit code ${exitCode} is in --stop-on`, exitCode);
-      if (plan.retryOn && !plan.retryOn.has(exitCode)) return stopWith(`exit code ${exitCode} is not in --retry-on`, exitCode);
+      if (plan.retryOn && !plan.retryOn.has(exitCode))
+        return stopWith(`exit code ${exitCode} is not in --retry-on`, exitCode);
       if (n === plan.attempts) {
         return stopWith(plan.attempts === 1 ? verdict.reason : `max retries reached (${verdict.reason})`, exitCode);
       }

@@ -10,7 +10,12 @@ export type AttemptOutcome =
   | { kind: 'exited'; code: number; durationMs: number; output: Output }
   | { kind: 'signaled'; signal: string; signalNumber: number; durationMs: number; output: Output }
   | { kind: 'timed-out'; durationMs: number; output: Output }
-  | { kind: 'spawn-failed'; problem: 'not found' | 'permission denied' | string; exitCode: 126 | 127; durationMs: number };
+  | {
+      kind: 'spawn-failed';
+      problem: 'not found' | 'permission denied' | string;
+      exitCode: 126 | 127;
+      durationMs: number;
+    };
 
 /** The outcomes of a command that did run. */
 export type RanOutcome = Exclude<AttemptOutcome, { kind: 'spawn-failed' }>;

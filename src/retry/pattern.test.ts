@@ -58,6 +58,10 @@ test('what JavaScript cannot express, or RE2 does not allow, is an error naming 
     ['(?x)a', /unknown flag 'x'/],
   ];
   for (const [pattern, want] of cases) {
-    assert.throws(() => compilePattern(pattern), (err: unknown) => err instanceof PatternError && want.test(err.message), pattern);
+    assert.throws(
+      () => compilePattern(pattern),
+      (err: unknown) => err instanceof PatternError && want.test(err.message),
+      pattern,
+    );
   }
 });

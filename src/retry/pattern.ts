@@ -55,7 +55,10 @@ class Translator {
         else if (f === 'i' || f === 'm' || f === 's') {
           if (on) flags.add(f);
           else flags.delete(f);
-        } else if (f === 'U') throw new PatternError('(?U) (ungreedy mode) cannot be expressed in JavaScript; use lazy quantifiers such as *? instead');
+        } else if (f === 'U')
+          throw new PatternError(
+            '(?U) (ungreedy mode) cannot be expressed in JavaScript; use lazy quantifiers such as *? instead',
+          );
         else throw new PatternError(`unknown flag '${f}' in (?${m[1]})`);
       }
       this.i += m[0].length;
@@ -95,7 +98,9 @@ class Translator {
     const named = /^\(\?P?<([^>]*)>/.exec(rest);
     if (named) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(named[1] as string)) {
-        throw new PatternError(`group name '${named[1]}' cannot be used in JavaScript (use letters, digits and _, not starting with a digit)`);
+        throw new PatternError(
+          `group name '${named[1]}' cannot be used in JavaScript (use letters, digits and _, not starting with a digit)`,
+        );
       }
       this.i += named[0].length;
       return `(?<${named[1]}>`;
@@ -105,7 +110,9 @@ class Translator {
       throw new PatternError('inline flags such as (?i) work only at the start of the pattern');
     }
     if (/^\(\?[a-zA-Z-]+:/.test(rest)) {
-      throw new PatternError('flag groups such as (?i:...) cannot be expressed in JavaScript; put (?i) at the start of the pattern');
+      throw new PatternError(
+        'flag groups such as (?i:...) cannot be expressed in JavaScript; put (?i) at the start of the pattern',
+      );
     }
     throw new PatternError(`unknown group syntax '${rest.slice(0, 4)}'`);
   }
@@ -202,7 +209,10 @@ class Translator {
         if (posix) {
           const set = POSIX[posix[2] as string];
           if (!set) throw new PatternError(`unknown character class [:${posix[2]}:]`);
-          if (posix[1]) throw new PatternError(`negated class [:^${posix[2]}:] cannot be used inside [...] in JavaScript; use [^[:${posix[2]}:]]`);
+          if (posix[1])
+            throw new PatternError(
+              `negated class [:^${posix[2]}:] cannot be used inside [...] in JavaScript; use [^[:${posix[2]}:]]`,
+            );
           out += set;
           this.i += posix[0].length;
           continue;

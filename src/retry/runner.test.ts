@@ -44,7 +44,10 @@ test('spawn failures: not found is 127, not executable is 126', async (t) => {
   const missing = await run({ command: ['/nonexistent/program'], timeoutMs: 0 }).result;
   assert.deepEqual([missing.kind, missing.kind === 'spawn-failed' && missing.exitCode], ['spawn-failed', 127]);
   const denied = await run({ command: [plain], timeoutMs: 0 }).result;
-  assert.deepEqual([denied.kind, denied.kind === 'spawn-failed' && denied.problem], ['spawn-failed', 'permission denied']);
+  assert.deepEqual(
+    [denied.kind, denied.kind === 'spawn-failed' && denied.problem],
+    ['spawn-failed', 'permission denied'],
+  );
 });
 
 test('a timeout keeps the output produced before it', async () => {

@@ -31,7 +31,13 @@ test('the ledger admits rate-limit starts per window across concurrent processes
   const dir = tmp(t);
   const warnings: string[] = [];
   const gates = Array.from({ length: 6 }, () =>
-    createLedgerGate({ stateDir: dir, resource: 'api.example.com', rateLimit: 4, windowMs: 60_000, warn: (m) => warnings.push(m) }),
+    createLedgerGate({
+      stateDir: dir,
+      resource: 'api.example.com',
+      rateLimit: 4,
+      windowMs: 60_000,
+      warn: (m) => warnings.push(m),
+    }),
   );
   const now = Date.now();
   const claims = await Promise.all(gates.map((g) => g.claim(now)));
@@ -49,7 +55,13 @@ test('an unusable ledger warns once and lets the run go on', async (t) => {
   const blocker = join(dir, 'file');
   writeFileSync(blocker, '');
   const warnings: string[] = [];
-  const gate = createLedgerGate({ stateDir: blocker, resource: 'r', rateLimit: 1, windowMs: 1000, warn: (m) => warnings.push(m) });
+  const gate = createLedgerGate({
+    stateDir: blocker,
+    resource: 'r',
+    rateLimit: 1,
+    windowMs: 1000,
+    warn: (m) => warnings.push(m),
+  });
   assert.deepEqual(await gate.claim(Date.now()), { ok: true });
   assert.deepEqual(await gate.claim(Date.now()), { ok: true });
   assert.equal(warnings.length, 1);

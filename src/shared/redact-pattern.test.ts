@@ -72,8 +72,23 @@ test('a list names the bad entry by index and quotes it; at most 32', () => {
 // rescan: a quadratic pattern would take minutes; the timeout catches that.
 test('accepted patterns finish on 1 MB of hostile input', { timeout: 60_000 }, () => {
   const M = 1_000_000;
-  const accepted = ['corp-[A-Za-z0-9]{32}', 'secret-[A-Za-z0-9]+', '--db-pass (\\S+)', 'a+|b+', '(?:foo|bar)-\\d+', 'x(?:y|z+)', '[a-z]{1,64}=', '.{0,16}x'];
-  const inputs = ['a'.repeat(M), 'corp-'.repeat(M / 5), '--db-pass '.repeat(M / 10), 'foo-'.repeat(M / 4), 'xy'.repeat(M / 2)];
+  const accepted = [
+    'corp-[A-Za-z0-9]{32}',
+    'secret-[A-Za-z0-9]+',
+    '--db-pass (\\S+)',
+    'a+|b+',
+    '(?:foo|bar)-\\d+',
+    'x(?:y|z+)',
+    '[a-z]{1,64}=',
+    '.{0,16}x',
+  ];
+  const inputs = [
+    'a'.repeat(M),
+    'corp-'.repeat(M / 5),
+    '--db-pass '.repeat(M / 10),
+    'foo-'.repeat(M / 4),
+    'xy'.repeat(M / 2),
+  ];
   for (const source of accepted) {
     const c = compileRedactPattern(source);
     assert.ok(c.ok, source);

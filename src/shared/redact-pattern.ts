@@ -31,7 +31,8 @@ export interface RedactPattern {
   readonly maskGroup: boolean;
 }
 
-export type PatternCheck = { readonly ok: true; readonly pattern: RedactPattern } | { readonly ok: false; readonly reason: string };
+export type PatternCheck =
+  { readonly ok: true; readonly pattern: RedactPattern } | { readonly ok: false; readonly reason: string };
 
 interface Group {
   readonly capturing: boolean;
@@ -64,7 +65,9 @@ const fail = (reason: string): PatternCheck => ({ ok: false, reason });
 
 /** The static linear-time check: a reason for refusal, or the number of capturing groups. */
 function checkShape(src: string): string | { captures: number } {
-  const stack: Group[] = [{ capturing: false, hasQuantifier: false, hasAlternation: false, alternatives: 1, length: 0 }];
+  const stack: Group[] = [
+    { capturing: false, hasQuantifier: false, hasAlternation: false, alternatives: 1, length: 0 },
+  ];
   let captures = 0;
   let weight = 1;
   let lastAtom: { group?: Group; length: number } | undefined;
@@ -82,7 +85,8 @@ function checkShape(src: string): string | { captures: number } {
     const c = src.charAt(i);
     if (c === '\\') {
       const e = src.charAt(i + 1);
-      if (/[1-9]/.test(e) || e === 'k') return 'uses a backreference, which can take exponential time; match the text itself instead';
+      if (/[1-9]/.test(e) || e === 'k')
+        return 'uses a backreference, which can take exponential time; match the text itself instead';
       i += escapeLength(src, i);
       const bad = atom();
       if (bad) return bad;
@@ -98,7 +102,8 @@ function checkShape(src: string): string | { captures: number } {
       if (afterUnbounded) return UNBOUNDED_NOT_LAST;
       let capturing = true;
       if (src.startsWith('(?', i)) {
-        if (/^\(\?<?[=!]/.test(src.slice(i, i + 4))) return 'uses a lookahead or lookbehind, whose cost cannot be bounded; match the text itself instead';
+        if (/^\(\?<?[=!]/.test(src.slice(i, i + 4)))
+          return 'uses a lookahead or lookbehind, whose cost cannot be bounded; match the text itself instead';
         if (src.startsWith('(?:', i)) {
           capturing = false;
           i += 3;
@@ -139,7 +144,8 @@ function checkShape(src: string): string | { captures: number } {
       if (lastAtom.group && q.max > 1 && (lastAtom.group.hasQuantifier || lastAtom.group.hasAlternation)) {
         return 'repeats a group that holds a quantifier or "|" (nested repetition can take exponential time); repeat a single character or class instead, e.g. [a-z0-9]+';
       }
-      if (q.min > MAX_COUNT || (q.max !== Infinity && q.max > MAX_COUNT)) return `has a repetition count above ${MAX_COUNT}`;
+      if (q.min > MAX_COUNT || (q.max !== Infinity && q.max > MAX_COUNT))
+        return `has a repetition count above ${MAX_COUNT}`;
       if (q.max === Infinity) afterUnbounded = true;
       else {
         weight *= q.max - q.min + 1;
@@ -231,8 +237,11 @@ export function applyRedactPattern(p: RedactPattern): Redact {
 }
 
 /** Checks a list; the reason names the entry as redact_patterns[i] and quotes it. */
-export function compileRedactPatterns(sources: readonly string[]): { ok: true; patterns: RedactPattern[] } | { ok: false; reason: string } {
-  if (sources.length > MAX_PATTERNS) return { ok: false, reason: `holds ${sources.length} patterns, at most ${MAX_PATTERNS}` };
+export function compileRedactPatterns(
+  sources: readonly string[],
+): { ok: true; patterns: RedactPattern[] } | { ok: false; reason: string } {
+  if (sources.length > MAX_PATTERNS)
+    return { ok: false, reason: `holds ${sources.length} patterns, at most ${MAX_PATTERNS}` };
   const patterns: RedactPattern[] = [];
   for (const [i, source] of sources.entries()) {
     const checked = compileRedactPattern(source);

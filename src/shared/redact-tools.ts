@@ -25,15 +25,42 @@ const LOGIN: ToolRule = { flag: '-p' };
 
 const TOOLS = new Map<string, ToolRule>([
   ...[
-    'mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlcheck', 'mysqlshow', 'mysqlpump', 'mysqlslap', 'mysqlbinlog',
-    'mariadb', 'mariadb-dump', 'mariadb-admin', 'mariadb-import', 'mariadb-check', 'mariadb-show', 'mariadb-binlog',
+    'mysql',
+    'mysqldump',
+    'mysqladmin',
+    'mysqlimport',
+    'mysqlcheck',
+    'mysqlshow',
+    'mysqlpump',
+    'mysqlslap',
+    'mysqlbinlog',
+    'mariadb',
+    'mariadb-dump',
+    'mariadb-admin',
+    'mariadb-import',
+    'mariadb-check',
+    'mariadb-show',
+    'mariadb-binlog',
   ].map((name) => [name, MYSQL] as const),
   ...['redis-cli', 'keydb-cli', 'valkey-cli'].map((name) => [name, REDIS] as const),
   ['sshpass', SSHPASS],
 ]);
 
 // `login` is a tool only as the sub-command of one of these (`helm registry login`).
-const LOGIN_PARENTS = new Set(['docker', 'podman', 'nerdctl', 'buildah', 'skopeo', 'oras', 'registry', 'crane', 'finch', 'regctl', 'cf', 'oc']);
+const LOGIN_PARENTS = new Set([
+  'docker',
+  'podman',
+  'nerdctl',
+  'buildah',
+  'skopeo',
+  'oras',
+  'registry',
+  'crane',
+  'finch',
+  'regctl',
+  'cf',
+  'oc',
+]);
 
 const SPACE = 1;
 const QUOTE = 2;

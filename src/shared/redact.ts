@@ -16,7 +16,8 @@ export const MASK = '***';
 export type Redact = (text: string) => string;
 
 // The names a credential is given, as a key (`x_password=`), a flag (`--api-token`) or a JSON key.
-const CREDENTIAL = 'password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|session|passphrase|bearer';
+const CREDENTIAL =
+  'password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|session|passphrase|bearer';
 // A quoted value must be closed (`grep "password=" file` holds none). An attempt whose quote
 // never closes scans to the end, but only the last such quote of each kind can fail that
 // way (any later one would have closed it), so the cost stays linear.
@@ -31,7 +32,10 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/@"'?#]+@/gi;
 
 // key=value and --key=value (also in query strings): password=..., X-Amz-Security-Token=...
 // `pass` alone only as a whole word (`--pass=x`), never inside `bypass=`.
-const KEY_VALUE = new RegExp(`\\b((?:[a-z0-9_-]{0,40}(?:${CREDENTIAL})|pass))(=|:(?!//))(?:${QUOTED}|[^\\s&"';]+)`, 'gi');
+const KEY_VALUE = new RegExp(
+  `\\b((?:[a-z0-9_-]{0,40}(?:${CREDENTIAL})|pass))(=|:(?!//))(?:${QUOTED}|[^\\s&"';]+)`,
+  'gi',
+);
 
 // URL query keys that name a secret only inside a query string: ?key=, &sig=, X-Amz-Signature=.
 // (A bare `--key=2` is sort's field, not a credential.)
@@ -44,17 +48,24 @@ const FLAG_SPACE = new RegExp(
 );
 
 // A JSON body's secret: {"password":"x"}, also with shell-escaped quotes {\"token\":\"x\"}.
-const JSON_FIELD = new RegExp(`(\\\\?"[a-z0-9_-]{0,40}(?:${CREDENTIAL})\\\\?"\\s*:\\s*)(?:(\\\\?")[^"\\\\]*|[^\\s,}\\]"\\\\]+)`, 'gi');
+const JSON_FIELD = new RegExp(
+  `(\\\\?"[a-z0-9_-]{0,40}(?:${CREDENTIAL})\\\\?"\\s*:\\s*)(?:(\\\\?")[^"\\\\]*|[^\\s,}\\]"\\\\]+)`,
+  'gi',
+);
 
 // curl/wget style user:password: -u user:pw, --user user:pw, --user=user:pw, -U (proxy).
 // Only the part after the colon is a secret; `-u root` (sudo, mysql) has none.
 const USER_FLAG = /((?:^|\s)(?:-u|-U|--user|--proxy-user)(?:\s+|=)?)([^\s"':]*:)([^\s"']+)/g;
 
 // AWS credentials written as `aws_secret_access_key VALUE` (aws configure set) or `KEY = VALUE`.
-const AWS_SECRET = new RegExp(`\\b(aws_secret_access_key|aws_session_token|aws_security_token)(\\s+|\\s*[=:]\\s*)(?![-\\s=:])(?:${QUOTED}|[^\\s"']+)`, 'gi');
+const AWS_SECRET = new RegExp(
+  `\\b(aws_secret_access_key|aws_session_token|aws_security_token)(\\s+|\\s*[=:]\\s*)(?![-\\s=:])(?:${QUOTED}|[^\\s"']+)`,
+  'gi',
+);
 
 // Webhook URLs whose path is the secret.
-const WEBHOOK = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/\d+\/)[^\s"'?#]+/gi;
+const WEBHOOK =
+  /(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/\d+\/)[^\s"'?#]+/gi;
 
 // Well-known token shapes, anywhere: GitHub, Slack, AWS access key ids; the prefix is kept.
 const TOKEN_SHAPES =
@@ -81,7 +92,8 @@ export function redact(text: string): string {
   let out = text;
   if ((out.includes('-p') || out.includes('-a')) && TOOL_HINT.test(out)) out = redactToolFlags(out);
   if (out.includes(':')) out = out.replace(HEADER, keepTwo);
-  if (out.includes('@') && out.includes('://')) out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
+  if (out.includes('@') && out.includes('://'))
+    out = out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
   // "-u" also covers --user and --proxy-user.
   if (out.includes('-u') || out.includes('-U')) out = out.replace(USER_FLAG, maskUserPassword);
   // One scan rules out the keyword, query and token-shape patterns for most texts.
@@ -93,7 +105,8 @@ export function redact(text: string): string {
       .replace(JSON_FIELD, (_m, key: string, quote: string | undefined) => `${key}${quote ?? ''}${MASK}`)
       .replace(AWS_SECRET, keepTwo);
   }
-  if (out.includes('=') && (out.includes('?') || out.includes('&')) && QUERY_HINT.test(out)) out = out.replace(URL_QUERY, (_m, key: string) => `${key}=${MASK}`);
+  if (out.includes('=') && (out.includes('?') || out.includes('&')) && QUERY_HINT.test(out))
+    out = out.replace(URL_QUERY, (_m, key: string) => `${key}=${MASK}`);
   if (SHAPE_HINT.test(out)) {
     out = out
       .replace(WEBHOOK, keepFirst)

@@ -29,7 +29,8 @@ function accepted(extra: Record<string, unknown>): void {
   assert.ok(v.ok, v.ok ? '' : v.error);
 }
 
-const attempts = (n: number): unknown[] => Array.from({ length: n }, () => ({ duration_seconds: 0.5, exit_code: 1, success: false }));
+const attempts = (n: number): unknown[] =>
+  Array.from({ length: n }, () => ({ duration_seconds: 0.5, exit_code: 1, success: false }));
 const labels = (n: number, key = (i: number) => `k${i}`, value = 'v'): Record<string, string> =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [key(i), value]));
 
@@ -44,7 +45,11 @@ function largest(): Record<string, unknown> {
     total_attempts: L.MAX_ATTEMPTS,
     successful_attempts: 0,
     failed_attempts: L.MAX_ATTEMPTS,
-    attempts: Array.from({ length: L.MAX_ATTEMPTS }, () => ({ duration_seconds: 0.0000012345678901234567, exit_code: L.MIN_EXIT_CODE, success: false })),
+    attempts: Array.from({ length: L.MAX_ATTEMPTS }, () => ({
+      duration_seconds: 0.0000012345678901234567,
+      exit_code: L.MIN_EXIT_CODE,
+      success: false,
+    })),
     timestamp: '2026-11-30T11:00:00.123456789+00:00',
     strategy: esc(L.MAX_STRATEGY_LENGTH),
     exit_code: L.MIN_EXIT_CODE,
@@ -74,7 +79,10 @@ test('text fields at their limit pass, one character more is refused naming the 
   ];
   for (const [field, max] of cases) {
     accepted({ [field]: 'x'.repeat(max) });
-    assert.match(error({ [field]: 'x'.repeat(max + 1) }), new RegExp(`^${field}: must not have more than ${max} characters`));
+    assert.match(
+      error({ [field]: 'x'.repeat(max + 1) }),
+      new RegExp(`^${field}: must not have more than ${max} characters`),
+    );
   }
   assert.match(error({ command: '' }), /^command:/);
 });
@@ -88,7 +96,10 @@ test('labels: count, key (length and characters) and value are bounded, and the 
   accepted({ labels: labels(L.MAX_LABELS) });
   assert.match(error({ labels: labels(L.MAX_LABELS + 1) }), /^labels: must not have more than 32 properties/);
   accepted({ labels: { ['k'.repeat(128)]: 'v' } });
-  assert.match(error({ labels: { ['k'.repeat(129)]: 'v' } }), /^labels: the key "k{40}"… \(129 characters\) must be 1\.\.128 letters/);
+  assert.match(
+    error({ labels: { ['k'.repeat(129)]: 'v' } }),
+    /^labels: the key "k{40}"… \(129 characters\) must be 1\.\.128 letters/,
+  );
   assert.match(error({ labels: { 'a b': 'v' } }), /^labels: the key "a b" must be/);
   assert.match(error({ labels: { '': 'v' } }), /^labels: the key "" must be/);
   accepted({ labels: { 'team/sub-team_1.x': 'v'.repeat(1024) } });
@@ -100,11 +111,20 @@ test('numbers too large to add up are refused naming the field (numeric poisonin
   assert.match(error({ total_attempts: 1e300 }), /^total_attempts: must be <= 1000 \(got 1e\+300\)/);
   assert.match(error({ successful_attempts: 1e300 }), /^successful_attempts: must be <= 1000/);
   assert.match(error({ failed_attempts: 2 ** 32 }), /^failed_attempts: must be <= 1000/);
-  assert.match(error({ total_duration_seconds: 1.7e308 }), /^total_duration_seconds: must be <= 31622400 \(got 1\.7e\+308\)/);
-  assert.match(error({ attempts: [{ duration_seconds: 1.7e308, exit_code: 0, success: true }] }), /^attempts\.0\.duration_seconds: must be <= 31622400/);
+  assert.match(
+    error({ total_duration_seconds: 1.7e308 }),
+    /^total_duration_seconds: must be <= 31622400 \(got 1\.7e\+308\)/,
+  );
+  assert.match(
+    error({ attempts: [{ duration_seconds: 1.7e308, exit_code: 0, success: true }] }),
+    /^attempts\.0\.duration_seconds: must be <= 31622400/,
+  );
   assert.match(error({ exit_code: 2 ** 31 }), /^exit_code: must be <= 2147483647/);
   assert.match(error({ exit_code: -(2 ** 31) - 1 }), /^exit_code: must be >= -2147483648/);
-  assert.match(error({ attempts: [{ duration_seconds: 1, exit_code: 1e300, success: true }] }), /^attempts\.0\.exit_code: must be <= 2147483647/);
+  assert.match(
+    error({ attempts: [{ duration_seconds: 1, exit_code: 1e300, success: true }] }),
+    /^attempts\.0\.exit_code: must be <= 2147483647/,
+  );
   assert.match(error({ total_duration_seconds: -1 }), /^total_duration_seconds: must be >= 0/);
   accepted({ total_duration_seconds: L.MAX_DURATION_SECONDS, exit_code: -15 });
   // JSON.parse turns 1e400 into Infinity; the schema refuses it like any other non-number.
@@ -115,7 +135,10 @@ test('numbers too large to add up are refused naming the field (numeric poisonin
 test('counts must agree with attempts when given', () => {
   accepted({ total_attempts: 2, successful_attempts: 1, failed_attempts: 1 });
   assert.match(error({ total_attempts: 3 }), /^total_attempts: 3 does not match the 2 entries in attempts/);
-  assert.match(error({ successful_attempts: 2 }), /^successful_attempts: 2 does not match the 1 attempts with success: true/);
+  assert.match(
+    error({ successful_attempts: 2 }),
+    /^successful_attempts: 2 does not match the 1 attempts with success: true/,
+  );
   assert.match(error({ failed_attempts: 0 }), /^failed_attempts: 0 does not match the 1 attempts with success: false/);
   const v = validateRunRecord(base(), NOW);
   assert.ok(v.ok);
@@ -125,15 +148,24 @@ test('counts must agree with attempts when given', () => {
 test('timestamps: not before 2000, not more than 5 minutes ahead, RFC 3339 strings checked on the calendar', () => {
   accepted({ timestamp: L.MIN_TIMESTAMP_SECONDS });
   accepted({ timestamp: (NOW + L.MAX_FUTURE_MS) / 1000 });
-  assert.match(error({ timestamp: L.MIN_TIMESTAMP_SECONDS - 1 }), /^timestamp: must be unix seconds from 946684800 \(2000-01-01\) on/);
+  assert.match(
+    error({ timestamp: L.MIN_TIMESTAMP_SECONDS - 1 }),
+    /^timestamp: must be unix seconds from 946684800 \(2000-01-01\) on/,
+  );
   assert.match(error({ timestamp: -62135596800 }), /^timestamp: /);
   assert.match(error({ timestamp: (NOW + L.MAX_FUTURE_MS) / 1000 + 1 }), /^timestamp: .* more than 5 minutes ahead/);
   assert.match(error({ timestamp: 1e300 }), /^timestamp: 1e\+300 is more than 5 minutes ahead/);
   accepted({ timestamp: '2026-11-30T11:59:59Z' });
   accepted({ timestamp: '2026-11-30T13:59:59.5+02:00' });
-  assert.match(error({ timestamp: '0001-01-01T00:00:00Z' }), /^timestamp: 0001-01-01T00:00:00\.000Z is before 2000-01-01/);
+  assert.match(
+    error({ timestamp: '0001-01-01T00:00:00Z' }),
+    /^timestamp: 0001-01-01T00:00:00\.000Z is before 2000-01-01/,
+  );
   assert.match(error({ timestamp: '1999-12-31T23:59:59Z' }), /^timestamp: .* before 2000-01-01/);
-  assert.match(error({ timestamp: '2026-02-30T00:00:00Z' }), /^timestamp: "2026-02-30T00:00:00Z" has day 30: February 2026 has days 01..28/);
+  assert.match(
+    error({ timestamp: '2026-02-30T00:00:00Z' }),
+    /^timestamp: "2026-02-30T00:00:00Z" has day 30: February 2026 has days 01..28/,
+  );
   assert.match(error({ timestamp: '2026-13-01T00:00:00Z' }), /^timestamp: .* has month 13/);
   assert.match(error({ timestamp: 'yesterday' }), /^timestamp: must be unix seconds .* \(got "yesterday"\)/);
   assert.match(error({ timestamp: '2026-11-30 11:00:00' }), /^timestamp: /);
@@ -144,7 +176,15 @@ test('timestamps: not before 2000, not more than 5 minutes ahead, RFC 3339 strin
 
 test('a missing nested field is named in full', () => {
   assert.equal(error({ attempts: [{ duration_seconds: 1, exit_code: 0 }] }), 'attempts.0.success: required');
-  assert.equal(error({ attempts: [{ duration_seconds: 1, exit_code: 0, success: true }, { exit_code: 0, success: true }] }), 'attempts.1.duration_seconds: required');
+  assert.equal(
+    error({
+      attempts: [
+        { duration_seconds: 1, exit_code: 0, success: true },
+        { exit_code: 0, success: true },
+      ],
+    }),
+    'attempts.1.duration_seconds: required',
+  );
   const top = validateRunRecord({ final_status: 'failed', total_duration_seconds: 1, attempts: [] }, NOW);
   assert.deepEqual(top, { ok: false, error: 'command: required' });
 });
@@ -162,7 +202,12 @@ test('every free-text field is redacted, label keys included; a credential-named
       reason: 'curl: (22) https://h/x?key=SECRET2 returned 403',
       host: 'https://u:SECRET3@h',
       strategy: 'x --token SECRET4',
-      labels: { url: 'https://h/?sig=SECRET5', db_password: 'SECRET6', 'xoxb-1234-5678-abcdefghij': 'v', empty_token: '' },
+      labels: {
+        url: 'https://h/?sig=SECRET5',
+        db_password: 'SECRET6',
+        'xoxb-1234-5678-abcdefghij': 'v',
+        empty_token: '',
+      },
     },
     REDACT_NOW,
   );
@@ -178,7 +223,11 @@ test('every free-text field is redacted, label keys included; a credential-named
 });
 
 test('the redaction function is injectable (the daemon adds redact_patterns)', () => {
-  const r = validateRunRecord({ ...redactBase, command: 'corp-1', reason: 'corp-2', host: 'corp-3', labels: { 'corp-4': 'corp-5' } }, REDACT_NOW, (t) => t.replace(/corp-\d/g, 'X'));
+  const r = validateRunRecord(
+    { ...redactBase, command: 'corp-1', reason: 'corp-2', host: 'corp-3', labels: { 'corp-4': 'corp-5' } },
+    REDACT_NOW,
+    (t) => t.replace(/corp-\d/g, 'X'),
+  );
   assert.ok(r.ok);
   assert.deepEqual([r.record.command, r.record.reason, r.record.host, r.record.labels], ['X', 'X', 'X', { X: 'X' }]);
 });

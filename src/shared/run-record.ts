@@ -103,7 +103,11 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
     final_status: v.final_status,
     total_duration_seconds: v.total_duration_seconds,
     ...counts,
-    attempts: v.attempts.map((a) => ({ duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success })),
+    attempts: v.attempts.map((a) => ({
+      duration_seconds: a.duration_seconds,
+      exit_code: a.exit_code,
+      success: a.success,
+    })),
     timestampMs: time,
   };
   if (v.strategy !== undefined) record.strategy = redactText(v.strategy);
@@ -115,12 +119,14 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
 }
 
 // A label named like a credential (`db_password`, `api-token`) is a secret whatever its value.
-const SECRET_LABEL = /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|passphrase|signature)$/i;
+const SECRET_LABEL =
+  /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|passphrase|signature)$/i;
 
 /** Keys are redacted too (a token pasted as a key); two keys that redact alike keep the last value. */
 function redactLabels(labels: Readonly<Record<string, string>>, redactText: Redact): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(labels)) out[redactText(k)] = SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val);
+  for (const [k, val] of Object.entries(labels))
+    out[redactText(k)] = SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val);
   return out;
 }
 
@@ -186,7 +192,8 @@ export function describe(value: unknown): string {
   if (field === 'final_status') return 'final_status: must be "succeeded" or "failed"';
   if (path[0] === 'labels' && path.length === 2 && first.keyword === 'boolean') {
     const key = path[1] ?? '';
-    const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}… (${key.length} characters)` : JSON.stringify(key);
+    const shown =
+      key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}… (${key.length} characters)` : JSON.stringify(key);
     return `labels: the key ${shown} must be 1..${L.MAX_LABEL_KEY_LENGTH} letters, digits or _.-/`;
   }
   const got = valueAt(value, path);

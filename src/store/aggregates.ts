@@ -35,7 +35,8 @@ export class Aggregates {
     const hour = hourOf(row.timestampMs);
     const bucket = this.buckets.get(hour);
     const commandId = this.pool.idOf(row.command);
-    if (bucket === undefined || commandId === undefined) throw new Error('aggregates: removing a run that was never added');
+    if (bucket === undefined || commandId === undefined)
+      throw new Error('aggregates: removing a run that was never added');
     bucket.remove(row, commandId);
     this.pool.release(commandId);
     if (bucket.runs === 0) this.buckets.delete(hour);

@@ -29,7 +29,14 @@ export class CommandStatsBuilder {
   private readonly runs = new Map<string, CommandRuns>();
 
   /** One run at a time, for a store that holds its rows in JS. */
-  add(command: string, succeeded: boolean, failedAttempts: number, totalAttempts: number, durationSeconds: number, timestampMs: number): void {
+  add(
+    command: string,
+    succeeded: boolean,
+    failedAttempts: number,
+    totalAttempts: number,
+    durationSeconds: number,
+    timestampMs: number,
+  ): void {
     let t = this.runs.get(command);
     if (t === undefined) {
       t = { count: 0, succeeded: 0, rescued: 0, attempts: 0, lastTs: -Infinity, durations: [] };

@@ -40,8 +40,10 @@ export class FileIdentity {
   /** Why the path no longer leads to the open file, or undefined while it does. */
   problem(): string | undefined {
     const now = this.stat(this.path);
-    if (this.main !== undefined && now === undefined) return `data_file ${this.path} was deleted or renamed while patienced ran`;
-    if (this.main !== undefined && !same(this.main, now)) return `data_file ${this.path} was replaced by another file while patienced ran`;
+    if (this.main !== undefined && now === undefined)
+      return `data_file ${this.path} was deleted or renamed while patienced ran`;
+    if (this.main !== undefined && !same(this.main, now))
+      return `data_file ${this.path} was replaced by another file while patienced ran`;
     const wal = this.stat(`${this.path}-wal`);
     // SQLite makes the -wal at the first write if it was not there at open.
     if (this.wal === undefined) this.wal = wal;

@@ -38,7 +38,8 @@ function clampU32(n: number): number {
 
 /** Whether the record's integers fit the Uint32/Int32 columns without loss. */
 function fitsColumns(r: RunRecord): boolean {
-  if (r.total_attempts > UINT32_MAX || r.successful_attempts > UINT32_MAX || r.failed_attempts > UINT32_MAX) return false;
+  if (r.total_attempts > UINT32_MAX || r.successful_attempts > UINT32_MAX || r.failed_attempts > UINT32_MAX)
+    return false;
   if (r.exit_code !== undefined && !isInt32(r.exit_code)) return false;
   for (const a of r.attempts) if (!isInt32(a.exit_code)) return false;
   return true;
@@ -74,9 +75,24 @@ export class RunColumns {
   private readonly attemptCount = new U32Column();
   private readonly costs = new U32Column();
   private readonly rowColumns = [
-    this.ids, this.timestamps, this.received, this.durations, this.totalAttempts, this.successfulAttempts,
-    this.failedAttempts, this.exitCodes, this.flags, this.commands, this.hashes, this.strategies, this.reasons,
-    this.hosts, this.labels, this.attemptStart, this.attemptCount, this.costs,
+    this.ids,
+    this.timestamps,
+    this.received,
+    this.durations,
+    this.totalAttempts,
+    this.successfulAttempts,
+    this.failedAttempts,
+    this.exitCodes,
+    this.flags,
+    this.commands,
+    this.hashes,
+    this.strategies,
+    this.reasons,
+    this.hosts,
+    this.labels,
+    this.attemptStart,
+    this.attemptCount,
+    this.costs,
   ];
   private readonly stringColumns = [this.commands, this.hashes, this.strategies, this.reasons, this.hosts, this.labels];
 
@@ -114,7 +130,9 @@ export class RunColumns {
     this.exitCodes.set(row, r.exit_code ?? 0);
     this.flags.set(
       row,
-      (r.final_status === 'succeeded' ? SUCCEEDED : 0) | (r.exit_code !== undefined ? HAS_EXIT_CODE : 0) | (fits ? 0 : EXOTIC) |
+      (r.final_status === 'succeeded' ? SUCCEEDED : 0) |
+        (r.exit_code !== undefined ? HAS_EXIT_CODE : 0) |
+        (fits ? 0 : EXOTIC) |
         (derived ? HASH_DERIVED : 0),
     );
     this.commands.set(row, this.pool.intern(r.command));

@@ -6,7 +6,15 @@ import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type {
+  CommandsResult,
+  RecentQuery,
+  RecentRuns,
+  RetentionLimits,
+  StatsResult,
+  Store,
+  StoredRun,
+} from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';

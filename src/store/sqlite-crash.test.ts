@@ -16,7 +16,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Runs the fixture until it has printed `lines` lines, SIGKILLs it, returns the ids it printed. */
 function appendThenKill(file: string, mode: 'once' | 'forever', lines: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, file, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, file, mode], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
@@ -38,7 +41,10 @@ function appendThenKill(file: string, mode: 'once' | 'forever', lines: number): 
   });
 }
 
-for (const [mode, lines] of [['once', 1], ['forever', 40]] as const) {
+for (const [mode, lines] of [
+  ['once', 1],
+  ['forever', 40],
+] as const) {
   test(`sqlite: every acknowledged id survives SIGKILL (${mode})`, { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'patience-crash-'));
     try {
@@ -51,7 +57,11 @@ for (const [mode, lines] of [['once', 1], ['forever', 40]] as const) {
         const missing = acked.filter((id) => !present.has(id));
         assert.deepEqual(missing, [], 'acknowledged ids missing after SIGKILL');
         assert.equal(store.stats(0, 8.64e15).total_runs, store.count());
-        const next = store.append(store.recent({ limit: 1 }).runs.map((r) => r.record), 0)[0]?.id ?? 0;
+        const next =
+          store.append(
+            store.recent({ limit: 1 }).runs.map((r) => r.record),
+            0,
+          )[0]?.id ?? 0;
         assert.ok(next > Math.max(...acked), 'ids continue after the crash');
       } finally {
         store.close();

@@ -23,7 +23,10 @@ sqliteOnly('reopening restores records, ids and stats', (h) => {
   assert.deepEqual([...second.iterate()], [...recent].reverse());
   assert.deepEqual(second.stats(T0, T0 + 3 * HOUR), stats);
   assert.deepEqual(second.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000), partial);
-  assert.deepEqual(second.append([run(MAKE, 'failed', [[3, false]], T0 + 30)], T0).map((r) => r.id), [6]);
+  assert.deepEqual(
+    second.append([run(MAKE, 'failed', [[3, false]], T0 + 30)], T0).map((r) => r.id),
+    [6],
+  );
   assert.equal(second.stats(T0, T0 + 3 * HOUR).total_runs, 6);
 });
 
@@ -34,7 +37,10 @@ sqliteOnly('ids keep increasing after every record was removed', (h) => {
   first.close();
   const second = h.open({ maxRecords: 10, maxAgeMs: HOUR }, T0 + 10 * HOUR);
   assert.equal(second.count(), 0);
-  assert.deepEqual(second.append([run(MAKE, 'succeeded', [[1, true]], T0 + 10 * HOUR)], T0).map((r) => r.id), [4]);
+  assert.deepEqual(
+    second.append([run(MAKE, 'succeeded', [[1, true]], T0 + 10 * HOUR)], T0).map((r) => r.id),
+    [4],
+  );
 });
 
 sqliteOnly('reopening with tighter limits applies them at once', (h) => {
@@ -57,7 +63,10 @@ sqliteOnly('the file is in WAL mode with a schema version', (h) => {
   try {
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'").pluck().all();
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'")
+      .pluck()
+      .all();
     assert.ok(indexes.includes('runs_ts'));
   } finally {
     db.close();
@@ -69,11 +78,14 @@ sqliteOnly('a file from a newer schema is refused, naming the file', (h) => {
   const db = new Database(file);
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  assert.throws(() => openStore({ dataFile: file, limits: NO_LIMITS }), (err: Error) => {
-    assert.match(err.message, new RegExp(`data_file ${file}`));
-    assert.match(err.message, /newer/);
-    return true;
-  });
+  assert.throws(
+    () => openStore({ dataFile: file, limits: NO_LIMITS }),
+    (err: Error) => {
+      assert.match(err.message, new RegExp(`data_file ${file}`));
+      assert.match(err.message, /newer/);
+      return true;
+    },
+  );
 });
 
 sqliteOnly('a file that is not a database is refused, naming the file', (h) => {
@@ -82,9 +94,13 @@ sqliteOnly('a file that is not a database is refused, naming the file', (h) => {
   assert.throws(() => openStore({ dataFile: file, limits: NO_LIMITS }), new RegExp(`data_file ${file}`));
 });
 
-eachStore('limits are checked up front and named', () => {
-  assert.throws(() => openStore({ limits: { maxRecords: 0, maxAgeMs: HOUR } }), /maxRecords/);
-  assert.throws(() => openStore({ limits: { maxRecords: 1.5, maxAgeMs: HOUR } }), /maxRecords/);
-  assert.throws(() => openStore({ limits: { maxRecords: 10, maxAgeMs: 0 } }), /maxAgeMs/);
-  assert.throws(() => openStore({ limits: { maxRecords: 10, maxAgeMs: Number.NaN } }), /maxAgeMs/);
-}, ['memory']);
+eachStore(
+  'limits are checked up front and named',
+  () => {
+    assert.throws(() => openStore({ limits: { maxRecords: 0, maxAgeMs: HOUR } }), /maxRecords/);
+    assert.throws(() => openStore({ limits: { maxRecords: 1.5, maxAgeMs: HOUR } }), /maxRecords/);
+    assert.throws(() => openStore({ limits: { maxRecords: 10, maxAgeMs: 0 } }), /maxAgeMs/);
+    assert.throws(() => openStore({ limits: { maxRecords: 10, maxAgeMs: Number.NaN } }), /maxAgeMs/);
+  },
+  ['memory'],
+);

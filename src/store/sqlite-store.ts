@@ -23,7 +23,16 @@ import { openDatabase } from './sqlite-schema.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
-import type { CommandsResult, PersistedGrant, RecentQuery, RecentRuns, RetentionLimits, StatsResult, Store, StoredRun } from './types.ts';
+import type {
+  CommandsResult,
+  PersistedGrant,
+  RecentQuery,
+  RecentRuns,
+  RetentionLimits,
+  StatsResult,
+  Store,
+  StoredRun,
+} from './types.ts';
 
 /** Rows per page when iterating: bounds memory, and a page is what may be read ahead. */
 const PAGE = 512;
@@ -72,17 +81,31 @@ export class SqliteStore implements Store {
     this.db = db;
     try {
       this.identity = new FileIdentity(location);
-      this.insert = db.prepare(`INSERT INTO runs (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`);
-      this.oldest = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE id > ? ORDER BY id LIMIT ?`).raw();
+      this.insert = db.prepare(
+        `INSERT INTO runs (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      this.oldest = db
+        .prepare<[number, number], IdAggRow>(
+          `SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE id > ? ORDER BY id LIMIT ?`,
+        )
+        .raw();
       this.deleteThrough = db.prepare('DELETE FROM runs WHERE id <= ?');
-      this.expired = db.prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`).raw();
+      this.expired = db
+        .prepare<[number, number], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs WHERE ts_ms < ? LIMIT ?`)
+        .raw();
       this.deleteId = db.prepare('DELETE FROM runs WHERE id = ?');
-      this.tallies = db.prepare<[number, number], TallyRow>(
-        `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+      this.tallies = db
+        .prepare<[number, number], TallyRow>(
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
                 TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
          FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
-      ).raw();
-      this.durationsIn = db.prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`).pluck();
+        )
+        .raw();
+      this.durationsIn = db
+        .prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`)
+        .pluck();
       // The durations come back as one text per command: a JS row per run costs ~1 µs a
       // column, and SQLite 3.53 prints doubles so that they read back exactly.
       this.commandRows = db
@@ -94,7 +117,9 @@ export class SqliteStore implements Store {
         .raw();
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
       this.maxId = db.prepare<[], number | null>('SELECT MAX(id) FROM runs').pluck();
-      this.insertGrant = db.prepare('INSERT INTO rate_grants (resource_id, at_ms, rate_limit, window_ms, expires_ms) VALUES (?, ?, ?, ?, ?)');
+      this.insertGrant = db.prepare(
+        'INSERT INTO rate_grants (resource_id, at_ms, rate_limit, window_ms, expires_ms) VALUES (?, ?, ?, ?, ?)',
+      );
       this.liveGrants = db
         .prepare<[number], [string, number, number, number, number]>(
           'SELECT resource_id, at_ms, rate_limit, window_ms, expires_ms FROM rate_grants WHERE expires_ms > ? ORDER BY at_ms, rowid',
@@ -105,7 +130,10 @@ export class SqliteStore implements Store {
       const pool = new StringPool();
       this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
-      for (const [cost, ...raw] of db.prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`).raw().iterate()) {
+      for (const [cost, ...raw] of db
+        .prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`)
+        .raw()
+        .iterate()) {
         this.aggregates.add(aggRowOfRaw(raw));
         this.rows++;
         this.byteTotal += cost;
@@ -203,8 +231,19 @@ export class SqliteStore implements Store {
     const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
     const builder = new CommandStatsBuilder();
     if (order.length > 0) {
-      for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(startMs, endMs, JSON.stringify(order))) {
-        builder.set(command, { count, succeeded, rescued, attempts, lastTs, durations: durations.split(',').map(Number) });
+      for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(
+        startMs,
+        endMs,
+        JSON.stringify(order),
+      )) {
+        builder.set(command, {
+          count,
+          succeeded,
+          rescued,
+          attempts,
+          lastTs,
+          durations: durations.split(',').map(Number),
+        });
       }
     }
     return builder.build(startMs, endMs, order);

@@ -10,7 +10,18 @@ export class DataFileMoved extends Error {
 /** SQLite's result codes (SQLITE_FULL, SQLITE_IOERR_*, ...) and ours. */
 const STORAGE_CODE = /^(SQLITE_[A-Z_]+|DATA_FILE_MOVED)$/;
 /** What a stat of the data file can meet; not network codes such as ECONNRESET. */
-const FILE_ERRNO = new Set(['EIO', 'ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'ELOOP', 'ENXIO', 'ESTALE']);
+const FILE_ERRNO = new Set([
+  'EIO',
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'ENOTDIR',
+  'ELOOP',
+  'ENXIO',
+  'ESTALE',
+]);
 
 export function isStorageError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

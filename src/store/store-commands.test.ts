@@ -57,16 +57,22 @@ eachStore('commands: bounds inside hours, the limit, and an empty range', (h) =>
   store.append(dataset(), T0);
   // 16:15 .. 18:35 takes CURL 16:20 (failed, 4 s), MAKE 17:05 (0.25 s) and PING 18:30 (1 s).
   const r = store.commands(T0 + 15 * MINUTE, T0 + 2 * HOUR + 35 * MINUTE, 2);
-  assert.deepEqual(r.commands.map((c) => [c.command, c.count, c.duration_seconds.max]), [[CURL, 1, 4], [MAKE, 1, 0.25]]);
+  assert.deepEqual(
+    r.commands.map((c) => [c.command, c.count, c.duration_seconds.max]),
+    [
+      [CURL, 1, 4],
+      [MAKE, 1, 0.25],
+    ],
+  );
   assert.equal(r.commands[0]?.success_rate, 0);
   assert.deepEqual(store.commands(T0 - 5 * HOUR, T0 - 4 * HOUR, 20).commands, []);
   assert.deepEqual(store.commands(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1, 20).commands, []);
 });
 
-
 function bruteForce(runs: RunRecord[], start: number, end: number, limit: number): CommandDetail[] {
   const by = new Map<string, RunRecord[]>();
-  for (const r of runs) if (r.timestampMs >= start && r.timestampMs <= end) by.set(r.command, [...(by.get(r.command) ?? []), r]);
+  for (const r of runs)
+    if (r.timestampMs >= start && r.timestampMs <= end) by.set(r.command, [...(by.get(r.command) ?? []), r]);
   return [...by]
     .sort(([a, ra], [b, rb]) => rb.length - ra.length || (a < b ? -1 : 1))
     .slice(0, limit)
@@ -82,8 +88,15 @@ function bruteForce(runs: RunRecord[], start: number, end: number, limit: number
         rescued_runs: ok.filter((r) => r.failed_attempts > 0).length,
         average_attempts: rs.reduce((s, r) => s + r.total_attempts, 0) / rs.length,
         average_duration_seconds: sorted.reduce((s, d) => s + d, 0) / rs.length,
-        duration_seconds: { p50: nearestRank(sorted, 0.5), p90: nearestRank(sorted, 0.9), p99: nearestRank(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0 },
-        last_run: new Date(Math.floor(Math.max(...rs.map((r) => r.timestampMs)) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+        duration_seconds: {
+          p50: nearestRank(sorted, 0.5),
+          p90: nearestRank(sorted, 0.9),
+          p99: nearestRank(sorted, 0.99),
+          max: sorted[sorted.length - 1] ?? 0,
+        },
+        last_run: new Date(Math.floor(Math.max(...rs.map((r) => r.timestampMs)) / 1000) * 1000)
+          .toISOString()
+          .replace('.000Z', 'Z'),
       };
     });
 }
@@ -96,7 +109,10 @@ eachStore('commands match brute force on random runs, after evictions and expiry
     const c = Math.floor(Math.pow(rnd(), 3) * 60);
     const n = 1 + Math.floor(rnd() * 3);
     const ok = rnd() < 0.75;
-    const attempts: [number, boolean][] = Array.from({ length: n }, (_, k) => [Math.exp(rnd() * 8 - 4), ok && k === n - 1]);
+    const attempts: [number, boolean][] = Array.from({ length: n }, (_, k) => [
+      Math.exp(rnd() * 8 - 4),
+      ok && k === n - 1,
+    ]);
     runs.push(run(`job ${c}`, ok ? 'succeeded' : 'failed', attempts, T0 + rnd() * 12 * HOUR));
   }
   const store = h.open({ maxRecords: 2500, maxAgeMs: 10 * HOUR }, T0);
@@ -110,7 +126,11 @@ eachStore('commands match brute force on random runs, after evictions and expiry
     [T0 + 3 * HOUR + 17 * MINUTE, T0 + 7 * HOUR + 3 * MINUTE, 5],
     [T0 + 5 * HOUR, T0 + 5 * HOUR + 20 * MINUTE, 100],
   ] as const) {
-    assert.deepEqual(store.commands(start, end, limit).commands, bruteForce(kept, start, end, limit), `${start}..${end}`);
+    assert.deepEqual(
+      store.commands(start, end, limit).commands,
+      bruteForce(kept, start, end, limit),
+      `${start}..${end}`,
+    );
   }
 });
 

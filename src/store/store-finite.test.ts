@@ -12,14 +12,22 @@ import type { StatsResult } from './types.ts';
 function assertFinite(value: unknown, path = 'stats'): void {
   if (typeof value === 'number') assert.ok(Number.isFinite(value), `${path} is ${value}`);
   else if (Array.isArray(value)) value.forEach((v, i) => assertFinite(v, `${path}.${i}`));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
 }
 
 /** An integer that JSON writes as digits (below 1e21 it never uses an exponent) and Go's int64 reads. */
 const jsonInteger = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < 2 ** 63;
 
 function assertIntegers(s: StatsResult): void {
-  for (const field of ['total_runs', 'successful_runs', 'failed_runs', 'rescued_runs', 'total_attempts', 'average_duration'] as const) {
+  for (const field of [
+    'total_runs',
+    'successful_runs',
+    'failed_runs',
+    'rescued_runs',
+    'total_attempts',
+    'average_duration',
+  ] as const) {
     assert.ok(jsonInteger(s[field]), `${field} is ${s[field]}`);
     assert.match(JSON.stringify(s[field]), /^\d+$/, field);
   }
@@ -45,9 +53,15 @@ test('an hour whose runs were all taken back has sums of exactly 0 again', () =>
 
 eachStore('runs at the largest allowed numbers keep every stat finite and integral', (h) => {
   const store = h.open();
-  const attempts = Array.from({ length: MAX_ATTEMPTS }, (_, i): [number, boolean] => [MAX_DURATION_SECONDS, i === MAX_ATTEMPTS - 1]);
+  const attempts = Array.from({ length: MAX_ATTEMPTS }, (_, i): [number, boolean] => [
+    MAX_DURATION_SECONDS,
+    i === MAX_ATTEMPTS - 1,
+  ]);
   const big = run('big', 'succeeded', attempts, T0 + MINUTE, { total_duration_seconds: MAX_DURATION_SECONDS });
-  store.append(Array.from({ length: 50 }, () => big), T0);
+  store.append(
+    Array.from({ length: 50 }, () => big),
+    T0,
+  );
   const s = store.stats(T0, T0 + HOUR);
   assertFinite(s);
   assertIntegers(s);

@@ -8,7 +8,10 @@ eachStore('append assigns increasing ids and returns every record with them', (h
   const records = dataset();
   const first = store.append(records.slice(0, 2), T0 + 5);
   const second = store.append(records.slice(2), T0 + 6);
-  assert.deepEqual([...first, ...second].map((r) => r.id), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    [...first, ...second].map((r) => r.id),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(second[0]?.receivedAtMs, T0 + 6);
   assert.equal(second[2]?.record, records[4]);
   assert.equal(store.count(), 5);
@@ -37,18 +40,31 @@ eachStore('recent: newest first by id, each filter, and the limit', (h) => {
 
 eachStore('records come back exactly as stored, optional fields included or absent', (h) => {
   const store = h.open();
-  const full = run(CURL, 'failed', [[0.1, false, 22], [0.2, false, -9]], T0 + 1.5, {
-    strategy: 'exponential',
-    exit_code: 22,
-    reason: 'max attempts reached',
-    host: 'web-1',
-    labels: { team: 'infra', 'job id': 'nightly "backup"' },
-    command_hash: 'deadbeef',
-  });
+  const full = run(
+    CURL,
+    'failed',
+    [
+      [0.1, false, 22],
+      [0.2, false, -9],
+    ],
+    T0 + 1.5,
+    {
+      strategy: 'exponential',
+      exit_code: 22,
+      reason: 'max attempts reached',
+      host: 'web-1',
+      labels: { team: 'infra', 'job id': 'nightly "backup"' },
+      command_hash: 'deadbeef',
+    },
+  );
   const bare = run(PING, 'succeeded', [], T0);
   const zero = run(MAKE, 'succeeded', [[0, true]], T0, { exit_code: 0 });
   // Integers beyond the compact columns must not be truncated.
-  const huge = run(MAKE, 'failed', [[1, false, -(2 ** 35)]], T0, { total_attempts: 2 ** 40, failed_attempts: 2 ** 40, exit_code: 2 ** 33 });
+  const huge = run(MAKE, 'failed', [[1, false, -(2 ** 35)]], T0, {
+    total_attempts: 2 ** 40,
+    failed_attempts: 2 ** 40,
+    exit_code: 2 ** 33,
+  });
   store.append([full, bare, zero, huge], T0 + 99);
   const byId = new Map([...store.iterate()].map((r) => [r.id, r]));
   assert.deepEqual(byId.get(1), { id: 1, receivedAtMs: T0 + 99, record: full });
@@ -104,7 +120,14 @@ eachStore('stats with bounds inside hours count only the runs within them', (h) 
   assert.equal(s.average_duration, 1_750_000_000);
   within1Percent(s.duration_seconds.p50, 1, 'p50');
   assert.equal(s.duration_seconds.max, 4);
-  assert.deepEqual(s.top_commands.map((c) => [c.command, c.count]), [[CURL, 1], [MAKE, 1], [PING, 1]]);
+  assert.deepEqual(
+    s.top_commands.map((c) => [c.command, c.count]),
+    [
+      [CURL, 1],
+      [MAKE, 1],
+      [PING, 1],
+    ],
+  );
   assert.deepEqual(s.hourly_breakdown, [
     { hour: '2026-11-26T16:00:00Z', total_runs: 1, success_rate: 0 },
     { hour: '2026-11-26T17:00:00Z', total_runs: 1, success_rate: 1 },
@@ -155,20 +178,37 @@ eachStore('top_commands: ten at most, by count, ties by command name', (h) => {
   const store = h.open();
   const counts = [1, 5, 3, 3, 1, 2, 4, 3, 1, 2, 1, 2];
   const records = counts.flatMap((n, i) =>
-    Array.from({ length: n }, (_, k) => run(`cmd-${String(i + 1).padStart(2, '0')}`, k === 0 ? 'failed' : 'succeeded', [[i + 1, k > 0]], T0 + k * HOUR)),
+    Array.from({ length: n }, (_, k) =>
+      run(`cmd-${String(i + 1).padStart(2, '0')}`, k === 0 ? 'failed' : 'succeeded', [[i + 1, k > 0]], T0 + k * HOUR),
+    ),
   );
   store.append(records.reverse(), T0);
   const top = store.stats(T0, T0 + 10 * HOUR).top_commands;
-  assert.deepEqual(top.map((c) => `${c.command}:${c.count}`), [
-    'cmd-02:5', 'cmd-07:4', 'cmd-03:3', 'cmd-04:3', 'cmd-08:3', 'cmd-06:2', 'cmd-10:2', 'cmd-12:2', 'cmd-01:1', 'cmd-05:1',
-  ]);
+  assert.deepEqual(
+    top.map((c) => `${c.command}:${c.count}`),
+    [
+      'cmd-02:5',
+      'cmd-07:4',
+      'cmd-03:3',
+      'cmd-04:3',
+      'cmd-08:3',
+      'cmd-06:2',
+      'cmd-10:2',
+      'cmd-12:2',
+      'cmd-01:1',
+      'cmd-05:1',
+    ],
+  );
   assert.deepEqual(top[0], { command: 'cmd-02', count: 5, success_rate: 0.8, avg_duration: 2_000_000_000 });
 });
 
 eachStore('percentiles stay within 1% on a wide spread of durations', (h) => {
   const store = h.open();
   const durations = Array.from({ length: 1000 }, (_, i) => 0.001 * Math.pow(1.013, i));
-  store.append(durations.map((d, i) => run(MAKE, 'succeeded', [[d, true]], T0 + (i % 600) * MINUTE)), T0);
+  store.append(
+    durations.map((d, i) => run(MAKE, 'succeeded', [[d, true]], T0 + (i % 600) * MINUTE)),
+    T0,
+  );
   const s = store.stats(T0 + 7 * MINUTE, T0 + 590 * MINUTE);
   const inRange = durations.filter((_, i) => i % 600 >= 7 && i % 600 <= 590).sort((a, b) => a - b);
   const rank = (q: number): number => inRange[Math.ceil(q * inRange.length) - 1] ?? NaN;
@@ -182,7 +222,10 @@ eachStore('percentiles stay within 1% on a wide spread of durations', (h) => {
 eachStore('top_commands: when more than ten tie, the first ten names win whatever the arrival order', (h) => {
   const store = h.open();
   const names = Array.from({ length: 26 }, (_, i) => `job-${String.fromCharCode(122 - i)}`);
-  store.append(names.map((name, i) => run(name, 'succeeded', [[1, true]], T0 + i)), T0);
+  store.append(
+    names.map((name, i) => run(name, 'succeeded', [[1, true]], T0 + i)),
+    T0,
+  );
   const top = store.stats(T0, T0 + HOUR).top_commands.map((c) => c.command);
   assert.deepEqual(top, [...names].sort().slice(0, 10));
 });

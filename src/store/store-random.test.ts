@@ -7,14 +7,17 @@ import { HOUR, MINUTE, T0, eachStore, run, within1Percent } from './test-support
 import type { StatsResult, Store } from './types.ts';
 import { seeded } from '../../test/helpers/seeded.ts';
 
-
 const SPAN = 10 * HOUR;
 
 function randomRun(rnd: () => number): RunRecord {
   const pick = rnd();
   // Timestamps: mostly anywhere, some on an hour's first or last millisecond, some fractional.
   const ts =
-    pick < 0.1 ? T0 + Math.floor(rnd() * 10) * HOUR : pick < 0.2 ? T0 + Math.floor(rnd() * 10 + 1) * HOUR - 1 : T0 + rnd() * SPAN;
+    pick < 0.1
+      ? T0 + Math.floor(rnd() * 10) * HOUR
+      : pick < 0.2
+        ? T0 + Math.floor(rnd() * 10 + 1) * HOUR - 1
+        : T0 + rnd() * SPAN;
   const n = 1 + Math.floor(rnd() * 4);
   const succeeded = rnd() < 0.7;
   const attempts: [number, boolean][] = [];
@@ -23,7 +26,12 @@ function randomRun(rnd: () => number): RunRecord {
     const seconds = d < 0.05 ? 0 : d < 0.1 ? 1e-6 * (1 + rnd()) : Math.exp(rnd() * 12 - 4);
     attempts.push([seconds, succeeded && i === n - 1]);
   }
-  return run(`cmd ${String.fromCharCode(97 + Math.floor(rnd() * 15))}`, succeeded ? 'succeeded' : 'failed', attempts, ts);
+  return run(
+    `cmd ${String.fromCharCode(97 + Math.floor(rnd() * 15))}`,
+    succeeded ? 'succeeded' : 'failed',
+    attempts,
+    ts,
+  );
 }
 
 function expected(runs: RunRecord[], start: number, end: number): StatsResult {
@@ -50,7 +58,9 @@ function expected(runs: RunRecord[], start: number, end: number): StatsResult {
     average_attempts: n ? inRange.reduce((a, r) => a + r.total_attempts, 0) / n : 0,
     average_duration: n ? Math.round((sum / n) * 1e9) : 0,
     average_duration_seconds: n ? sum / n : 0,
-    duration_seconds: n ? { p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: durations[n - 1] ?? 0 } : { p50: 0, p90: 0, p99: 0, max: 0 },
+    duration_seconds: n
+      ? { p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: durations[n - 1] ?? 0 }
+      : { p50: 0, p90: 0, p99: 0, max: 0 },
     rescued_runs: ok.filter((r) => r.failed_attempts > 0).length,
     total_attempts: inRange.reduce((a, r) => a + r.total_attempts, 0),
     top_commands: [...byCommand]
@@ -64,11 +74,16 @@ function expected(runs: RunRecord[], start: number, end: number): StatsResult {
       })),
     hourly_breakdown: [...byHour]
       .sort(([a], [b]) => a - b)
-      .map(([h, rs]) => ({ hour: new Date(h * HOUR).toISOString().replace('.000Z', 'Z'), total_runs: rs.length, success_rate: rate(rs) })),
+      .map(([h, rs]) => ({
+        hour: new Date(h * HOUR).toISOString().replace('.000Z', 'Z'),
+        total_runs: rs.length,
+        success_rate: rate(rs),
+      })),
   };
 }
 
-const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, what: string): void =>
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 function compare(store: Store, runs: RunRecord[], start: number, end: number): void {
   const got = store.stats(start, end);
@@ -93,7 +108,10 @@ function compare(store: Store, runs: RunRecord[], start: number, end: number): v
   );
   for (const [i, c] of got.top_commands.entries()) {
     close(c.success_rate, want.top_commands[i]?.success_rate ?? NaN, `${where} ${c.command} success_rate`);
-    assert.ok(Math.abs(c.avg_duration - (want.top_commands[i]?.avg_duration ?? NaN)) <= 1, `${where} ${c.command} avg_duration`);
+    assert.ok(
+      Math.abs(c.avg_duration - (want.top_commands[i]?.avg_duration ?? NaN)) <= 1,
+      `${where} ${c.command} avg_duration`,
+    );
   }
   assert.deepEqual(got.hourly_breakdown, want.hourly_breakdown, where);
 }

@@ -10,7 +10,10 @@ eachStore('maxRecords: the oldest ids go at once, and stats forget them', (h) =>
   store.append(records.slice(2), T0);
   assert.equal(store.count(), 3);
   assert.deepEqual(ids(store, { limit: 10 }), [5, 4, 3]);
-  assert.deepEqual([...store.iterate()].map((r) => r.id), [3, 4, 5]);
+  assert.deepEqual(
+    [...store.iterate()].map((r) => r.id),
+    [3, 4, 5],
+  );
   // Left: MAKE 18:40 rescued (2.25 s), CURL 16:20 failed (4 s), PING 18:30 (1 s).
   const s = store.stats(T0, T0 + 3 * HOUR);
   assert.equal(s.total_runs, 3);
@@ -18,17 +21,30 @@ eachStore('maxRecords: the oldest ids go at once, and stats forget them', (h) =>
   assert.equal(s.rescued_runs, 1);
   assert.equal(s.total_attempts, 5);
   assert.equal(s.average_duration, Math.round((7.25 / 3) * 1e9));
-  assert.deepEqual(s.top_commands.map((c) => [c.command, c.count]), [[CURL, 1], [MAKE, 1], [PING, 1]]);
-  assert.deepEqual(s.hourly_breakdown.map((x) => [x.hour, x.total_runs]), [
-    ['2026-11-26T16:00:00Z', 1],
-    ['2026-11-26T18:00:00Z', 2],
-  ]);
+  assert.deepEqual(
+    s.top_commands.map((c) => [c.command, c.count]),
+    [
+      [CURL, 1],
+      [MAKE, 1],
+      [PING, 1],
+    ],
+  );
+  assert.deepEqual(
+    s.hourly_breakdown.map((x) => [x.hour, x.total_runs]),
+    [
+      ['2026-11-26T16:00:00Z', 1],
+      ['2026-11-26T18:00:00Z', 2],
+    ],
+  );
 });
 
 eachStore('maxRecords: a batch larger than the limit keeps only its newest', (h) => {
   const store = h.open({ maxRecords: 2, maxAgeMs: NO_LIMITS.maxAgeMs });
   const stored = store.append(dataset(), T0);
-  assert.deepEqual(stored.map((r) => r.id), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    stored.map((r) => r.id),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(store.count(), 2);
   assert.deepEqual(ids(store, { limit: 10 }), [5, 4]);
   assert.equal(store.stats(T0, T0 + 3 * HOUR).total_runs, 2);
@@ -37,7 +53,12 @@ eachStore('maxRecords: a batch larger than the limit keeps only its newest', (h)
 eachStore('maxRecords: steady eviction through many compactions keeps stats exact', (h) => {
   const store = h.open({ maxRecords: 1500, maxAgeMs: NO_LIMITS.maxAgeMs });
   for (let i = 0; i < 6000; i += 100) {
-    store.append(Array.from({ length: 100 }, (_, k) => run(i + k < 3000 ? CURL : MAKE, 'succeeded', [[1, true]], T0 + ((i + k) % 7) * HOUR)), T0);
+    store.append(
+      Array.from({ length: 100 }, (_, k) =>
+        run(i + k < 3000 ? CURL : MAKE, 'succeeded', [[1, true]], T0 + ((i + k) % 7) * HOUR),
+      ),
+      T0,
+    );
   }
   assert.equal(store.count(), 1500);
   assert.deepEqual(ids(store, { limit: 2 }), [6000, 5999]);
@@ -46,7 +67,10 @@ eachStore('maxRecords: steady eviction through many compactions keeps stats exac
   assert.equal(all[0]?.id, 4501);
   const s = store.stats(T0, T0 + 7 * HOUR);
   assert.equal(s.total_runs, 1500);
-  assert.deepEqual(s.top_commands.map((c) => [c.command, c.count]), [[MAKE, 1500]]);
+  assert.deepEqual(
+    s.top_commands.map((c) => [c.command, c.count]),
+    [[MAKE, 1500]],
+  );
 });
 
 eachStore('removeExpired: by run time, wherever the runs sit in id order', (h) => {
@@ -64,8 +88,14 @@ eachStore('removeExpired: by run time, wherever the runs sit in id order', (h) =
   assert.equal(s.total_runs, 2);
   assert.equal(s.rescued_runs, 1);
   assert.equal(s.duration_seconds.max, 2.25);
-  assert.deepEqual(s.top_commands.map((c) => c.command), [MAKE, PING]);
-  assert.deepEqual(s.hourly_breakdown.map((x) => x.hour), ['2026-11-26T18:00:00Z']);
+  assert.deepEqual(
+    s.top_commands.map((c) => c.command),
+    [MAKE, PING],
+  );
+  assert.deepEqual(
+    s.hourly_breakdown.map((x) => x.hour),
+    ['2026-11-26T18:00:00Z'],
+  );
   assert.equal(store.removeExpired(now), 0);
   // Exactly maxAgeMs old is not older than it.
   assert.equal(store.removeExpired(T0 + 3 * HOUR + 30 * MINUTE), 0);
@@ -75,7 +105,9 @@ eachStore('removeExpired: by run time, wherever the runs sit in id order', (h) =
 
 eachStore('removeExpired: thousands of scattered expiries keep stats exact', (h) => {
   const store = h.open({ maxRecords: 100_000, maxAgeMs: 5 * HOUR }, T0);
-  const records = Array.from({ length: 4000 }, (_, i) => run(i % 2 ? CURL : PING, 'succeeded', [[(i % 10) + 1, true]], T0 + ((i * 7919) % 600) * MINUTE));
+  const records = Array.from({ length: 4000 }, (_, i) =>
+    run(i % 2 ? CURL : PING, 'succeeded', [[(i % 10) + 1, true]], T0 + ((i * 7919) % 600) * MINUTE),
+  );
   store.append(records, T0);
   const now = T0 + 10 * HOUR;
   const keep = records.filter((r) => r.timestampMs >= now - 5 * HOUR);
@@ -83,7 +115,10 @@ eachStore('removeExpired: thousands of scattered expiries keep stats exact', (h)
   assert.equal(store.count(), keep.length);
   const s = store.stats(T0, now);
   assert.equal(s.total_runs, keep.length);
-  assert.equal(s.average_duration_seconds.toFixed(9), (keep.reduce((a, r) => a + r.total_duration_seconds, 0) / keep.length).toFixed(9));
+  assert.equal(
+    s.average_duration_seconds.toFixed(9),
+    (keep.reduce((a, r) => a + r.total_duration_seconds, 0) / keep.length).toFixed(9),
+  );
   assert.ok([...store.iterate()].every((r) => r.record.timestampMs >= now - 5 * HOUR));
 });
 
@@ -99,13 +134,20 @@ eachStore('iterate: oldest first, everything once', (h) => {
   const records = dataset();
   store.append(records, T0);
   const all = [...store.iterate()];
-  assert.deepEqual(all.map((r) => r.id), [1, 2, 3, 4, 5]);
-  assert.deepEqual(all.map((r) => r.record), records);
+  assert.deepEqual(
+    all.map((r) => r.id),
+    [1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(
+    all.map((r) => r.record),
+    records,
+  );
 });
 
 eachStore('iterate: appends and evictions between steps neither repeat nor resurrect runs', (h) => {
   const store = h.open({ maxRecords: 2000, maxAgeMs: NO_LIMITS.maxAgeMs });
-  const batch = (n: number): ReturnType<typeof run>[] => Array.from({ length: n }, (_, i) => run(MAKE, 'succeeded', [[1, true]], T0 + i));
+  const batch = (n: number): ReturnType<typeof run>[] =>
+    Array.from({ length: n }, (_, i) => run(MAKE, 'succeeded', [[1, true]], T0 + i));
   store.append(batch(2000), T0);
   const it = store.iterate();
   const seen: number[] = [];
@@ -117,17 +159,24 @@ eachStore('iterate: appends and evictions between steps neither repeat nor resur
   store.append(batch(1500), T0);
   for (let next = it.next(); !next.done; next = it.next()) seen.push(next.value.id);
   assert.deepEqual(seen.slice(0, 10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  assert.ok(seen.every((id, i) => i === 0 || id > (seen[i - 1] ?? 0)), 'ascending, no repeats');
+  assert.ok(
+    seen.every((id, i) => i === 0 || id > (seen[i - 1] ?? 0)),
+    'ascending, no repeats',
+  );
   // Every survivor up to the newest id at the start; none appended after it. A run
   // evicted meanwhile may still show up if it was already read ahead (one page).
   const survivors = seen.filter((id) => id > 1500);
-  assert.deepEqual(survivors, Array.from({ length: 500 }, (_, i) => 1501 + i));
+  assert.deepEqual(
+    survivors,
+    Array.from({ length: 500 }, (_, i) => 1501 + i),
+  );
   assert.ok(seen.length - 510 <= 512, 'at most one page of evicted runs');
 });
 
 eachStore('iterate: rows moved by a compaction mid-way are neither repeated nor skipped', (h) => {
   const store = h.open({ maxRecords: 2000, maxAgeMs: NO_LIMITS.maxAgeMs });
-  const batch = (n: number): ReturnType<typeof run>[] => Array.from({ length: n }, (_, i) => run(MAKE, 'succeeded', [[1, true]], T0 + i));
+  const batch = (n: number): ReturnType<typeof run>[] =>
+    Array.from({ length: n }, (_, i) => run(MAKE, 'succeeded', [[1, true]], T0 + i));
   store.append(batch(2000), T0);
   const it = store.iterate();
   const seen: number[] = [];
@@ -137,7 +186,10 @@ eachStore('iterate: rows moved by a compaction mid-way are neither repeated nor 
   }
   store.append(batch(1500), T0);
   for (let next = it.next(); !next.done; next = it.next()) seen.push(next.value.id);
-  assert.deepEqual(seen, Array.from({ length: 2000 }, (_, i) => i + 1));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 2000 }, (_, i) => i + 1),
+  );
 });
 
 eachStore('close, then a new store: memory starts empty, a data file starts where it was', (h) => {

@@ -53,9 +53,33 @@ export const PING = 'ping -c 1 db.internal';
 export function dataset(): RunRecord[] {
   return [
     run(MAKE, 'succeeded', [[0.25, true]], T0 + HOUR + 5 * MINUTE),
-    run(CURL, 'succeeded', [[1.0, false, 7], [0.5, true]], T0 + 10 * MINUTE),
-    run(MAKE, 'succeeded', [[1.0, false, 2], [1.25, true]], T0 + 2 * HOUR + 40 * MINUTE),
-    run(CURL, 'failed', [[2.0, false, 7], [2.0, false, 7]], T0 + 20 * MINUTE),
+    run(
+      CURL,
+      'succeeded',
+      [
+        [1.0, false, 7],
+        [0.5, true],
+      ],
+      T0 + 10 * MINUTE,
+    ),
+    run(
+      MAKE,
+      'succeeded',
+      [
+        [1.0, false, 2],
+        [1.25, true],
+      ],
+      T0 + 2 * HOUR + 40 * MINUTE,
+    ),
+    run(
+      CURL,
+      'failed',
+      [
+        [2.0, false, 7],
+        [2.0, false, 7],
+      ],
+      T0 + 20 * MINUTE,
+    ),
     run(PING, 'succeeded', [[1.0, true]], T0 + 2 * HOUR + 30 * MINUTE),
   ];
 }
@@ -70,7 +94,11 @@ export interface Harness {
 }
 
 /** Registers `body` once per store kind; opened stores are closed and files removed after. */
-export function eachStore(title: string, body: (h: Harness) => void | Promise<void>, kinds: StoreKind[] = ['memory', 'sqlite']): void {
+export function eachStore(
+  title: string,
+  body: (h: Harness) => void | Promise<void>,
+  kinds: StoreKind[] = ['memory', 'sqlite'],
+): void {
   for (const kind of kinds) {
     test(`${kind}: ${title}`, async () => {
       const dir = kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'patience-store-')) : undefined;

@@ -72,7 +72,8 @@ export const api = {
   daemonStats: () => getJson<DaemonStats>('/api/daemon/stats'),
   coordination: (limit: number) => getJson<CoordinationResult>('/api/coordination', { limit: String(limit) }),
   stats: (r: Range) => getJson<StatsResult>('/api/metrics/stats', bounds(r)),
-  commands: (r: Range, limit: number) => getJson<CommandsResult>('/api/metrics/commands', { ...bounds(r), limit: String(limit) }),
+  commands: (r: Range, limit: number) =>
+    getJson<CommandsResult>('/api/metrics/commands', { ...bounds(r), limit: String(limit) }),
   recent: (r: Range, limit: number) =>
     getJson<RecentResult>('/api/metrics/recent', { since: iso(r.startMs), until: iso(r.endMs), limit: String(limit) }),
 };

@@ -65,7 +65,10 @@ export class Dashboard {
   private async load(withCommands: boolean): Promise<void> {
     const gen = ++this.generation;
     const range = this.range();
-    setText('range-label', describe(this.choice, (ms) => dateTime(ms).slice(0, 16)));
+    setText(
+      'range-label',
+      describe(this.choice, (ms) => dateTime(ms).slice(0, 16)),
+    );
     const jobs: Array<Promise<unknown>> = [
       api.daemonStats().then((d) => gen === this.generation && renderSystem(d)),
       api.coordination(RATE_LIMIT_ROWS).then((c) => gen === this.generation && renderRateLimits(c)),
@@ -84,7 +87,9 @@ export class Dashboard {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     const banner = byId('error');
     banner.hidden = failed === undefined;
-    banner.textContent = failed ? `Could not load everything: ${String(failed.reason instanceof Error ? failed.reason.message : failed.reason)}` : '';
+    banner.textContent = failed
+      ? `Could not load everything: ${String(failed.reason instanceof Error ? failed.reason.message : failed.reason)}`
+      : '';
     document.body.dataset.loaded = String(gen);
   }
 

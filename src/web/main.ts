@@ -12,7 +12,9 @@ function boot(): void {
 
   const show = (choice: RangeChoice, customOpen: boolean): void => {
     document.querySelectorAll<HTMLButtonElement>('[data-range]').forEach((b) => {
-      const pressed = customOpen ? b.dataset.range === 'custom' : choice.kind === 'preset' && b.dataset.range === choice.preset;
+      const pressed = customOpen
+        ? b.dataset.range === 'custom'
+        : choice.kind === 'preset' && b.dataset.range === choice.preset;
       b.setAttribute('aria-pressed', String(pressed));
     });
     custom.hidden = !customOpen;

@@ -15,7 +15,10 @@ test('presets end now; custom ranges are fixed', () => {
 });
 
 test('the hash round-trips, and junk falls back to 24 h', () => {
-  const choices: RangeChoice[] = [{ kind: 'preset', preset: '7d' }, { kind: 'custom', startMs: NOW - 60_000, endMs: NOW }];
+  const choices: RangeChoice[] = [
+    { kind: 'preset', preset: '7d' },
+    { kind: 'custom', startMs: NOW - 60_000, endMs: NOW },
+  ];
   for (const c of choices) assert.deepEqual(fromHash(toHash(c)), c);
   assert.deepEqual(fromHash('#range=2y'), DEFAULT_CHOICE);
   assert.deepEqual(fromHash('#range=custom&start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z'), DEFAULT_CHOICE);

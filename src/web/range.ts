@@ -38,7 +38,8 @@ export function fromHash(hash: string): RangeChoice {
   if (range === 'custom') {
     const startMs = Date.parse(p.get('start') ?? '');
     const endMs = Date.parse(p.get('end') ?? '');
-    if (Number.isFinite(startMs) && Number.isFinite(endMs) && startMs <= endMs) return { kind: 'custom', startMs, endMs };
+    if (Number.isFinite(startMs) && Number.isFinite(endMs) && startMs <= endMs)
+      return { kind: 'custom', startMs, endMs };
   }
   return DEFAULT_CHOICE;
 }

@@ -41,7 +41,10 @@ test('precedence: defaults < file < env < flags, for a strategy table too', asyn
 
 test('the file’s patterns, timeout and quiet apply to a real run', async (t) => {
   const sb = sandbox(t);
-  writeFileSync(join(sb.dir, '.patience.toml'), 'quiet = true\nsuccess_pattern = "(?i)READY"\n[fixed]\ndelay = "10ms"\n');
+  writeFileSync(
+    join(sb.dir, '.patience.toml'),
+    'quiet = true\nsuccess_pattern = "(?i)READY"\n[fixed]\ndelay = "10ms"\n',
+  );
   const r = await patience(sb, ['fixed', '--', 'sh', '-c', 'echo ready; exit 9']);
   assert.equal(r.code, 0);
   assert.equal(r.stderr, '');
@@ -51,19 +54,59 @@ test('bad inputs: one line naming the file, key and line, or the option; exit 2;
   const sb = sandbox(t);
   const marker = join(sb.dir, 'ran');
   const cases: Array<[string | undefined, string[], Record<string, string>, RegExp]> = [
-    ['attempts = 3\n\nattemps = 4\n', [], {}, /^patience: unknown key 'attemps' in \S+\.patience\.toml line 3: not a patience option\n$/],
+    [
+      'attempts = 3\n\nattemps = 4\n',
+      [],
+      {},
+      /^patience: unknown key 'attemps' in \S+\.patience\.toml line 3: not a patience option\n$/,
+    ],
     ['timeout = "10"\n', [], {}, /^patience: invalid value for timeout in \S+ line 1: "10" has no unit/],
-    ['attempts = "many"\n', [], {}, /^patience: invalid value for attempts in \S+ line 1: must be a whole number, got "many"\n$/],
-    ['[fixed]\ndelay = true\n', [], {}, /^patience: invalid value for fixed.delay in \S+ line 2: must be a duration string/],
-    ['[exponential]\nmultiplier = 0\n', [], {}, /^patience: invalid value for exponential.multiplier in \S+ line 2: must be greater than 0/],
-    ['failure_pattern = "\\\\C"\n', [], {}, /^patience: invalid value for failure_pattern in \S+ line 1: \\C \(any byte\)/],
+    [
+      'attempts = "many"\n',
+      [],
+      {},
+      /^patience: invalid value for attempts in \S+ line 1: must be a whole number, got "many"\n$/,
+    ],
+    [
+      '[fixed]\ndelay = true\n',
+      [],
+      {},
+      /^patience: invalid value for fixed.delay in \S+ line 2: must be a duration string/,
+    ],
+    [
+      '[exponential]\nmultiplier = 0\n',
+      [],
+      {},
+      /^patience: invalid value for exponential.multiplier in \S+ line 2: must be greater than 0/,
+    ],
+    [
+      'failure_pattern = "\\\\C"\n',
+      [],
+      {},
+      /^patience: invalid value for failure_pattern in \S+ line 1: \\C \(any byte\)/,
+    ],
     ['attempts = [\n', [], {}, /^patience: \S+ line \d+: invalid TOML/],
     [undefined, ['-a', '1001'], {}, /^patience: invalid value for --attempts: must be from 1 to 1000, got 1001\n$/],
     [undefined, ['-d', '3'], {}, /^patience: invalid value for --delay: "3" has no unit/],
     [undefined, ['--success-pattern', '(?U)x'], {}, /^patience: invalid value for --success-pattern: \(\?U\)/],
-    [undefined, ['--success-pattern', 'a(b'], {}, /^patience: invalid value for --success-pattern: invalid regular expression/],
-    [undefined, [], { PATIENCE_MAX_TIME: 'soon' }, /^patience: invalid value for PATIENCE_MAX_TIME: "soon" is not a duration/],
-    [undefined, ['--config', 'missing.toml'], {}, /^patience: cannot read config file \S+missing\.toml: no such file\n$/],
+    [
+      undefined,
+      ['--success-pattern', 'a(b'],
+      {},
+      /^patience: invalid value for --success-pattern: invalid regular expression/,
+    ],
+    [
+      undefined,
+      [],
+      { PATIENCE_MAX_TIME: 'soon' },
+      /^patience: invalid value for PATIENCE_MAX_TIME: "soon" is not a duration/,
+    ],
+    [
+      undefined,
+      ['--config', 'missing.toml'],
+      {},
+      /^patience: cannot read config file \S+missing\.toml: no such file\n$/,
+    ],
   ];
   for (const [toml, args, env, want] of cases) {
     if (toml === undefined) writeFileSync(join(sb.dir, '.patience.toml'), '');

@@ -15,7 +15,16 @@ test('--help, STRATEGY --help and --version go to stdout with exit 0', async (t)
     assert.match(r.stdout.toString(), /--attempts <N>/, alias);
   }
   const dio = await patience(sb, ['diophantine', '--help']);
-  for (const opt of ['--rate-limit', '--window', '--retry-offsets', '--resource-id', '--daemon', '--daemon-socket', '--daemon-timeout', '--daemon-auto-start']) {
+  for (const opt of [
+    '--rate-limit',
+    '--window',
+    '--retry-offsets',
+    '--resource-id',
+    '--daemon',
+    '--daemon-socket',
+    '--daemon-timeout',
+    '--daemon-auto-start',
+  ]) {
     assert.match(dio.stdout.toString(), new RegExp(opt));
   }
   const v = await patience(sb, ['--version']);

@@ -42,7 +42,12 @@ export function sandbox(t: TestContext): Sandbox {
     if (v !== undefined && !/^(PATIENCE_|RETRY_|XDG_)/.test(k) && k !== 'NODE_EXTRA_CA_CERTS') env[k] = v;
   }
   const socketPath = join(dir, 'daemon.sock');
-  Object.assign(env, { RETRY_SOCKET_PATH: socketPath, XDG_STATE_HOME: stateDir, XDG_CONFIG_HOME: configDir, HOME: home });
+  Object.assign(env, {
+    RETRY_SOCKET_PATH: socketPath,
+    XDG_STATE_HOME: stateDir,
+    XDG_CONFIG_HOME: configDir,
+    HOME: home,
+  });
   return { dir, socketPath, stateDir, configDir, env, running };
 }
 
@@ -80,7 +85,13 @@ export function patience(sb: Sandbox, args: string[], o: RunOptions = {}): Promi
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       sb.running.delete(child);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), ms: Date.now() - started });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString(),
+        ms: Date.now() - started,
+      });
     });
   });
 }

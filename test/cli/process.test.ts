@@ -31,7 +31,9 @@ test('SIGTERM to patience is forwarded to the child; patience stops retrying and
   const marker = join(sb.dir, 'marker');
   const r = await patience(sb, ['fix', '-a', '5', '-d', '10ms', '--', ...node('trap-term.mjs', marker)], {
     onStart: (child) => {
-      void until(() => existsSync(marker) && readFileSync(marker, 'utf8') === 'ready', 5000).then(() => child.kill('SIGTERM'));
+      void until(() => existsSync(marker) && readFileSync(marker, 'utf8') === 'ready', 5000).then(() =>
+        child.kill('SIGTERM'),
+      );
     },
   });
   assert.equal(r.code, 143);
@@ -93,12 +95,16 @@ test('stdin is passed through to the child', async (t) => {
   assert.ok(r.stdout.equals(input));
 });
 
-test('when its own stdout goes away (| head -1), patience closes the child’s too and ends', { timeout: 15_000 }, async (t) => {
-  const sb = sandbox(t);
-  const r = await patience(sb, ['fix', '-a', '2', '-d', '10ms', '--', 'yes'], {
-    onStart: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
-  });
-  assert.notEqual(r.code, 0);
-  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
-  assert.match(r.stderr, /Command failed after 2 attempts/);
-});
+test(
+  'when its own stdout goes away (| head -1), patience closes the child’s too and ends',
+  { timeout: 15_000 },
+  async (t) => {
+    const sb = sandbox(t);
+    const r = await patience(sb, ['fix', '-a', '2', '-d', '10ms', '--', 'yes'], {
+      onStart: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+    });
+    assert.notEqual(r.code, 0);
+    assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+    assert.match(r.stderr, /Command failed after 2 attempts/);
+  },
+);

@@ -24,7 +24,22 @@ test('the run record arrives as one JSON line with every field, the command reda
   const before = Math.floor(Date.now() / 1000);
   const r = await patience(
     sb,
-    ['exp', '-a', '2', '-b', '10ms', '--label', 'team=ops', '--label', 'env=ci', '--', 'curl', '-H', 'Authorization: Bearer xyz', 'https://user:pw@host'],
+    [
+      'exp',
+      '-a',
+      '2',
+      '-b',
+      '10ms',
+      '--label',
+      'team=ops',
+      '--label',
+      'env=ci',
+      '--',
+      'curl',
+      '-H',
+      'Authorization: Bearer xyz',
+      'https://user:pw@host',
+    ],
     { env: { PATH: `${bin}:${process.env.PATH}` } },
   );
   assert.equal(r.code, 7);
@@ -41,7 +56,13 @@ test('the run record arrives as one JSON line with every field, the command reda
   assert.equal(rec.host, hostname());
   assert.deepEqual(rec.labels, { team: 'ops', env: 'ci' });
   assert.deepEqual([rec.total_attempts, rec.successful_attempts, rec.failed_attempts], [2, 0, 2]);
-  assert.deepEqual(rec.attempts.map((a) => [a.exit_code, a.success]), [[7, false], [7, false]]);
+  assert.deepEqual(
+    rec.attempts.map((a) => [a.exit_code, a.success]),
+    [
+      [7, false],
+      [7, false],
+    ],
+  );
   assert.ok(rec.attempts.every((a) => a.duration_seconds >= 0 && a.duration_seconds < 5));
   assert.ok(typeof rec.total_duration_seconds === 'number' && rec.total_duration_seconds >= 0.01);
   assert.ok(Number(rec.timestamp) >= before && Number(rec.timestamp) <= Date.now() / 1000 + 1);

@@ -16,18 +16,54 @@ test('--dry-run prints each strategy’s schedule and runs nothing', async (t) =
   const marker = join(sb.dir, 'ran');
   const cmd = ['--', 'touch', marker];
   const cases: Array<[string[], string[]]> = [
-    [['fixed', '-a', '4'], ['1s', '1s', '1s']],
-    [['exp', '-a', '9'], ['1s', '2s', '4s', '8s', '16s', '32s', '1m', '1m']],
-    [['exponential', '-a', '4', '-b', '500ms', '-x', '3', '-m', '2s'], ['0.5s', '1.5s', '2s']],
-    [['lin', '-a', '4'], ['1s', '2s', '3s']],
-    [['fib', '-a', '7'], ['1s', '1s', '2s', '3s', '5s', '8s']],
-    [['poly', '-a', '5'], ['1s', '4s', '9s', '16s']],
-    [['poly', '-a', '4', '-e', '1.5', '-b', '100ms'], ['0.1s', '0.28s', '0.52s']],
-    [['ha', '-a', '4'], ['1s', '2s', '4s']],
-    [['http-aware', '-a', '4', '-f', 'lin', '-b', '2s'], ['2s', '4s', '6s']],
-    [['adapt', '-a', '3', '-f', 'fixed'], ['1s', '1s']],
-    [['dio', '-a', '4'], ['10m', '20m', '20m']],
-    [['dio', '-a', '3', '-o', '5s,1m'], ['5s', '55s']],
+    [
+      ['fixed', '-a', '4'],
+      ['1s', '1s', '1s'],
+    ],
+    [
+      ['exp', '-a', '9'],
+      ['1s', '2s', '4s', '8s', '16s', '32s', '1m', '1m'],
+    ],
+    [
+      ['exponential', '-a', '4', '-b', '500ms', '-x', '3', '-m', '2s'],
+      ['0.5s', '1.5s', '2s'],
+    ],
+    [
+      ['lin', '-a', '4'],
+      ['1s', '2s', '3s'],
+    ],
+    [
+      ['fib', '-a', '7'],
+      ['1s', '1s', '2s', '3s', '5s', '8s'],
+    ],
+    [
+      ['poly', '-a', '5'],
+      ['1s', '4s', '9s', '16s'],
+    ],
+    [
+      ['poly', '-a', '4', '-e', '1.5', '-b', '100ms'],
+      ['0.1s', '0.28s', '0.52s'],
+    ],
+    [
+      ['ha', '-a', '4'],
+      ['1s', '2s', '4s'],
+    ],
+    [
+      ['http-aware', '-a', '4', '-f', 'lin', '-b', '2s'],
+      ['2s', '4s', '6s'],
+    ],
+    [
+      ['adapt', '-a', '3', '-f', 'fixed'],
+      ['1s', '1s'],
+    ],
+    [
+      ['dio', '-a', '4'],
+      ['10m', '20m', '20m'],
+    ],
+    [
+      ['dio', '-a', '3', '-o', '5s,1m'],
+      ['5s', '55s'],
+    ],
   ];
   for (const [args, want] of cases) {
     const r = await patience(sb, [...args, '--dry-run', ...cmd]);
@@ -35,9 +71,20 @@ test('--dry-run prints each strategy’s schedule and runs nothing', async (t) =
     assert.deepEqual(delays(r.stdout), want, args.join(' '));
     assert.match(r.stdout.toString(), new RegExp(`up to ${want.length + 1} attempts`));
   }
-  for (const [args, max] of [[['jit', '-a', '6'], [1, 2, 4, 8, 16]], [['dj', '-a', '6', '-m', '10s'], [3, 9, 10, 10, 10]]] as const) {
+  for (const [args, max] of [
+    [
+      ['jit', '-a', '6'],
+      [1, 2, 4, 8, 16],
+    ],
+    [
+      ['dj', '-a', '6', '-m', '10s'],
+      [3, 9, 10, 10, 10],
+    ],
+  ] as const) {
     const r = await patience(sb, [...args, '--dry-run', ...cmd]);
-    const got = delays(r.stdout).map((d) => (d.endsWith('ms') ? Number(d.slice(0, -2)) / 1000 : Number(d.slice(0, -1))));
+    const got = delays(r.stdout).map((d) =>
+      d.endsWith('ms') ? Number(d.slice(0, -2)) / 1000 : Number(d.slice(0, -1)),
+    );
     assert.equal(got.length, 5, args.join(' '));
     got.forEach((d, i) => assert.ok(d >= 0 && d <= (max[i] as number), `${args.join(' ')}: ${d} > ${max[i]}`));
     assert.match(r.stdout.toString(), /random/);
@@ -54,7 +101,15 @@ test('--dry-run with --max-time stops the schedule at the budget', async (t) => 
 
 test('http-aware honours Retry-After instead of its fallback', async (t) => {
   const sb = sandbox(t);
-  const args = ['ha', '-a', '3', '-b', '5s', '--', ...node('flaky.mjs', join(sb.dir, 'n'), '1', '22', 'HTTP/1.1 429 Too Many Requests', 'Retry-After: 1')];
+  const args = [
+    'ha',
+    '-a',
+    '3',
+    '-b',
+    '5s',
+    '--',
+    ...node('flaky.mjs', join(sb.dir, 'n'), '1', '22', 'HTTP/1.1 429 Too Many Requests', 'Retry-After: 1'),
+  ];
   const r = await patience(sb, args);
   assert.equal(r.code, 0);
   assert.match(r.stderr, /Attempt 1\/3 failed \(exit code 22\)\. Retrying in 1s\./);
@@ -64,10 +119,26 @@ test('http-aware honours Retry-After instead of its fallback', async (t) => {
 test('http-aware reads a nested JSON hint, and a hint beyond --max-time ends the run', async (t) => {
   const sb = sandbox(t);
   const body = '{"error":{"code":429,"details":{"retry_after":"0.3"}}}';
-  const r = await patience(sb, ['ha', '-a', '2', '-b', '5s', '--', ...node('flaky.mjs', join(sb.dir, 'a'), '1', '22', body)]);
+  const r = await patience(sb, [
+    'ha',
+    '-a',
+    '2',
+    '-b',
+    '5s',
+    '--',
+    ...node('flaky.mjs', join(sb.dir, 'a'), '1', '22', body),
+  ]);
   assert.match(r.stderr, /Retrying in 0\.3s\./);
   assert.equal(r.code, 0);
-  const over = await patience(sb, ['ha', '-a', '3', '--max-time', '2s', '--', ...node('flaky.mjs', join(sb.dir, 'b'), '5', '22', 'Retry-After: 60')]);
+  const over = await patience(sb, [
+    'ha',
+    '-a',
+    '3',
+    '--max-time',
+    '2s',
+    '--',
+    ...node('flaky.mjs', join(sb.dir, 'b'), '5', '22', 'Retry-After: 60'),
+  ]);
   assert.equal(over.code, 22);
   assert.match(over.stderr, /Final Reason: retry-after exceeds max-time/);
   assert.ok(over.ms < 3000);
@@ -81,7 +152,10 @@ test('adaptive keeps what it learned per command under $XDG_STATE_HOME/patience'
   const dir = join(sb.stateDir, 'patience', 'adaptive');
   const files = readdirSync(dir);
   assert.equal(files.length, 1);
-  const stored = JSON.parse(readFileSync(join(dir, files[0] as string), 'utf8')) as { command: string; outcomes: unknown[] };
+  const stored = JSON.parse(readFileSync(join(dir, files[0] as string), 'utf8')) as {
+    command: string;
+    outcomes: unknown[];
+  };
   assert.match(stored.command, /flaky\.mjs/);
   assert.deepEqual(stored.outcomes, [{ delayMs: 10, success: true }]);
   // A second run of the same command starts from there.
@@ -91,12 +165,36 @@ test('adaptive keeps what it learned per command under $XDG_STATE_HOME/patience'
 
 test('diophantine waits for a slot in its ledger, and --daemon without a daemon falls back to it with one warning', async (t) => {
   const sb = sandbox(t);
-  const r = await patience(sb, ['dio', '-a', '2', '-r', '1', '-w', '700ms', '-o', '0,10ms', '--resource-id', 'api.test', '--daemon', '--', 'sh', '-c', 'exit 1']);
+  const r = await patience(sb, [
+    'dio',
+    '-a',
+    '2',
+    '-r',
+    '1',
+    '-w',
+    '700ms',
+    '-o',
+    '0,10ms',
+    '--resource-id',
+    'api.test',
+    '--daemon',
+    '--',
+    'sh',
+    '-c',
+    'exit 1',
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /\[retry\] Rate limit for api\.test: waiting 0\.\d+s\n/);
   assert.ok(r.ms >= 600, `took ${r.ms} ms: the rate limit was not enforced`);
-  assert.equal(r.stderr.match(/warning: no patienced answers at \S+daemon\.sock \(ENOENT\); using the local rate-limit ledger for this run\n/g)?.length, 1);
-  const ledger = JSON.parse(readFileSync(join(sb.stateDir, 'patience', 'ledger', 'api.test.json'), 'utf8')) as { starts: number[] };
+  assert.equal(
+    r.stderr.match(
+      /warning: no patienced answers at \S+daemon\.sock \(ENOENT\); using the local rate-limit ledger for this run\n/g,
+    )?.length,
+    1,
+  );
+  const ledger = JSON.parse(readFileSync(join(sb.stateDir, 'patience', 'ledger', 'api.test.json'), 'utf8')) as {
+    starts: number[];
+  };
   assert.equal(ledger.starts.length, 1);
 });
 

@@ -34,7 +34,10 @@ function starts(log: string): number[] {
 function assertInsideLimit(times: number[]): void {
   for (let i = RATE; i < times.length; i++) {
     const span = (times[i] as number) - (times[i - RATE] as number);
-    assert.ok(span >= WINDOW_MS - SPAWN_TOLERANCE_MS, `${RATE + 1} starts within ${span} ms: ${times.map((t) => t - (times[0] as number)).join(', ')}`);
+    assert.ok(
+      span >= WINDOW_MS - SPAWN_TOLERANCE_MS,
+      `${RATE + 1} starts within ${span} ms: ${times.map((t) => t - (times[0] as number)).join(', ')}`,
+    );
   }
 }
 
@@ -44,7 +47,23 @@ async function sixProcesses(sb: Sandbox, extra: string[]): Promise<{ runs: Ran[]
   const runs = await Promise.all(
     Array.from({ length: 6 }, (_, i) => {
       const cmd = [process.execPath, fixture('record-start.mjs'), log, ...(i < 2 ? [join(sb.dir, `marker-${i}`)] : [])];
-      return patience(sb, ['dio', '-a', '2', '-o', '0,10ms', '-r', String(RATE), '-w', '3s', '--resource-id', 'coord-test', '--no-report', ...extra, '--', ...cmd]);
+      return patience(sb, [
+        'dio',
+        '-a',
+        '2',
+        '-o',
+        '0,10ms',
+        '-r',
+        String(RATE),
+        '-w',
+        '3s',
+        '--resource-id',
+        'coord-test',
+        '--no-report',
+        ...extra,
+        '--',
+        ...cmd,
+      ]);
     }),
   );
   return { runs, log };
@@ -53,11 +72,18 @@ async function sixProcesses(sb: Sandbox, extra: string[]): Promise<{ runs: Ran[]
 test('six processes without --daemon share the local ledger: at most 2 starts per 3 s, all succeed', async (t) => {
   const sb = sandbox(t);
   const { runs, log } = await sixProcesses(sb, []);
-  assert.deepEqual(runs.map((r) => r.code), [0, 0, 0, 0, 0, 0], runs.map((r) => r.stderr).join('\n---\n'));
+  assert.deepEqual(
+    runs.map((r) => r.code),
+    [0, 0, 0, 0, 0, 0],
+    runs.map((r) => r.stderr).join('\n---\n'),
+  );
   const times = starts(log);
   assert.equal(times.length, 8);
   assertInsideLimit(times);
-  assert.ok(runs.some((r) => /\[retry\] Rate limit for coord-test: waiting \d/.test(r.stderr)), 'someone waited');
+  assert.ok(
+    runs.some((r) => /\[retry\] Rate limit for coord-test: waiting \d/.test(r.stderr)),
+    'someone waited',
+  );
 });
 
 test('six processes with --daemon share patienced: at most 2 starts per 3 s, no fallback, /api/coordination shows the grants', async (t) => {
@@ -66,11 +92,17 @@ test('six processes with --daemon share patienced: at most 2 starts per 3 s, no 
   t.after(() => d.stop());
   const { runs, log } = await sixProcesses(sb, ['--daemon', '--daemon-socket', d.socketPath]);
   for (const r of runs) assert.doesNotMatch(r.stderr, FALLBACK);
-  assert.deepEqual(runs.map((r) => r.code), [0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(
+    runs.map((r) => r.code),
+    [0, 0, 0, 0, 0, 0],
+  );
   const times = starts(log);
   assert.equal(times.length, 8);
   assertInsideLimit(times);
-  assert.ok(runs.some((r) => /\[retry\] Rate limit for coord-test: waiting \d/.test(r.stderr)), 'someone waited');
+  assert.ok(
+    runs.some((r) => /\[retry\] Rate limit for coord-test: waiting \d/.test(r.stderr)),
+    'someone waited',
+  );
   // The local ledger was not used: the daemon was the one authority.
   assert.equal(existsSync(join(sb.stateDir, 'patience', 'ledger', 'coord-test.json')), false);
   const api = await getJson(`${d.url}/api/coordination`);
@@ -144,15 +176,38 @@ test('the daemon is killed mid-run: one warning, the local ledger, and the comma
   t.after(() => d.stop());
   const pid = String(d.child.pid);
   // The first attempt is granted by the real daemon, then kills it (-9: its socket file stays).
-  const r = await patience(sb, ['dio', '-a', '3', '-o', '0,10ms', '-r', '10', '-w', '1m', '--no-report', '--daemon', '--daemon-socket', d.socketPath, '--', 'sh', '-c', `kill -9 ${pid} 2>/dev/null; exit 3`]);
+  const r = await patience(sb, [
+    'dio',
+    '-a',
+    '3',
+    '-o',
+    '0,10ms',
+    '-r',
+    '10',
+    '-w',
+    '1m',
+    '--no-report',
+    '--daemon',
+    '--daemon-socket',
+    d.socketPath,
+    '--',
+    'sh',
+    '-c',
+    `kill -9 ${pid} 2>/dev/null; exit 3`,
+  ]);
   assert.equal(r.code, 3);
   assert.equal(r.stderr.match(/\[retry\] Attempt \d\/3 starting/g)?.length, 3);
   const warnings = r.stderr.match(/patience: warning: .*/g) ?? [];
   assert.equal(warnings.length, 1, r.stderr);
   // Gone (refused), or dying as the next attempt connects (closed without an answer).
-  assert.match(warnings[0] as string, /(no patienced answers at \S+ \((ENOENT|ECONNREFUSED)\)|closed the connection without an answer); using the local rate-limit ledger for this run/);
+  assert.match(
+    warnings[0] as string,
+    /(no patienced answers at \S+ \((ENOENT|ECONNREFUSED)\)|closed the connection without an answer); using the local rate-limit ledger for this run/,
+  );
   // The daemon granted attempt 1; the ledger took over for attempts 2 and 3.
-  const ledger = JSON.parse(readFileSync(join(sb.stateDir, 'patience', 'ledger', 'cmd-sh.json'), 'utf8')) as { starts: number[] };
+  const ledger = JSON.parse(readFileSync(join(sb.stateDir, 'patience', 'ledger', 'cmd-sh.json'), 'utf8')) as {
+    starts: number[];
+  };
   assert.equal(ledger.starts.length, 2);
 });
 
@@ -164,15 +219,28 @@ test('a hung daemon (accepts, never answers) costs --daemon-timeout once, with o
   const cmd = ['--', 'sh', '-c', 'exit 1'];
   const TIMEOUT_MS = 1000;
   const alone = await patience(sb, [...args, ...cmd]);
-  const hung = await patience(sb, [...args, '--daemon', '--daemon-socket', f.path, '--daemon-timeout', `${TIMEOUT_MS}ms`, ...cmd]);
+  const hung = await patience(sb, [
+    ...args,
+    '--daemon',
+    '--daemon-socket',
+    f.path,
+    '--daemon-timeout',
+    `${TIMEOUT_MS}ms`,
+    ...cmd,
+  ]);
   assert.deepEqual([alone.code, hung.code], [1, 1]);
   assert.equal(hung.stderr.match(/\[retry\] Attempt \d\/4 starting/g)?.length, 4);
   assert.equal(f.connections, 1, 'the daemon is asked once, not before every attempt');
   const warnings = hung.stderr.match(/patience: warning: .*/g) ?? [];
-  assert.deepEqual(warnings, [`patience: warning: patienced at ${f.path} did not answer within 1s; using the local rate-limit ledger for this run`]);
+  assert.deepEqual(warnings, [
+    `patience: warning: patienced at ${f.path} did not answer within 1s; using the local rate-limit ledger for this run`,
+  ]);
   // Four attempts behind a hung daemon would cost 4 s more if each one waited for it.
   const extra = hung.ms - alone.ms;
-  assert.ok(extra < TIMEOUT_MS + 1500, `the hung daemon cost ${extra} ms more than no daemon (limit ${TIMEOUT_MS} ms, once)`);
+  assert.ok(
+    extra < TIMEOUT_MS + 1500,
+    `the hung daemon cost ${extra} ms more than no daemon (limit ${TIMEOUT_MS} ms, once)`,
+  );
 });
 
 /**
@@ -207,13 +275,32 @@ function autoStarted(t: { after(fn: () => unknown): void }) {
 test('--daemon-auto-start starts patienced -daemon on the socket (pid file PATH.pid beside it), and it is stopped again', async (t) => {
   const sb = sandbox(t);
   const a = autoStarted(t);
-  const r = await patience(sb, ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'], { env: a.env });
+  const r = await patience(
+    sb,
+    [
+      'dio',
+      '-a',
+      '1',
+      '--no-report',
+      '--resource-id',
+      'auto-test',
+      '--daemon',
+      '--daemon-auto-start',
+      '--daemon-socket',
+      a.socketPath,
+      '--',
+      'true',
+    ],
+    { env: a.env },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.ok(existsSync(a.pidFile), `no pid file ${a.pidFile}: ${r.stderr}`);
   assert.ok(isRunning(a.pid()), 'the started daemon runs');
   assert.ok(existsSync(`${a.socketPath}.log`), 'its log sits beside the socket');
   assert.doesNotMatch(r.stderr, /starting one failed/);
-  const stop = await patienced(['-stop', '-socket', a.socketPath, '-pid-file', a.pidFile], { env: { RETRY_CONFIG: a.config } });
+  const stop = await patienced(['-stop', '-socket', a.socketPath, '-pid-file', a.pidFile], {
+    env: { RETRY_CONFIG: a.config },
+  });
   assert.equal(stop.code, 0, stop.stderr);
   await waitFor('the auto-started daemon to exit', () => !existsSync(a.socketPath));
 });
@@ -221,21 +308,53 @@ test('--daemon-auto-start starts patienced -daemon on the socket (pid file PATH.
 test('--daemon-auto-start: the run is granted through the daemon it started', async (t) => {
   const sb = sandbox(t);
   const a = autoStarted(t);
-  const r = await patience(sb, ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'], { env: a.env });
+  const r = await patience(
+    sb,
+    [
+      'dio',
+      '-a',
+      '1',
+      '--no-report',
+      '--resource-id',
+      'auto-test',
+      '--daemon',
+      '--daemon-auto-start',
+      '--daemon-socket',
+      a.socketPath,
+      '--',
+      'true',
+    ],
+    { env: a.env },
+  );
   assert.equal(r.code, 0);
   assert.doesNotMatch(r.stderr, /patience: warning/);
   const log = readFileSync(`${a.socketPath}.log`, 'utf8');
   const http = /"http":"([^"]+)"/.exec(log)?.[1];
   assert.ok(http, `no HTTP address in the log: ${log}`);
   const api = await getJson(`http://${http}/api/coordination`);
-  const entry = (api.body as { resources: Array<Record<string, unknown>> }).resources.find((e) => e.resource_id === 'auto-test');
+  const entry = (api.body as { resources: Array<Record<string, unknown>> }).resources.find(
+    (e) => e.resource_id === 'auto-test',
+  );
   assert.equal(entry?.granted_total, 1, JSON.stringify(api.body));
 });
 
 test('a second run finds the auto-started daemon and does not start another', async (t) => {
   const sb = sandbox(t);
   const a = autoStarted(t);
-  const args = ['dio', '-a', '1', '--no-report', '--resource-id', 'auto-test', '--daemon', '--daemon-auto-start', '--daemon-socket', a.socketPath, '--', 'true'];
+  const args = [
+    'dio',
+    '-a',
+    '1',
+    '--no-report',
+    '--resource-id',
+    'auto-test',
+    '--daemon',
+    '--daemon-auto-start',
+    '--daemon-socket',
+    a.socketPath,
+    '--',
+    'true',
+  ];
   assert.equal((await patience(sb, args, { env: a.env })).code, 0);
   const first = a.pid();
   const again = await patience(sb, args, { env: a.env });
@@ -250,7 +369,10 @@ test('dioph is an alias of diophantine; --help lists --daemon-timeout and --daem
   assert.equal(help.code, 0);
   const text = help.stdout.toString();
   assert.match(text, /Usage: patience diophantine/);
-  assert.match(text, /--daemon-timeout <D>\s+time limit of each exchange with patienced,\s+1ms\.\.60s \(default:\s+200ms\)/);
+  assert.match(
+    text,
+    /--daemon-timeout <D>\s+time limit of each exchange with patienced,\s+1ms\.\.60s \(default:\s+200ms\)/,
+  );
   assert.match(text, /--daemon-auto-start\s+start patienced -daemon/);
   assert.match(text, /Aliases: dio, dioph/);
   const run = await patience(sb, ['dioph', '-a', '1', '--no-report', '--', 'true']);

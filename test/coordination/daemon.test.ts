@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
-import type { CoordinationResource as Resource, CoordinationResult as Coordination } from '../../src/shared/coordination-api.ts';
-
+import type {
+  CoordinationResource as Resource,
+  CoordinationResult as Coordination,
+} from '../../src/shared/coordination-api.ts';
 
 const acquire = (resource_id: string, rate_limit: number, window_seconds: number): Record<string, unknown> => ({
   type: 'acquire',
@@ -35,7 +37,7 @@ describe('acquire on the socket', () => {
     fs.rmSync(d.dir, { recursive: true, force: true });
   });
 
-  test('the Go client\'s single document (no newline) is granted', async () => {
+  test("the Go client's single document (no newline) is granted", async () => {
     const replies = await send(d.socketPath, [acquire('api.github.com', 100, 3600)], { trailingNewline: false });
     assert.deepEqual(replies, [{ status: 'ok', granted: true }]);
   });
@@ -68,7 +70,10 @@ describe('acquire on the socket', () => {
     assert.deepEqual(replies[6], { status: 'ok' });
 
     // Two clients at once on a fresh resource with one slot: exactly one wins.
-    const both = await Promise.all([send(d.socketPath, [acquire('race', 1, 60)]), send(d.socketPath, [acquire('race', 1, 60)])]);
+    const both = await Promise.all([
+      send(d.socketPath, [acquire('race', 1, 60)]),
+      send(d.socketPath, [acquire('race', 1, 60)]),
+    ]);
     assert.equal(both.flat().filter((r) => r.granted === true).length, 1);
     assert.equal(both.flat().filter((r) => r.granted === false).length, 1);
 
@@ -98,12 +103,18 @@ describe('acquire on the socket', () => {
   test('each bad acquire is answered with an error naming the field, and counted', async () => {
     const statsBefore = (await getJson(`${d.url}/api/daemon/stats`)).body as { rejected: Record<string, number> };
     const bad: Array<[Record<string, unknown>, RegExp]> = [
-      [{ type: 'acquire', resource_id: 'x', window_seconds: 3 }, /^rate_limit: must be a positive integer \(got nothing\)$/],
+      [
+        { type: 'acquire', resource_id: 'x', window_seconds: 3 },
+        /^rate_limit: must be a positive integer \(got nothing\)$/,
+      ],
       [acquire('x', 0, 3), /^rate_limit: must be a positive integer \(got 0\)$/],
       [acquire('x', -2, 3), /^rate_limit: must be a positive integer \(got -2\)$/],
       [acquire('x', 2.5, 3), /^rate_limit: must be a positive integer \(got 2\.5\)$/],
       [acquire('x', 1_000_000, 3), /^rate_limit: must be at most 100000/],
-      [{ type: 'acquire', resource_id: 'x', rate_limit: 2 }, /^window_seconds: must be a positive number of seconds \(got nothing\)$/],
+      [
+        { type: 'acquire', resource_id: 'x', rate_limit: 2 },
+        /^window_seconds: must be a positive number of seconds \(got nothing\)$/,
+      ],
       [acquire('x', 2, 0), /^window_seconds: must be a positive number of seconds \(got 0\)$/],
       [acquire('x', 2, -1), /^window_seconds: must be a positive number of seconds \(got -1\)$/],
       [acquire('x', 2, 8 * 86_400), /^window_seconds: must be at most 604800/],
@@ -122,7 +133,10 @@ describe('acquire on the socket', () => {
     const statsAfter = (await getJson(`${d.url}/api/daemon/stats`)).body as { rejected: Record<string, number> };
     assert.equal((statsAfter.rejected.invalid_acquire ?? 0) - (statsBefore.rejected.invalid_acquire ?? 0), bad.length);
     // Nothing bad became a resource.
-    assert.equal((await coordination(d)).resources.some((r) => r.resource_id === 'x' || r.resource_id === ''), false);
+    assert.equal(
+      (await coordination(d)).resources.some((r) => r.resource_id === 'x' || r.resource_id === ''),
+      false,
+    );
   });
 
   test('/api/coordination: limit is checked and bounds the list', async () => {
@@ -179,7 +193,10 @@ describe('the resource bound', () => {
     // Both left hold live grants: a third is refused with a reason, and nothing is forgotten.
     const [full] = await send(d.socketPath, [acquire('third', 1, 1)]);
     assert.equal(full?.status, 'error');
-    assert.match(String(full?.error), /^resource_id: the daemon already tracks 2 resources \(max_rate_limit_resources\)/);
+    assert.match(
+      String(full?.error),
+      /^resource_id: the daemon already tracks 2 resources \(max_rate_limit_resources\)/,
+    );
     const after = await coordination(d);
     assert.equal(after.count, 2);
     assert.equal(after.evicted_total, 1);

@@ -11,7 +11,10 @@ const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 const near = (actual: unknown, expected: number, tol = 0.02): void => {
   assert.equal(typeof actual, 'number');
-  assert.ok(Math.abs((actual as number) - expected) <= Math.abs(expected) * tol + 1e-9, `${String(actual)} ≈ ${expected}`);
+  assert.ok(
+    Math.abs((actual as number) - expected) <= Math.abs(expected) * tol + 1e-9,
+    `${String(actual)} ≈ ${expected}`,
+  );
 };
 const ok = (s: boolean) => ({ duration_seconds: 0.1, exit_code: s ? 0 : 1, success: s });
 
@@ -21,10 +24,34 @@ for (const storage of ['memory', 'data file'] as const) {
     // Two whole hours, both well inside the default 24 h window.
     const H = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
     const dataset = [
-      runRecord({ command: 'deploy a', final_status: 'succeeded', total_duration_seconds: 1, attempts: [ok(true)], timestamp: (H + 10 * 60_000) / 1000 }),
-      runRecord({ command: 'deploy a', final_status: 'succeeded', total_duration_seconds: 3, attempts: [ok(false), ok(true)], timestamp: (H + 20 * 60_000) / 1000 }),
-      runRecord({ command: 'deploy a', final_status: 'failed', total_duration_seconds: 6, attempts: [ok(false), ok(false), ok(false)], timestamp: (H + HOUR + 5 * 60_000) / 1000 }),
-      runRecord({ command: 'make, test', final_status: 'succeeded', total_duration_seconds: 2, attempts: [ok(true)], timestamp: (H + HOUR + 10 * 60_000) / 1000 }),
+      runRecord({
+        command: 'deploy a',
+        final_status: 'succeeded',
+        total_duration_seconds: 1,
+        attempts: [ok(true)],
+        timestamp: (H + 10 * 60_000) / 1000,
+      }),
+      runRecord({
+        command: 'deploy a',
+        final_status: 'succeeded',
+        total_duration_seconds: 3,
+        attempts: [ok(false), ok(true)],
+        timestamp: (H + 20 * 60_000) / 1000,
+      }),
+      runRecord({
+        command: 'deploy a',
+        final_status: 'failed',
+        total_duration_seconds: 6,
+        attempts: [ok(false), ok(false), ok(false)],
+        timestamp: (H + HOUR + 5 * 60_000) / 1000,
+      }),
+      runRecord({
+        command: 'make, test',
+        final_status: 'succeeded',
+        total_duration_seconds: 2,
+        attempts: [ok(true)],
+        timestamp: (H + HOUR + 10 * 60_000) / 1000,
+      }),
       runRecord({
         command: 'ping "c"',
         final_status: 'failed',
@@ -45,7 +72,10 @@ for (const storage of ['memory', 'data file'] as const) {
       if (storage === 'data file') args.push('-data-file', path.join(dir, 'metrics.db'));
       d = await startDaemon({ dir, args });
       const replies = await send(d.socketPath, dataset);
-      assert.ok(replies.every((r) => r.status === 'ok'), JSON.stringify(replies));
+      assert.ok(
+        replies.every((r) => r.status === 'ok'),
+        JSON.stringify(replies),
+      );
     });
     after(async () => {
       assert.equal(await d.stop(), 0, d.logs());
@@ -61,7 +91,12 @@ for (const storage of ['memory', 'data file'] as const) {
         b.metrics.map((m) => (m.metrics as { command: string }).command),
         ['ping "c"', 'make, test', 'deploy a', 'deploy a', 'deploy a'],
       );
-      const first = b.metrics[0] as { id: number; timestamp: string; received_at: string; metrics: Record<string, unknown> };
+      const first = b.metrics[0] as {
+        id: number;
+        timestamp: string;
+        received_at: string;
+        metrics: Record<string, unknown>;
+      };
       assert.equal(typeof first.id, 'number');
       assert.equal(Date.parse(first.timestamp), H + HOUR + 15 * 60_000);
       assert.ok(Number.isFinite(Date.parse(first.received_at)));
@@ -91,14 +126,23 @@ for (const storage of ['memory', 'data file'] as const) {
       };
       assert.deepEqual(await cmds('status=failed'), ['ping "c"', 'deploy a']);
       assert.deepEqual(await cmds('command=make'), ['make, test']);
-      assert.deepEqual(await cmds(`since=${encodeURIComponent(iso(H + HOUR))}`), ['ping "c"', 'make, test', 'deploy a']);
+      assert.deepEqual(await cmds(`since=${encodeURIComponent(iso(H + HOUR))}`), [
+        'ping "c"',
+        'make, test',
+        'deploy a',
+      ]);
       assert.deepEqual(await cmds('limit=2'), ['ping "c"', 'make, test']);
       assert.equal((await cmds('limit=5000')).length, 5, 'a large limit is capped, not refused');
       assert.deepEqual(await cmds('status=succeeded&command=deploy'), ['deploy a', 'deploy a']);
     });
 
     test('GET /api/metrics/recent: bad parameters are 400s naming them', async () => {
-      for (const [q, name] of [['limit=0', 'limit'], ['limit=abc', 'limit'], ['status=maybe', 'status'], ['since=yesterday', 'since']] as const) {
+      for (const [q, name] of [
+        ['limit=0', 'limit'],
+        ['limit=abc', 'limit'],
+        ['status=maybe', 'status'],
+        ['since=yesterday', 'since'],
+      ] as const) {
         const { status, body } = await getJson(`${d.url}/api/metrics/recent?${q}`);
         assert.equal(status, 400, q);
         assert.match((body as { error: string }).error, new RegExp(`^${name}:`));
@@ -137,7 +181,8 @@ for (const storage of ['memory', 'data file'] as const) {
     });
 
     test('GET /api/metrics/stats: bounds select runs, including inside an hour', async () => {
-      const q = (start: number, end: number) => `${d.url}/api/metrics/stats?start=${encodeURIComponent(iso(start))}&end=${encodeURIComponent(iso(end))}`;
+      const q = (start: number, end: number) =>
+        `${d.url}/api/metrics/stats?start=${encodeURIComponent(iso(start))}&end=${encodeURIComponent(iso(end))}`;
       let s = (await getJson(q(H, H + HOUR - 1000))).body as Record<string, unknown>;
       assert.equal(s.total_runs, 2);
       assert.equal(s.rescued_runs, 1);
@@ -205,10 +250,20 @@ for (const storage of ['memory', 'data file'] as const) {
           last_run: iso(H + HOUR + 15 * 60_000),
         },
       ]);
-      const one = (await getJson(`${d.url}/api/metrics/commands?limit=1&start=${encodeURIComponent(iso(H))}&end=${encodeURIComponent(iso(H + HOUR - 1000))}`))
-        .body as { commands: Array<{ command: string; count: number }> };
-      assert.deepEqual(one.commands.map((c) => [c.command, c.count]), [['deploy a', 2]]);
-      for (const [q, name] of [['limit=0', 'limit'], ['start=soon', 'start'], ['start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z', 'start']] as const) {
+      const one = (
+        await getJson(
+          `${d.url}/api/metrics/commands?limit=1&start=${encodeURIComponent(iso(H))}&end=${encodeURIComponent(iso(H + HOUR - 1000))}`,
+        )
+      ).body as { commands: Array<{ command: string; count: number }> };
+      assert.deepEqual(
+        one.commands.map((c) => [c.command, c.count]),
+        [['deploy a', 2]],
+      );
+      for (const [q, name] of [
+        ['limit=0', 'limit'],
+        ['start=soon', 'start'],
+        ['start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z', 'start'],
+      ] as const) {
         const r = await getJson(`${d.url}/api/metrics/commands?${q}`);
         assert.equal(r.status, 400, q);
         assert.match((r.body as { error: string }).error, new RegExp(`^${name}:`));
@@ -217,7 +272,10 @@ for (const storage of ['memory', 'data file'] as const) {
 
     test('GET /api/metrics/recent: until= bounds the run time from above', async () => {
       const { body } = await getJson(`${d.url}/api/metrics/recent?until=${encodeURIComponent(iso(H + HOUR))}`);
-      assert.deepEqual((body as { metrics: Array<{ metrics: { command: string } }> }).metrics.map((m) => m.metrics.command), ['deploy a', 'deploy a']);
+      assert.deepEqual(
+        (body as { metrics: Array<{ metrics: { command: string } }> }).metrics.map((m) => m.metrics.command),
+        ['deploy a', 'deploy a'],
+      );
       const bad = await getJson(`${d.url}/api/metrics/recent?until=later`);
       assert.equal(bad.status, 400);
       assert.match((bad.body as { error: string }).error, /^until:/);
@@ -226,7 +284,10 @@ for (const storage of ['memory', 'data file'] as const) {
     test('GET /api/metrics/export: json, ndjson and csv', async () => {
       let res = await fetch(`${d.url}/api/metrics/export`);
       assert.equal(res.status, 200);
-      assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename=retry-metrics-\d{4}-\d{2}-\d{2}\.json$/);
+      assert.match(
+        res.headers.get('content-disposition') ?? '',
+        /^attachment; filename=retry-metrics-\d{4}-\d{2}-\d{2}\.json$/,
+      );
       const json = (await res.json()) as Array<{ metrics: { command: string } }>;
       assert.deepEqual(
         json.map((r) => r.metrics.command),
@@ -266,7 +327,8 @@ for (const storage of ['memory', 'data file'] as const) {
     test('GET /api/daemon/performance', async () => {
       const { body } = await getJson(`${d.url}/api/daemon/performance`);
       const p = body as Record<string, Record<string, unknown>>;
-      for (const k of ['rss', 'heap_used', 'heap_total', 'external', 'array_buffers']) assert.equal(typeof p.memory?.[k], 'number', k);
+      for (const k of ['rss', 'heap_used', 'heap_total', 'external', 'array_buffers'])
+        assert.equal(typeof p.memory?.[k], 'number', k);
       assert.equal(typeof p.gc?.count, 'number');
       assert.equal(typeof p.event_loop?.delay_p99_ms, 'number');
       assert.ok((p.event_loop?.utilization as number) >= 0 && (p.event_loop?.utilization as number) <= 1);

@@ -15,7 +15,10 @@ for (const storage of ['memory', 'data file'] as const) {
     const d = await startDaemon({ dir, args });
     const results = await Promise.all(
       Array.from({ length: 1024 }, (_, i) =>
-        send(d.socketPath, [runRecord({ command: `client-${i}` })], { trailingNewline: i % 2 === 0, timeoutMs: 30_000 }),
+        send(d.socketPath, [runRecord({ command: `client-${i}` })], {
+          trailingNewline: i % 2 === 0,
+          timeoutMs: 30_000,
+        }),
       ),
     );
     const acked = results.filter((r) => r[0]?.status === 'ok').length;
@@ -23,7 +26,9 @@ for (const storage of ['memory', 'data file'] as const) {
     const stats = (await getJson(`${d.url}/api/daemon/stats`)).body as { total_metrics: number; received: number };
     assert.equal(stats.total_metrics, 1024);
     assert.equal(stats.received, 1024);
-    const exported = (await (await fetch(`${d.url}/api/metrics/export`)).json()) as Array<{ metrics: { command: string } }>;
+    const exported = (await (await fetch(`${d.url}/api/metrics/export`)).json()) as Array<{
+      metrics: { command: string };
+    }>;
     assert.equal(new Set(exported.map((r) => r.metrics.command)).size, 1024);
     assert.equal(await d.stop(), 0, d.logs());
     fs.rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,14 @@ interface DaemonStats {
   total_metrics: number;
   received: number;
   rejected: Record<
-    'invalid_json' | 'invalid_record' | 'unsupported_type' | 'too_large' | 'document_timeout' | 'shed_stale' | 'waiting_timeout' | 'too_many_connections',
+    | 'invalid_json'
+    | 'invalid_record'
+    | 'unsupported_type'
+    | 'too_large'
+    | 'document_timeout'
+    | 'shed_stale'
+    | 'waiting_timeout'
+    | 'too_many_connections',
     number
   >;
   connections_active: number;
@@ -24,7 +31,8 @@ interface DaemonStats {
 describe('socket ingest', () => {
   let d: TestDaemon;
   let expectedStored = 0;
-  const stored = async (): Promise<number> => ((await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats).total_metrics;
+  const stored = async (): Promise<number> =>
+    ((await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats).total_metrics;
   const stats = async (): Promise<DaemonStats> => (await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats;
 
   before(async () => {
@@ -36,7 +44,11 @@ describe('socket ingest', () => {
   });
 
   test('NDJSON: one ok per document, in order', async () => {
-    const replies = await send(d.socketPath, [runRecord({ command: 'a' }), runRecord({ command: 'b' }), runRecord({ command: 'c' })]);
+    const replies = await send(d.socketPath, [
+      runRecord({ command: 'a' }),
+      runRecord({ command: 'b' }),
+      runRecord({ command: 'c' }),
+    ]);
     assert.deepEqual(replies, [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
     expectedStored += 3;
     assert.equal(await stored(), expectedStored);
@@ -154,7 +166,7 @@ describe('socket ingest', () => {
       s.on('data', (c: Buffer) => silentReplies.push(c.toString()));
       silent.push(s);
     }
-    for (let t0 = Date.now(); (await stats()).connections_active < 4; ) {
+    for (let t0 = Date.now(); (await stats()).connections_active < 4;) {
       assert.ok(Date.now() - t0 < 10_000, 'the silent connections are served');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -170,7 +182,11 @@ describe('socket ingest', () => {
     expectedStored += oks;
     assert.equal(await stored(), expectedStored);
     const after = await stats();
-    assert.equal(after.rejected.too_many_connections - before.rejected.too_many_connections, refused, 'each refusal is counted');
+    assert.equal(
+      after.rejected.too_many_connections - before.rejected.too_many_connections,
+      refused,
+      'each refusal is counted',
+    );
     // The silent holders gave their slots to clients that had sent a document, and were told why.
     assert.equal(after.rejected.shed_stale - before.rejected.shed_stale, 4);
     assert.equal(silentReplies.filter((r) => /connection shed to admit a new client/.test(r)).length, 4);

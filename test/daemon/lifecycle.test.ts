@@ -10,7 +10,11 @@ import { DAEMON_BIN, getJson, startDaemon, tempDir } from '../helpers/daemon.ts'
 import { runRecord, send } from '../helpers/socket.ts';
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [DAEMON_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, [DAEMON_BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 test('-h prints the usage block, -version the version', () => {
@@ -48,8 +52,15 @@ test('an invalid value exits 2 naming key, value and source', () => {
 
 test('precedence: defaults < config file < RETRY_* env < flags', async () => {
   const dir = tempDir();
-  fs.writeFileSync(path.join(dir, 'daemon.json'), JSON.stringify({ max_metrics: 111, metrics_max_age: '2h', max_connections: 7 }));
-  const d = await startDaemon({ dir, args: ['-max-metrics', '333'], env: { RETRY_MAX_METRICS: '222', RETRY_METRICS_MAX_AGE: '90m' } });
+  fs.writeFileSync(
+    path.join(dir, 'daemon.json'),
+    JSON.stringify({ max_metrics: 111, metrics_max_age: '2h', max_connections: 7 }),
+  );
+  const d = await startDaemon({
+    dir,
+    args: ['-max-metrics', '333'],
+    env: { RETRY_MAX_METRICS: '222', RETRY_METRICS_MAX_AGE: '90m' },
+  });
   const s = (await getJson(`${d.url}/api/daemon/stats`)).body as { max_size: number; max_age: string };
   assert.equal(s.max_size, 333, 'flag beats env and file');
   assert.equal(s.max_age, '1h30m0s', 'env beats file');
@@ -105,12 +116,24 @@ test('a stale socket file is replaced; a live one is refused', async () => {
   const dir = tempDir();
   const stale = path.join(dir, 'd.sock');
   // A socket file whose owner died without cleaning up.
-  const child = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  const child = spawnSync(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.equal(child.signal, 'SIGKILL');
   assert.ok(fs.existsSync(stale));
   const d = await startDaemon({ dir });
   assert.deepEqual(await send(d.socketPath, [runRecord()]), [{ status: 'ok' }]);
-  const second = run(['-socket', d.socketPath, '-port', '0', '-pid-file', path.join(dir, 'other.pid'), '-config', path.join(dir, 'daemon.json')]);
+  const second = run([
+    '-socket',
+    d.socketPath,
+    '-port',
+    '0',
+    '-pid-file',
+    path.join(dir, 'other.pid'),
+    '-config',
+    path.join(dir, 'daemon.json'),
+  ]);
   assert.equal(second.status, 1);
   assert.match(second.stderr, /another process is listening/);
   assert.deepEqual(await send(d.socketPath, [runRecord()]), [{ status: 'ok' }], 'the first daemon is untouched');

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, streamer } from '../helpers/socket.ts';
 
-
 test('kill -9 during a flood loses no acknowledged record', async () => {
   const dir = tempDir();
   const dataFile = path.join(dir, 'metrics.db');
@@ -47,7 +46,9 @@ test('records survive a clean restart, and ids keep increasing', async () => {
   assert.equal(fs.existsSync(a.socketPath), false, 'the socket file is removed on exit');
   const b = await startDaemon({ dir, args });
   await send(b.socketPath, [runRecord({ command: 'three' })]);
-  const recent = (await getJson(`${b.url}/api/metrics/recent`)).body as { metrics: Array<{ id: number; metrics: { command: string } }> };
+  const recent = (await getJson(`${b.url}/api/metrics/recent`)).body as {
+    metrics: Array<{ id: number; metrics: { command: string } }>;
+  };
   assert.deepEqual(
     recent.metrics.map((m) => m.metrics.command),
     ['three', 'two', 'one'],

@@ -16,10 +16,30 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
   const counter = path.join(d.dir, 'count');
   // Fails twice, then succeeds: a real flaky command.
   const script = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; [ $n -ge 3 ]`;
-  const env = { PATH: process.env.PATH ?? '', HOME: d.dir, XDG_STATE_HOME: d.dir, XDG_CONFIG_HOME: d.dir, RETRY_SOCKET_PATH: d.socketPath };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: d.dir,
+    XDG_STATE_HOME: d.dir,
+    XDG_CONFIG_HOME: d.dir,
+    RETRY_SOCKET_PATH: d.socketPath,
+  };
   const run = spawnSync(
     process.execPath,
-    [CLI_BIN, 'exponential', '-a', '5', '-b', '10ms', '--label', 'team=infra', '--', 'sh', '-c', script, 'Authorization: Bearer abc123'],
+    [
+      CLI_BIN,
+      'exponential',
+      '-a',
+      '5',
+      '-b',
+      '10ms',
+      '--label',
+      'team=infra',
+      '--',
+      'sh',
+      '-c',
+      script,
+      'Authorization: Bearer abc123',
+    ],
     { env, cwd: d.dir, encoding: 'utf8', timeout: 30_000 },
   );
   assert.equal(run.status, 0, run.stderr);
@@ -60,8 +80,18 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
 
 test('a failing run is reported as failed with its exit code and reason', async () => {
   const d = await startDaemon();
-  const env = { PATH: process.env.PATH ?? '', HOME: d.dir, XDG_STATE_HOME: d.dir, XDG_CONFIG_HOME: d.dir, RETRY_SOCKET_PATH: d.socketPath };
-  const run = spawnSync(process.execPath, [CLI_BIN, 'fixed', '-a', '2', '-d', '10ms', '--', 'sh', '-c', 'exit 7'], { env, encoding: 'utf8', timeout: 30_000 });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: d.dir,
+    XDG_STATE_HOME: d.dir,
+    XDG_CONFIG_HOME: d.dir,
+    RETRY_SOCKET_PATH: d.socketPath,
+  };
+  const run = spawnSync(process.execPath, [CLI_BIN, 'fixed', '-a', '2', '-d', '10ms', '--', 'sh', '-c', 'exit 7'], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(run.status, 7);
   const m = ((await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent).metrics[0]?.metrics;
   assert.ok(m);

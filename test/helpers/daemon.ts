@@ -35,7 +35,18 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const dir = opts.dir ?? tempDir();
   const socketPath = path.join(dir, 'd.sock');
   const pidFile = path.join(dir, 'd.pid');
-  const args = [DAEMON_BIN, '-socket', socketPath, '-pid-file', pidFile, '-port', '0', '-config', writeEmptyConfig(dir), ...(opts.args ?? [])];
+  const args = [
+    DAEMON_BIN,
+    '-socket',
+    socketPath,
+    '-pid-file',
+    pidFile,
+    '-port',
+    '0',
+    '-config',
+    writeEmptyConfig(dir),
+    ...(opts.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOME: dir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,17 +14,28 @@ export interface Ran {
 }
 
 /** The Debian package of each tool the tests drive (scripts/ci.sh installs them). */
-const PACKAGE_OF: Readonly<Record<string, string>> = { promtool: 'prometheus', 'systemd-analyze': 'systemd', xmllint: 'libxml2-utils', python3: 'python3' };
+const PACKAGE_OF: Readonly<Record<string, string>> = {
+  promtool: 'prometheus',
+  'systemd-analyze': 'systemd',
+  xmllint: 'libxml2-utils',
+  python3: 'python3',
+};
 
 /** Said when a tool a test drives is missing: where to get it, not only what failed. */
 export function notInstalled(file: string): string {
   const tool = path.basename(file);
-  const install = Object.hasOwn(PACKAGE_OF, tool) ? `\`apt-get install -y ${PACKAGE_OF[tool]}\`` : `the package that provides ${tool}`;
+  const install = Object.hasOwn(PACKAGE_OF, tool)
+    ? `\`apt-get install -y ${PACKAGE_OF[tool]}\``
+    : `the package that provides ${tool}`;
   return `${file} is not installed, and this test needs it: install it with ${install} (scripts/ci.sh installs every tool the tests use).`;
 }
 
 /** Runs a program to its end without blocking this process's event loop. */
-export function run(file: string, args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
+export function run(
+  file: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       env: { PATH: process.env.PATH ?? '', ...opts.env },
@@ -53,7 +64,10 @@ export function run(file: string, args: string[], opts: { env?: Record<string, s
 
 /** `node dist/patienced.cjs ARGS`. */
 export function patienced(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<Ran> {
-  return run(process.execPath, [DAEMON_BIN, ...args], { ...opts, env: { HOME: opts.cwd ?? '/nonexistent', ...opts.env } });
+  return run(process.execPath, [DAEMON_BIN, ...args], {
+    ...opts,
+    env: { HOME: opts.cwd ?? '/nonexistent', ...opts.env },
+  });
 }
 
 export interface ServicePaths {
@@ -70,7 +84,13 @@ export function servicePaths(dir: string): ServicePaths {
   if (!fs.existsSync(config)) fs.writeFileSync(config, '{}\n');
   const socketPath = path.join(dir, 'd.sock');
   const pidFile = path.join(dir, 'd.pid');
-  return { dir, socketPath, pidFile, config, args: ['-config', config, '-socket', socketPath, '-pid-file', pidFile, '-port', '0'] };
+  return {
+    dir,
+    socketPath,
+    pidFile,
+    config,
+    args: ['-config', config, '-socket', socketPath, '-pid-file', pidFile, '-port', '0'],
+  };
 }
 
 const started = new Set<number>();

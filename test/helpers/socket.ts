@@ -30,7 +30,11 @@ export function sendRaw(socketPath: string, payload: string | Buffer, opts: Send
 }
 
 /** Sends documents as NDJSON (or one document without a newline) and parses the replies. */
-export async function send(socketPath: string, docs: unknown[], opts: SendOptions = {}): Promise<Array<Record<string, unknown>>> {
+export async function send(
+  socketPath: string,
+  docs: unknown[],
+  opts: SendOptions = {},
+): Promise<Array<Record<string, unknown>>> {
   const text = docs.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))).join('\n');
   const payload = opts.trailingNewline === false ? text : `${text}\n`;
   const lines = await sendRaw(socketPath, payload, opts);
@@ -52,14 +56,19 @@ export function runRecord(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 /** Streams records on one connection, noting each acknowledged one; end() half-closes. */
-export function streamer(socketPath: string, prefix: string, acked: Set<string>): { end: () => void; closed: Promise<void> } {
+export function streamer(
+  socketPath: string,
+  prefix: string,
+  acked: Set<string>,
+): { end: () => void; closed: Promise<void> } {
   const sock = net.connect(socketPath);
   let sent = 0;
   let answered = 0;
   let buf = '';
   let ending = false;
   const pump = (): void => {
-    while (!ending && sock.writable && sent - answered < 50) sock.write(`${JSON.stringify(runRecord({ command: `${prefix}-${sent++}` }))}\n`);
+    while (!ending && sock.writable && sent - answered < 50)
+      sock.write(`${JSON.stringify(runRecord({ command: `${prefix}-${sent++}` }))}\n`);
   };
   sock.on('connect', pump);
   sock.on('data', (d: Buffer) => {

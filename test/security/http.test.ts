@@ -20,11 +20,22 @@ interface Answer {
 }
 
 /** One HTTP request with headers fetch() will not send (Host, Origin, Sec-Fetch-Site). */
-function request(base: string, pathAndQuery: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function request(
+  base: string,
+  pathAndQuery: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: pathAndQuery, method: opts.method ?? 'GET', headers: opts.headers, timeout: 20_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: pathAndQuery,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        timeout: 20_000,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -62,7 +73,15 @@ test('DNS rebinding: a request naming a foreign Host gets 421 and no stored data
   // A page on rebind.attacker.example whose name now resolves to 127.0.0.1: same "origin" to
   // the browser, but its Host header still says who it is.
   for (const host of ['rebind.attacker.example', `rebind.attacker.example:${port(d)}`, 'evil.example']) {
-    for (const p of ['/api/metrics/recent', '/api/metrics/export', '/api/metrics/stats', '/api/daemon/stats', '/metrics', '/', '/api/events']) {
+    for (const p of [
+      '/api/metrics/recent',
+      '/api/metrics/export',
+      '/api/metrics/stats',
+      '/api/daemon/stats',
+      '/metrics',
+      '/',
+      '/api/events',
+    ]) {
       const r = await request(d.url, p, { headers: { Host: host } });
       assert.equal(r.status, 421, `${host} ${p}`);
       assert.ok(!r.body.includes('prod-db-7'), `${host} ${p} leaked a command`);
@@ -120,7 +139,9 @@ test('a cross-site request to /debug/pprof/profile is refused and starts no prof
     assert.equal(heap.status, 403, `heap ${JSON.stringify(headers)}`);
   }
   // Had any of them started a 5 s profile, this one would be refused with 409 (one at a time).
-  const own = await request(d.url, '/debug/pprof/profile?seconds=1', { headers: { Host: host, 'Sec-Fetch-Site': 'none' } });
+  const own = await request(d.url, '/debug/pprof/profile?seconds=1', {
+    headers: { Host: host, 'Sec-Fetch-Site': 'none' },
+  });
   assert.equal(own.status, 200, own.body.slice(0, 200));
   assert.ok(Array.isArray(JSON.parse(own.body).nodes));
 });
@@ -128,12 +149,21 @@ test('a cross-site request to /debug/pprof/profile is refused and starts no prof
 test('a cross-site POST/DELETE is refused; the API sends no CORS headers to any origin', async () => {
   const d = await daemon();
   const host = `127.0.0.1:${port(d)}`;
-  const post = await request(d.url, '/api/health', { method: 'POST', headers: { Host: host, Origin: 'http://evil.example', 'Content-Type': 'text/plain' }, body: 'x' });
+  const post = await request(d.url, '/api/health', {
+    method: 'POST',
+    headers: { Host: host, Origin: 'http://evil.example', 'Content-Type': 'text/plain' },
+    body: 'x',
+  });
   assert.equal(post.status, 403);
   for (const method of ['GET', 'OPTIONS']) {
     const r = await request(d.url, '/api/metrics/recent', {
       method,
-      headers: { Host: host, Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET', 'Sec-Fetch-Site': 'cross-site' },
+      headers: {
+        Host: host,
+        Origin: 'http://evil.example',
+        'Access-Control-Request-Method': 'GET',
+        'Sec-Fetch-Site': 'cross-site',
+      },
     });
     for (const name of Object.keys(r.headers)) assert.doesNotMatch(name, /^access-control-/, `${method}: ${name}`);
   }
@@ -141,7 +171,10 @@ test('a cross-site POST/DELETE is refused; the API sends no CORS headers to any 
 
 test('DELETE with a JSON content type and no body is 405, not 400', async () => {
   const d = await daemon();
-  const r = await request(d.url, '/api/metrics/recent', { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
+  const r = await request(d.url, '/api/metrics/recent', {
+    method: 'DELETE',
+    headers: { 'Content-Type': 'application/json' },
+  });
   assert.equal(r.status, 405, r.body);
   assert.equal(r.headers['allow'], 'GET, HEAD');
   assert.deepEqual(JSON.parse(r.body), { error: 'method DELETE not allowed on /api/metrics/recent' });
@@ -150,10 +183,19 @@ test('DELETE with a JSON content type and no body is 405, not 400', async () => 
 test('a date that does not exist is a 400 naming the parameter, not silently 2 March', async () => {
   const d = await daemon();
   const cases: Array<[string, string]> = [
-    ['/api/metrics/recent?since=2026-02-30T00:00:00Z', 'since: "2026-02-30T00:00:00Z" has day 30: February 2026 has days 01..28'],
-    ['/api/metrics/recent?until=2026-04-31T00:00:00Z', 'until: "2026-04-31T00:00:00Z" has day 31: April 2026 has days 01..30'],
+    [
+      '/api/metrics/recent?since=2026-02-30T00:00:00Z',
+      'since: "2026-02-30T00:00:00Z" has day 30: February 2026 has days 01..28',
+    ],
+    [
+      '/api/metrics/recent?until=2026-04-31T00:00:00Z',
+      'until: "2026-04-31T00:00:00Z" has day 31: April 2026 has days 01..30',
+    ],
     ['/api/metrics/stats?start=2026-01-01T24:00:00Z', 'start: "2026-01-01T24:00:00Z" has hour 24: hours are 00..23'],
-    ['/api/metrics/commands?end=2026-01-01T00:00:00%2B24:00', 'end: "2026-01-01T00:00:00+24:00" has offset +24:00: offsets are -23:59..+23:59'],
+    [
+      '/api/metrics/commands?end=2026-01-01T00:00:00%2B24:00',
+      'end: "2026-01-01T00:00:00+24:00" has offset +24:00: offsets are -23:59..+23:59',
+    ],
   ];
   for (const [p, error] of cases) {
     const r = await request(d.url, p);
@@ -168,16 +210,31 @@ test('start-up mistakes name the setting: -host 999.1.1.1, an unresolvable -host
   try {
     const config = path.join(dir, 'daemon.json');
     fs.writeFileSync(config, '{}\n');
-    const base = ['-config', config, '-socket', path.join(dir, 'd.sock'), '-pid-file', path.join(dir, 'd.pid'), '-port', '0'];
+    const base = [
+      '-config',
+      config,
+      '-socket',
+      path.join(dir, 'd.sock'),
+      '-pid-file',
+      path.join(dir, 'd.pid'),
+      '-port',
+      '0',
+    ];
 
     const bad = await patienced([...base, '-host', '999.1.1.1']);
     assert.equal(bad.code, 2, bad.stderr);
-    assert.match(bad.stderr, /^patienced: invalid http_host "999\.1\.1\.1" from flag -host: 999 is not an IPv4 address byte/);
+    assert.match(
+      bad.stderr,
+      /^patienced: invalid http_host "999\.1\.1\.1" from flag -host: 999 is not an IPv4 address byte/,
+    );
     assert.doesNotMatch(bad.stderr, /getaddrinfo/);
 
     const unknown = await patienced([...base, '-host', 'no-such-host.invalid']);
     assert.equal(unknown.code, 1, unknown.stderr);
-    assert.match(unknown.stderr, /cannot listen on HTTP host "no-such-host\.invalid": it does not resolve to an address .*set http_host \(-host\)/);
+    assert.match(
+      unknown.stderr,
+      /cannot listen on HTTP host "no-such-host\.invalid": it does not resolve to an address .*set http_host \(-host\)/,
+    );
 
     const flag = await patienced([...base, '-max-age', '-socket', 'X']);
     assert.equal(flag.code, 2, flag.stderr);
@@ -186,12 +243,18 @@ test('start-up mistakes name the setting: -host 999.1.1.1, an unresolvable -host
     fs.writeFileSync(config, '{"metrics_max_age": 3600}\n');
     const ns = await patienced(base);
     assert.equal(ns.code, 2, ns.stderr);
-    assert.match(ns.stderr, /invalid metrics_max_age 3600 from config file .*: 3600 is 3\.6µs \(an integer is nanoseconds, as Go writes it\); if you meant 3600 seconds write "1h"/);
+    assert.match(
+      ns.stderr,
+      /invalid metrics_max_age 3600 from config file .*: 3600 is 3\.6µs \(an integer is nanoseconds, as Go writes it\); if you meant 3600 seconds write "1h"/,
+    );
 
     fs.writeFileSync(config, '{"allowed_hosts": ["https://box.lan"]}\n');
     const list = await patienced(base);
     assert.equal(list.code, 2, list.stderr);
-    assert.match(list.stderr, /invalid allowed_hosts \["https:\/\/box\.lan"\] from config file .*without scheme or path/);
+    assert.match(
+      list.stderr,
+      /invalid allowed_hosts \["https:\/\/box\.lan"\] from config file .*without scheme or path/,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -207,7 +270,9 @@ test('in Chromium: a cross-site no-cors fetch starts no profile, a rebound name 
   const d = await daemon(['-enable-profiling', '-log-level', 'debug']);
   await send(d.socketPath, [runRecord({ command: SECRET_COMMAND })]);
   const dport = port(d);
-  const attacker = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>attacker</title>'));
+  const attacker = http.createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>attacker</title>'),
+  );
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
   const aport = (attacker.address() as net.AddressInfo).port;
   const browser = await chromium.launch({
@@ -219,12 +284,22 @@ test('in Chromium: a cross-site no-cors fetch starts no profile, a rebound name 
     await page.goto(`http://localhost:${aport}/`);
     const target = `http://127.0.0.1:${dport}`;
     const tried = await page.evaluate(async (base) => {
-      const profile = await fetch(`${base}/debug/pprof/profile?seconds=5`, { mode: 'no-cors' }).then((r) => r.type, (e: unknown) => `error ${String(e)}`);
-      const read = await fetch(`${base}/api/metrics/recent`).then((r) => r.text(), () => 'blocked by CORS');
+      const profile = await fetch(`${base}/debug/pprof/profile?seconds=5`, { mode: 'no-cors' }).then(
+        (r) => r.type,
+        (e: unknown) => `error ${String(e)}`,
+      );
+      const read = await fetch(`${base}/api/metrics/recent`).then(
+        (r) => r.text(),
+        () => 'blocked by CORS',
+      );
       return { profile, read };
     }, target);
     assert.equal(tried.profile, 'opaque', 'the request went out');
-    assert.equal(tried.read, 'blocked by CORS', 'a plain read reaches the page only through CORS, which the API never grants');
+    assert.equal(
+      tried.read,
+      'blocked by CORS',
+      'a plain read reaches the page only through CORS, which the API never grants',
+    );
     // The page cannot see the status of a no-cors answer; the daemon's request log can.
     const answered = d
       .logs()
@@ -236,7 +311,9 @@ test('in Chromium: a cross-site no-cors fetch starts no profile, a rebound name 
 
     const rebound = await page.goto(`http://rebind.attacker.example:${dport}/api/metrics/recent`);
     assert.equal(rebound?.status(), 421);
-    const seen = await page.evaluate(() => fetch('/api/metrics/recent').then(async (r) => `${r.status} ${await r.text()}`));
+    const seen = await page.evaluate(() =>
+      fetch('/api/metrics/recent').then(async (r) => `${r.status} ${await r.text()}`),
+    );
     assert.match(seen, /^421 /);
     assert.ok(!seen.includes('prod-db-7'), 'no command reaches the rebound page');
 
@@ -244,7 +321,9 @@ test('in Chromium: a cross-site no-cors fetch starts no profile, a rebound name 
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
     await page.goto(`http://localhost:${dport}/`);
     await page.waitForSelector('body[data-loaded]');
-    await page.waitForFunction(() => document.body.textContent?.includes('prod-db-7') ?? false, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.body.textContent?.includes('prod-db-7') ?? false, undefined, {
+      timeout: 10_000,
+    });
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -37,7 +37,9 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
 /** `p`, or a failure naming what did not happen within ms (so that the test's cleanup still runs). */
 async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([p, late]);
   } finally {
@@ -56,7 +58,14 @@ interface Reported {
 async function wellBehavedRun(d: TestDaemon, tag: string): Promise<Reported> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI_BIN, 'fixed', '-a', '1', '--label', `lockout=${tag}`, '--', 'true'], {
-    env: { PATH: process.env.PATH ?? '', HOME: d.dir, XDG_STATE_HOME: d.dir, XDG_CONFIG_HOME: d.dir, RETRY_SOCKET_PATH: d.socketPath, PATIENCE_DEBUG: '1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: d.dir,
+      XDG_STATE_HOME: d.dir,
+      XDG_CONFIG_HOME: d.dir,
+      RETRY_SOCKET_PATH: d.socketPath,
+      PATIENCE_DEBUG: '1',
+    },
     cwd: d.dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -64,7 +73,10 @@ async function wellBehavedRun(d: TestDaemon, tag: string): Promise<Reported> {
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallMs = Date.now() - started;
-  const debug = stderr.split('\n').filter((l) => l.includes('debug:')).join('\n');
+  const debug = stderr
+    .split('\n')
+    .filter((l) => l.includes('debug:'))
+    .join('\n');
   assert.equal(code, 0, stderr);
   // The CLI says this only when the daemon's ok arrived within its 200 ms budget.
   assert.match(debug, /run reported to the daemon/, `the run was not acked within the CLI's budget:\n${stderr}`);
@@ -78,9 +90,17 @@ async function wellBehavedRun(d: TestDaemon, tag: string): Promise<Reported> {
 async function holdTheCap(d: TestDaemon, max: number, kinds: HostileKind[], reconnect: boolean): Promise<Hostile> {
   const h = new Hostile(d.socketPath, { reconnect });
   for (let i = 0; i < max; i++) h.open(kinds[i % kinds.length] ?? 'silent');
-  await until('the hostile connections to take every slot', () => stats(d), (s) => s.connections_active === max);
+  await until(
+    'the hostile connections to take every slot',
+    () => stats(d),
+    (s) => s.connections_active === max,
+  );
   h.open('silent', max * 10);
-  await until('the waiting line to fill', () => stats(d), (s) => s.connections_active === max && s.connections_waiting === max * 10);
+  await until(
+    'the waiting line to fill',
+    () => stats(d),
+    (s) => s.connections_active === max && s.connections_waiting === max * 10,
+  );
   // Held for a while, as an attacker holding the cap would: long past any grace for slow clients.
   await new Promise((r) => setTimeout(r, 300));
   return h;
@@ -88,40 +108,66 @@ async function holdTheCap(d: TestDaemon, max: number, kinds: HostileKind[], reco
 
 const CASES: Array<{ name: string; max: number; kinds: HostileKind[]; reconnect: boolean }> = [
   { name: 'dripping connections hold the cap, silent ones fill the line', max: 10, kinds: ['drip'], reconnect: false },
-  { name: 'non-reading connections hold the cap, silent ones fill the line', max: 10, kinds: ['nonreader'], reconnect: false },
-  { name: 'a mix holds the cap and reconnects whenever it loses a slot', max: 10, kinds: ['drip', 'silent', 'nonreader'], reconnect: true },
-  { name: 'a mix holds the default 100 slots and 1,000 places in line, reconnecting', max: 100, kinds: ['drip', 'silent', 'nonreader'], reconnect: true },
+  {
+    name: 'non-reading connections hold the cap, silent ones fill the line',
+    max: 10,
+    kinds: ['nonreader'],
+    reconnect: false,
+  },
+  {
+    name: 'a mix holds the cap and reconnects whenever it loses a slot',
+    max: 10,
+    kinds: ['drip', 'silent', 'nonreader'],
+    reconnect: true,
+  },
+  {
+    name: 'a mix holds the default 100 slots and 1,000 places in line, reconnecting',
+    max: 100,
+    kinds: ['drip', 'silent', 'nonreader'],
+    reconnect: true,
+  },
 ];
 
-describe('a well-behaved patience run is acked within its 200 ms budget while a hostile client holds the cap', { concurrency: false }, () => {
-  for (const c of CASES) {
-    test(`${c.name} (max_connections ${c.max})`, async (t) => {
-      const args = c.max === 100 ? [] : ['-max-connections', String(c.max)];
-      const d = await startDaemon({ args });
-      const h = await holdTheCap(d, c.max, c.kinds, c.reconnect).catch(async (err: unknown) => {
-        await d.stop();
-        throw err;
+describe(
+  'a well-behaved patience run is acked within its 200 ms budget while a hostile client holds the cap',
+  { concurrency: false },
+  () => {
+    for (const c of CASES) {
+      test(`${c.name} (max_connections ${c.max})`, async (t) => {
+        const args = c.max === 100 ? [] : ['-max-connections', String(c.max)];
+        const d = await startDaemon({ args });
+        const h = await holdTheCap(d, c.max, c.kinds, c.reconnect).catch(async (err: unknown) => {
+          await d.stop();
+          throw err;
+        });
+        try {
+          const before = await stats(d);
+          const runs: Reported[] = [];
+          // A reconnecting attacker is kept up past the 5 s deadlines, when its connections expire and come back together.
+          const until_ = Date.now() + (c.reconnect ? 6000 : 0);
+          for (let i = 0; i < 3 || Date.now() < until_; i++)
+            runs.push(await wellBehavedRun(d, `${c.max}-${c.kinds.join('+')}-${i}`));
+          for (const r of runs)
+            assert.ok(r.ackMs < 200, `acked ${r.ackMs} ms after the run ended; the budget is 200 ms`);
+          const after = await stats(d);
+          assert.ok(
+            after.rejected.shed_stale! > before.rejected.shed_stale!,
+            'the run got its slot by shedding a stale connection',
+          );
+          const acks = runs.map((r) => r.ackMs).sort((a, b) => a - b);
+          const walls = runs.map((r) => r.wallMs).sort((a, b) => a - b);
+          t.diagnostic(
+            `lockout figure over ${runs.length} runs: report stored ${acks[0]}–${acks.at(-1)} ms (median ${acks[acks.length >> 1]}) after the run ended; whole patience process ${walls[0]}–${walls.at(-1)} ms`,
+          );
+        } finally {
+          h.stop();
+          assert.equal(await d.stop(), 0, d.logs());
+          fs.rmSync(d.dir, { recursive: true, force: true });
+        }
       });
-      try {
-        const before = await stats(d);
-        const runs: Reported[] = [];
-        // A reconnecting attacker is kept up past the 5 s deadlines, when its connections expire and come back together.
-        const until_ = Date.now() + (c.reconnect ? 6000 : 0);
-        for (let i = 0; i < 3 || Date.now() < until_; i++) runs.push(await wellBehavedRun(d, `${c.max}-${c.kinds.join('+')}-${i}`));
-        for (const r of runs) assert.ok(r.ackMs < 200, `acked ${r.ackMs} ms after the run ended; the budget is 200 ms`);
-        const after = await stats(d);
-        assert.ok(after.rejected.shed_stale! > before.rejected.shed_stale!, 'the run got its slot by shedding a stale connection');
-        const acks = runs.map((r) => r.ackMs).sort((a, b) => a - b);
-        const walls = runs.map((r) => r.wallMs).sort((a, b) => a - b);
-        t.diagnostic(`lockout figure over ${runs.length} runs: report stored ${acks[0]}–${acks.at(-1)} ms (median ${acks[acks.length >> 1]}) after the run ended; whole patience process ${walls[0]}–${walls.at(-1)} ms`);
-      } finally {
-        h.stop();
-        assert.equal(await d.stop(), 0, d.logs());
-        fs.rmSync(d.dir, { recursive: true, force: true });
-      }
-    });
-  }
-});
+    }
+  },
+);
 
 describe('each deadline closes what it is meant to', { concurrency: true }, () => {
   test('a dripping connection is closed 5 s after it opened, though every byte arrives on time', async () => {
@@ -156,10 +202,22 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
     const h = new Hostile(d.socketPath, { reconnect: false });
     try {
       h.open('nonreader');
-      await until('the non-reader to be served', () => stats(d), (s) => s.connections_active === 1);
-      const s = await until('the write deadline', () => stats(d), (v) => v.rejected.write_timeout === 1 && v.connections_active === 0);
+      await until(
+        'the non-reader to be served',
+        () => stats(d),
+        (s) => s.connections_active === 1,
+      );
+      const s = await until(
+        'the write deadline',
+        () => stats(d),
+        (v) => v.rejected.write_timeout === 1 && v.connections_active === 0,
+      );
       assert.equal(s.connections_active, 0);
-      await until('the client to see its connection gone', async () => h.count, (n) => n === 0);
+      await until(
+        'the client to see its connection gone',
+        async () => h.count,
+        (n) => n === 0,
+      );
     } finally {
       h.stop();
       await d.stop();
@@ -173,9 +231,16 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
     const holder = net.connect(d.socketPath);
     holder.on('error', () => undefined);
     holder.on('data', () => undefined);
-    const tick = setInterval(() => holder.write(`${JSON.stringify(runRecord({ command: 'slow-but-honest' }))}\n`), 1000);
+    const tick = setInterval(
+      () => holder.write(`${JSON.stringify(runRecord({ command: 'slow-but-honest' }))}\n`),
+      1000,
+    );
     try {
-      await until('the holder to be served', () => stats(d), (s) => s.connections_active === 1);
+      await until(
+        'the holder to be served',
+        () => stats(d),
+        (s) => s.connections_active === 1,
+      );
       const s = net.connect(d.socketPath);
       const waited = await within(
         15_000,

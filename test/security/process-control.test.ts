@@ -27,7 +27,9 @@ after(() => {
 
 function skipUnlessRoot(t: TestContext): boolean {
   if (ROOT) return false;
-  t.skip('needs root: the hostile local user runs as nobody via setpriv, and the victim must be one only root may signal');
+  t.skip(
+    'needs root: the hostile local user runs as nobody via setpriv, and the victim must be one only root may signal',
+  );
   return true;
 }
 
@@ -52,11 +54,22 @@ function arena(): Arena {
   fs.writeFileSync(config, '{}\n');
   const pidFile = path.join(shared, 'd.pid');
   const socketPath = path.join(shared, 'd.sock');
-  return { dir, shared, pidFile, socketPath, config, args: ['-config', config, '-socket', socketPath, '-pid-file', pidFile, '-port', '0'] };
+  return {
+    dir,
+    shared,
+    pidFile,
+    socketPath,
+    config,
+    args: ['-config', config, '-socket', socketPath, '-pid-file', pidFile, '-port', '0'],
+  };
 }
 
 function patienced(a: Arena, args: string[]): Promise<Ran> {
-  return run(process.execPath, [DAEMON_BIN, ...a.args, ...args], { env: { HOME: a.dir }, cwd: a.dir, timeoutMs: HANG_MS });
+  return run(process.execPath, [DAEMON_BIN, ...a.args, ...args], {
+    env: { HOME: a.dir },
+    cwd: a.dir,
+    timeoutMs: HANG_MS,
+  });
 }
 
 /** Runs a command as nobody and waits for it. */
@@ -74,7 +87,9 @@ function victim(...args: string[]): ChildProcess {
 
 /** A long-running program of nobody's that prints one line once it is ready. */
 async function hostile(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn('setpriv', [...NOBODY, process.execPath, '-e', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('setpriv', [...NOBODY, process.execPath, '-e', script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   spawned.add(child);
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -89,7 +104,18 @@ async function hostile(script: string, args: string[]): Promise<{ child: ChildPr
 
 /** What a daemon would answer, naming the victim's PID. */
 const fakeStatus = (pid: number): string =>
-  JSON.stringify({ pid, version: '6.6.6', uptime_seconds: 1, socket_path: '/x', http: '', total_metrics: 0, max_metrics: 1, max_size: 1, storage: 'memory', profiling: false });
+  JSON.stringify({
+    pid,
+    version: '6.6.6',
+    uptime_seconds: 1,
+    socket_path: '/x',
+    http: '',
+    total_metrics: 0,
+    max_metrics: 1,
+    max_size: 1,
+    storage: 'memory',
+    profiling: false,
+  });
 
 test('-stop never signals a PID that only an answer on the socket path names', async (t) => {
   if (skipUnlessRoot(t)) return;
@@ -105,7 +131,10 @@ require('net').createServer((s) => { s.on('data', () => {}); s.on('error', () =>
   const stop = await patienced(a, ['-stop']);
   assert.ok(isRunning(pid), `the victim was signalled: ${stop.stdout}${stop.stderr}`);
   assert.equal(stop.code, 1, stop.stdout);
-  assert.match(stop.stderr, new RegExp(`answers on ${a.socketPath}.*pid ${pid}.*no pid file at .*cannot be proven.*nothing was signalled`));
+  assert.match(
+    stop.stderr,
+    new RegExp(`answers on ${a.socketPath}.*pid ${pid}.*no pid file at .*cannot be proven.*nothing was signalled`),
+  );
   fs.rmSync(a.dir, { recursive: true, force: true });
 });
 
@@ -137,13 +166,16 @@ test('a pid file naming a process whose arguments merely contain "patienced" pro
   const stop = await patienced(a, ['-stop']);
   assert.ok(isRunning(pid), `the victim was signalled: ${stop.stdout}${stop.stderr}`);
   assert.equal(stop.code, 1);
-  assert.match(stop.stderr, new RegExp(`names pid ${pid}, a live process that is not proven to be this patienced.*nothing was signalled`));
+  assert.match(
+    stop.stderr,
+    new RegExp(`names pid ${pid}, a live process that is not proven to be this patienced.*nothing was signalled`),
+  );
   const status = await patienced(a, ['-status']);
   assert.equal(status.code, 4, 'status unknown, not "running"');
   assert.doesNotMatch(status.stdout, /is running/);
 });
 
-test("a pid file symlinked to a root-only file is neither read out nor logged; the -daemon log is private", async (t) => {
+test('a pid file symlinked to a root-only file is neither read out nor logged; the -daemon log is private', async (t) => {
   if (skipUnlessRoot(t)) return;
   const a = arena();
   t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
@@ -167,38 +199,50 @@ test("a pid file symlinked to a root-only file is neither read out nor logged; t
   const logged = fs.readFileSync(log, 'utf8');
   for (const o of outputs) assert.doesNotMatch(o.stdout + o.stderr, new RegExp(secret));
   assert.doesNotMatch(logged, new RegExp(secret), 'the log holds the secret');
-  assert.equal(fs.statSync(log).mode & 0o007, 0, `the -daemon log is world-accessible: ${(fs.statSync(log).mode & 0o777).toString(8)}`);
+  assert.equal(
+    fs.statSync(log).mode & 0o007,
+    0,
+    `the -daemon log is world-accessible: ${(fs.statSync(log).mode & 0o777).toString(8)}`,
+  );
   assert.equal(fs.readlinkSync(a.pidFile), secretFile, 'the symlink is left alone');
   assert.equal(fs.readFileSync(secretFile, 'utf8'), `${secret}\n`);
 });
 
-test('a FIFO pid file: start, -daemon, -status and -stop all return at once with an error naming pid_file', { timeout: 4 * HANG_MS }, async (t) => {
-  const a = arena();
-  t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
-  if (ROOT) asNobody(['mkfifo', a.pidFile]);
-  else spawnSync('mkfifo', [a.pidFile]);
-  const said = /pid_file .*d\.pid is not a regular file \(it is a FIFO\)/;
-  const fg = await patienced(a, []);
-  assert.equal(fg.code, 1);
-  assert.match(fg.stderr, said);
-  const bg = await patienced(a, ['-daemon']);
-  if (bg.code === 0) startedPid(bg.stdout);
-  assert.equal(bg.code, 1);
-  assert.match(bg.stderr, said);
-  const status = await patienced(a, ['-status']);
-  assert.equal(status.code, 4);
-  assert.match(status.stderr, said);
-  const stop = await patienced(a, ['-stop']);
-  assert.equal(stop.code, 1);
-  assert.match(stop.stderr, said);
-  assert.ok(fs.lstatSync(a.pidFile).isFIFO(), 'left alone');
-});
+test(
+  'a FIFO pid file: start, -daemon, -status and -stop all return at once with an error naming pid_file',
+  { timeout: 4 * HANG_MS },
+  async (t) => {
+    const a = arena();
+    t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
+    if (ROOT) asNobody(['mkfifo', a.pidFile]);
+    else spawnSync('mkfifo', [a.pidFile]);
+    const said = /pid_file .*d\.pid is not a regular file \(it is a FIFO\)/;
+    const fg = await patienced(a, []);
+    assert.equal(fg.code, 1);
+    assert.match(fg.stderr, said);
+    const bg = await patienced(a, ['-daemon']);
+    if (bg.code === 0) startedPid(bg.stdout);
+    assert.equal(bg.code, 1);
+    assert.match(bg.stderr, said);
+    const status = await patienced(a, ['-status']);
+    assert.equal(status.code, 4);
+    assert.match(status.stderr, said);
+    const stop = await patienced(a, ['-stop']);
+    assert.equal(stop.code, 1);
+    assert.match(stop.stderr, said);
+    assert.ok(fs.lstatSync(a.pidFile).isFIFO(), 'left alone');
+  },
+);
 
 test('a pid file symlinked to /dev/zero is not read', { timeout: 4 * HANG_MS }, async (t) => {
   const a = arena();
   t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
   fs.symlinkSync('/dev/zero', a.pidFile);
-  for (const [args, code] of [[[], 1], [['-status'], 4], [['-stop'], 1]] as const) {
+  for (const [args, code] of [
+    [[], 1],
+    [['-status'], 4],
+    [['-stop'], 1],
+  ] as const) {
     const r = await patienced(a, [...args]);
     assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /pid_file .*d\.pid is a symbolic link/, args.join(' '));
@@ -225,10 +269,18 @@ test("a stale socket file of another user's is not unlinked", async (t) => {
   const a = arena();
   t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
   // Nobody binds and dies at once: a socket file nobody answers on, owned by nobody.
-  spawnSync('setpriv', [...NOBODY, process.execPath, '-e', `require('net').createServer().listen(${JSON.stringify(a.socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  spawnSync('setpriv', [
+    ...NOBODY,
+    process.execPath,
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(a.socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.equal(fs.lstatSync(a.socketPath).uid, 65534);
   const fg = await patienced(a, []);
   assert.equal(fg.code, 1, fg.stderr);
-  assert.match(fg.stderr, new RegExp(`${a.socketPath} is a socket owned by uid 65534, neither this user \\(uid 0\\) nor root.*socket_path`));
+  assert.match(
+    fg.stderr,
+    new RegExp(`${a.socketPath} is a socket owned by uid 65534, neither this user \\(uid 0\\) nor root.*socket_path`),
+  );
   assert.equal(fs.lstatSync(a.socketPath).uid, 65534, 'left alone');
 });

@@ -20,13 +20,19 @@ const CASES: Array<[string, string[]]> = [
   ['curl --oauth2-bearer BearerTok5 https://h', ['BearerTok5']],
   ['redis-cli -a RedisPw6 ping', ['RedisPw6']],
   ['curl https://h/x?key=QueryKey7&page=2', ['QueryKey7']],
-  ['curl "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPL8/2024&X-Amz-Signature=AmzSig8"', ['AmzSig8', 'IOSFODNN7EXAMPL8']],
+  [
+    'curl "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPL8/2024&X-Amz-Signature=AmzSig8"',
+    ['AmzSig8', 'IOSFODNN7EXAMPL8'],
+  ],
   [`curl -d '{"user":"a","password":"JsonPw9"}' https://h`, ['JsonPw9']],
   ['gpg --batch --passphrase Passphrase10 -d f.gpg', ['Passphrase10']],
   ['curl -X POST https://hooks.slack.com/services/T0001/B0002/SlackHook11xyz', ['SlackHook11xyz', 'T0001/B0002']],
   ['git push https://x/ghp_GithubTok12abcdefghijklmnopqrstu/r', ['GithubTok12abcdefghij']],
   ['notify xoxb-1234-5678-SlackTok13abc', ['SlackTok13abc']],
-  ['curl -H "X-Id: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJKd3RTdWIxNCJ9.JwtSig14abcdefghij" https://h', ['eyJzdWIiOiJKd3RTdWIxNCJ9', 'JwtSig14abcdefghij']],
+  [
+    'curl -H "X-Id: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJKd3RTdWIxNCJ9.JwtSig14abcdefghij" https://h',
+    ['eyJzdWIiOiJKd3RTdWIxNCJ9', 'JwtSig14abcdefghij'],
+  ],
   ['aws configure set aws_secret_access_key AwsSecret15K7MDENG', ['AwsSecret15K7MDENG']],
   ['curl -u alice:CurlPw16 https://h', ['CurlPw16']],
 ];
@@ -70,7 +76,13 @@ describe('credentials in any field are redacted before any endpoint serves them'
     for (const [i, [t]] of CASES.entries()) {
       sent.push(runRecord({ command: t, reason: t, host: t, labels: { note: t, db_password: `LabelPw-${i}` } }));
     }
-    sent.push(runRecord({ command: 'deploy app', strategy: 'x --token StrategyTok18', labels: { 'ghp_LabelKeyTok17abcdefghijklmnop': 'v' } }));
+    sent.push(
+      runRecord({
+        command: 'deploy app',
+        strategy: 'x --token StrategyTok18',
+        labels: { ghp_LabelKeyTok17abcdefghijklmnop: 'v' },
+      }),
+    );
     for (const t of READABLE) sent.push(runRecord({ command: t, reason: t, host: 'web-1' }));
   });
   after(async () => {
@@ -81,7 +93,10 @@ describe('credentials in any field are redacted before any endpoint serves them'
 
   test('every record is acked, and no read endpoint or live event holds a secret', async () => {
     const replies = await send(d.socketPath, sent);
-    assert.deepEqual(replies, sent.map(() => ({ status: 'ok' })));
+    assert.deepEqual(
+      replies,
+      sent.map(() => ({ status: 'ok' })),
+    );
     assertNoSecret(await served(d), ALL_SECRETS);
     const live: Array<[string, string]> = [];
     for (let i = 0; i < sent.length; i++) live.push(['/api/events', (await events.next(10_000)).data]);
@@ -90,7 +105,15 @@ describe('credentials in any field are redacted before any endpoint serves them'
 
   test('the names the secrets were given stay readable, and ordinary flags are untouched', async () => {
     const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1000`)).body as {
-      metrics: Array<{ metrics: { command: string; reason?: string; host?: string; labels?: Record<string, string>; strategy?: string } }>;
+      metrics: Array<{
+        metrics: {
+          command: string;
+          reason?: string;
+          host?: string;
+          labels?: Record<string, string>;
+          strategy?: string;
+        };
+      }>;
     };
     const byCommand = new Map(recent.metrics.map((m) => [m.metrics.command, m.metrics]));
     const mysql = byCommand.get('mysql -u root -p*** app');
@@ -109,12 +132,22 @@ describe('credentials in any field are redacted before any endpoint serves them'
 
 test('redact_patterns from daemon.json are applied to every field', async () => {
   const dir = tempDir();
-  fs.writeFileSync(path.join(dir, 'daemon.json'), JSON.stringify({ redact_patterns: ['corp-[A-Za-z0-9]{8}', '--db-pass (\\S+)'] }));
+  fs.writeFileSync(
+    path.join(dir, 'daemon.json'),
+    JSON.stringify({ redact_patterns: ['corp-[A-Za-z0-9]{8}', '--db-pass (\\S+)'] }),
+  );
   const d = await startDaemon({ dir });
   try {
     const t = 'deploy corp-CustomAa --db-pass CustomPw2';
-    assert.deepEqual(await send(d.socketPath, [runRecord({ command: t, reason: t, host: 'corp-CustomBb', labels: { corp: 'corp-CustomCc' } })]), [{ status: 'ok' }]);
-    const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as { metrics: Array<{ metrics: Record<string, unknown> }> };
+    assert.deepEqual(
+      await send(d.socketPath, [
+        runRecord({ command: t, reason: t, host: 'corp-CustomBb', labels: { corp: 'corp-CustomCc' } }),
+      ]),
+      [{ status: 'ok' }],
+    );
+    const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as {
+      metrics: Array<{ metrics: Record<string, unknown> }>;
+    };
     const m = recent.metrics[0]?.metrics;
     assert.equal(m?.['command'], 'deploy *** --db-pass ***');
     assert.equal(m?.['reason'], 'deploy *** --db-pass ***');
@@ -133,10 +166,14 @@ test('an unsafe redact_patterns entry stops start-up with exit 2, naming the key
     const config = path.join(dir, 'daemon.json');
     fs.writeFileSync(config, JSON.stringify({ redact_patterns: ['corp-[0-9]{4}', '(a+)+$'] }));
     const socket = path.join(dir, 'd.sock');
-    const child = spawn(process.execPath, [DAEMON_BIN, '-config', config, '-socket', socket, '-pid-file', path.join(dir, 'd.pid'), '-port', '0'], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [DAEMON_BIN, '-config', config, '-socket', socket, '-pid-file', path.join(dir, 'd.pid'), '-port', '0'],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));

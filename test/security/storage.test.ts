@@ -118,8 +118,16 @@ test('full disk: records get storage_error and never ok, health degraded, acks a
   const again = await startDaemon({ dir, args });
   undo(() => again.stop());
   const present = await storedCommands(again);
-  assert.deepEqual([...acked].filter((c) => !present.has(c)), [], 'acknowledged records lost');
-  assert.deepEqual([...refused].filter((c) => present.has(c)), [], 'refused records were stored after all');
+  assert.deepEqual(
+    [...acked].filter((c) => !present.has(c)),
+    [],
+    'acknowledged records lost',
+  );
+  assert.deepEqual(
+    [...refused].filter((c) => present.has(c)),
+    [],
+    'refused records were stored after all',
+  );
   assert.equal(acked.size, 10);
 });
 
@@ -137,7 +145,10 @@ test('data file renamed away under the daemon: unhealthy, nothing acked, logged;
   const health = await getJson(`${d.url}/api/health`);
   assert.equal(health.status, 503);
   assert.equal((health.body as { status: string }).status, 'unhealthy');
-  assert.equal((health.body as { reason: string }).reason, `data_file ${dataFile} was deleted or renamed while patienced ran`);
+  assert.equal(
+    (health.body as { reason: string }).reason,
+    `data_file ${dataFile} was deleted or renamed while patienced ran`,
+  );
   assertRefused(await sendOne(d, 'two'), new RegExp(`data_file ${dataFile} was deleted or renamed`));
   assertRefused(await sendOne(d, 'three'), /deleted or renamed/);
   assert.match(d.logs(), /"level":50[^\n]*storage fault: data_file/);
@@ -197,12 +208,26 @@ interface Exit {
 
 /** Runs patienced expecting it to stop by itself; one that starts listening is killed and reported. */
 async function runToExit(dir: string, args: string[], opts: { asNobody?: boolean } = {}): Promise<Exit> {
-  const full = [DAEMON_BIN, '-socket', path.join(dir, 'd.sock'), '-pid-file', path.join(dir, 'd.pid'), '-port', '0', '-config', path.join(dir, 'daemon.json'), ...args];
+  const full = [
+    DAEMON_BIN,
+    '-socket',
+    path.join(dir, 'd.sock'),
+    '-pid-file',
+    path.join(dir, 'd.pid'),
+    '-port',
+    '0',
+    '-config',
+    path.join(dir, 'daemon.json'),
+    ...args,
+  ];
   fs.writeFileSync(path.join(dir, 'daemon.json'), '{}\n', { mode: 0o644 });
   const [cmd, argv] = opts.asNobody
     ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...full]]
     : [process.execPath, full];
-  const child = spawn(cmd, argv as string[], { env: { PATH: process.env.PATH ?? '', HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, argv as string[], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const listening = new Promise<void>((resolve) => {

@@ -6,7 +6,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { getJson, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
-import { isRunning, killLeftovers, patienced, readIfExists, servicePaths, startedPid, waitFor } from '../helpers/service.ts';
+import {
+  isRunning,
+  killLeftovers,
+  patienced,
+  readIfExists,
+  servicePaths,
+  startedPid,
+  waitFor,
+} from '../helpers/service.ts';
 
 after(killLeftovers);
 
@@ -24,7 +32,10 @@ test('-daemon returns once the child listens and prints its PID; -status and -st
   assert.match(readIfExists(logFile), /patienced listening/);
 
   // The child serves: the socket stores, HTTP answers.
-  assert.deepEqual(await send(p.socketPath, [runRecord(), runRecord({ command: 'two' })]), [{ status: 'ok' }, { status: 'ok' }]);
+  assert.deepEqual(await send(p.socketPath, [runRecord(), runRecord({ command: 'two' })]), [
+    { status: 'ok' },
+    { status: 'ok' },
+  ]);
   const http = /http +(\S+)/.exec(started.stdout)?.[1] ?? '';
   const stats = (await getJson(`http://${http}/api/daemon/stats`)).body as { total_metrics: number; pid: number };
   assert.equal(stats.total_metrics, 2);
@@ -104,7 +115,16 @@ test('-status asks over the socket with HTTP off, and over HTTP when the socket 
   const pid2 = startedPid(withHttp.stdout);
   const port = /http +127\.0\.0\.1:(\d+)/.exec(withHttp.stdout)?.[1] ?? '';
   // A -status that cannot reach the socket (here: another path) still finds it over HTTP.
-  const other = ['-config', p.config, '-socket', path.join(p.dir, 'elsewhere.sock'), '-pid-file', p.pidFile, '-port', port];
+  const other = [
+    '-config',
+    p.config,
+    '-socket',
+    path.join(p.dir, 'elsewhere.sock'),
+    '-pid-file',
+    p.pidFile,
+    '-port',
+    port,
+  ];
   const viaHttp = await patienced([...other, '-status']);
   assert.equal(viaHttp.code, 0, viaHttp.stdout);
   assert.match(viaHttp.stdout, new RegExp(`running \\(pid ${pid2}\\)`));
@@ -114,7 +134,10 @@ test('-status asks over the socket with HTTP off, and over HTTP when the socket 
   fs.rmSync(p.pidFile);
   const stop = await patienced([...p.args, '-stop']);
   assert.equal(stop.code, 1, stop.stdout);
-  assert.match(stop.stderr, new RegExp(`answers on .* \\(it says it is pid ${pid2}\\), but no pid file at .*nothing was signalled`));
+  assert.match(
+    stop.stderr,
+    new RegExp(`answers on .* \\(it says it is pid ${pid2}\\), but no pid file at .*nothing was signalled`),
+  );
   assert.ok(isRunning(pid2));
   process.kill(pid2, 'SIGTERM');
   await waitFor('the daemon to exit', () => !isRunning(pid2));

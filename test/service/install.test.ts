@@ -13,8 +13,16 @@ after(killLeftovers);
 const PREFIX = '/usr/local';
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
 
-function script(name: 'install.sh' | 'uninstall.sh', stage: string, env: Record<string, string> = {}, args: string[] = []): Promise<Ran> {
-  return run('bash', [path.resolve('scripts', name), ...args], { env: { DESTDIR: stage, NODE: process.execPath, ...env }, timeoutMs: 60_000 });
+function script(
+  name: 'install.sh' | 'uninstall.sh',
+  stage: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<Ran> {
+  return run('bash', [path.resolve('scripts', name), ...args], {
+    env: { DESTDIR: stage, NODE: process.execPath, ...env },
+    timeoutMs: 60_000,
+  });
 }
 
 function has(cmd: string): boolean {
@@ -48,15 +56,23 @@ test('install.sh stages programs, directories, config and service file into DEST
   ]) {
     assert.ok(fs.existsSync(at(`${PREFIX}/${f}`)), f);
   }
-  assert.equal(fs.existsSync(at(`${PREFIX}/lib/patience/node_modules/better-sqlite3/deps`)), false, 'no SQLite sources');
-  for (const d of ['etc/retry', 'var/lib/retry', 'var/log/retry']) assert.ok(fs.statSync(at(`${PREFIX}/${d}`)).isDirectory(), d);
+  assert.equal(
+    fs.existsSync(at(`${PREFIX}/lib/patience/node_modules/better-sqlite3/deps`)),
+    false,
+    'no SQLite sources',
+  );
+  for (const d of ['etc/retry', 'var/lib/retry', 'var/log/retry'])
+    assert.ok(fs.statSync(at(`${PREFIX}/${d}`)).isDirectory(), d);
   const config = JSON.parse(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8')) as Record<string, unknown>;
   assert.equal(config.data_file, '/usr/local/var/lib/retry/metrics.db');
   // The service's runtime files are in its RuntimeDirectory, not in a shared /tmp.
   assert.equal(config.socket_path, '/run/retry-daemon/daemon.sock');
   assert.equal(config.pid_file, '/run/retry-daemon/daemon.pid');
   // An installed patience reports to the service's socket without configuration.
-  assert.match(fs.readFileSync(at(`${PREFIX}/bin/patience`), 'utf8'), /RETRY_SOCKET_PATH=\/run\/retry-daemon\/daemon\.sock\n/);
+  assert.match(
+    fs.readFileSync(at(`${PREFIX}/bin/patience`), 'utf8'),
+    /RETRY_SOCKET_PATH=\/run\/retry-daemon\/daemon\.sock\n/,
+  );
   const unit = fs.readFileSync(at('/etc/systemd/system/retry-daemon.service'), 'utf8');
   for (const line of [
     'User=retry',
@@ -81,7 +97,10 @@ test('install.sh stages programs, directories, config and service file into DEST
   // The default daemon.json is valid (a config error would exit 2; 3 is "not running").
   const work = tempDir();
   const own = ['-socket', path.join(work, 'd.sock'), '-pid-file', path.join(work, 'd.pid'), '-port', '0'];
-  assert.equal((await run(patiencedBin, ['-config', at(`${PREFIX}/etc/retry/daemon.json`), ...own, '-status'])).code, 3);
+  assert.equal(
+    (await run(patiencedBin, ['-config', at(`${PREFIX}/etc/retry/daemon.json`), ...own, '-status'])).code,
+    3,
+  );
 
   // The staged daemon runs from the staged tree, with SQLite from the staged node_modules.
   fs.writeFileSync(path.join(work, 'daemon.json'), '{}');
@@ -89,7 +108,10 @@ test('install.sh stages programs, directories, config and service file into DEST
   const started = await run(patiencedBin, [...args, '-daemon']);
   assert.equal(started.code, 0, started.stderr);
   const pid = startedPid(started.stdout);
-  assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1'), new RegExp(`${stage}/usr/local/lib/patience/dist/patienced\\.cjs`));
+  assert.match(
+    fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1'),
+    new RegExp(`${stage}/usr/local/lib/patience/dist/patienced\\.cjs`),
+  );
   assert.deepEqual(await send(path.join(work, 'd.sock'), [runRecord()]), [{ status: 'ok' }]);
   const http = /http +(\S+)/.exec(started.stdout)?.[1] ?? '';
   const page = await fetch(`http://${http}/`);
@@ -102,19 +124,19 @@ test('install.sh stages programs, directories, config and service file into DEST
   assert.equal(isRunning(pid), false);
 
   // A second run upgrades the programs and keeps an edited daemon.json.
-  const edited = '{ "max_metrics": 5000, "data_file": "/srv/retry/metrics.db", "socket_path": "/tmp/retry-daemon.sock" }\n';
+  const edited =
+    '{ "max_metrics": 5000, "data_file": "/srv/retry/metrics.db", "socket_path": "/tmp/retry-daemon.sock" }\n';
   fs.writeFileSync(at(`${PREFIX}/etc/retry/daemon.json`), edited);
   const second = await script('install.sh', stage, { TARGET_OS: 'linux' });
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /kept the existing \/usr\/local\/etc\/retry\/daemon\.json/);
-  assert.match(second.stdout, /note: the service now keeps its socket and pid file in \/run\/retry-daemon; set "socket_path"/);
+  assert.match(
+    second.stdout,
+    /note: the service now keeps its socket and pid file in \/run\/retry-daemon; set "socket_path"/,
+  );
   assert.equal(fs.readFileSync(at(`${PREFIX}/etc/retry/daemon.json`), 'utf8'), edited);
   assert.equal((await run(patiencedBin, ['-version'])).code, 0);
-  assert.deepEqual(
-    fs.readdirSync(at(`${PREFIX}/lib`)),
-    ['patience'],
-    'no staging or old trees are left beside it',
-  );
+  assert.deepEqual(fs.readdirSync(at(`${PREFIX}/lib`)), ['patience'], 'no staging or old trees are left beside it');
   fs.rmSync(stage, { recursive: true, force: true });
   fs.rmSync(work, { recursive: true, force: true });
 });
@@ -127,15 +149,25 @@ test('uninstall.sh removes what install.sh put, and keeps config, data and logs 
     fs.writeFileSync(path.join(root, PREFIX, 'var/lib/retry/metrics.db'), 'data');
     fs.writeFileSync(path.join(root, PREFIX, 'var/log/retry/daemon.log'), 'log');
   }
-  const kept = [`usr/local/etc/retry/daemon.json`, `usr/local/var/lib/retry/metrics.db`, `usr/local/var/log/retry/daemon.log`];
+  const kept = [
+    `usr/local/etc/retry/daemon.json`,
+    `usr/local/var/lib/retry/metrics.db`,
+    `usr/local/var/log/retry/daemon.log`,
+  ];
 
   const r = await script('uninstall.sh', stage);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(files(stage).filter((f) => !f.startsWith('mac/')), kept);
+  assert.deepEqual(
+    files(stage).filter((f) => !f.startsWith('mac/')),
+    kept,
+  );
   assert.match(r.stdout, /kept \/usr\/local\/var\/lib\/retry \(remove it with --purge\)/);
   const purge = await script('uninstall.sh', stage, {}, ['--purge']);
   assert.equal(purge.code, 0, purge.stderr);
-  assert.deepEqual(files(stage).filter((f) => !f.startsWith('mac/')), []);
+  assert.deepEqual(
+    files(stage).filter((f) => !f.startsWith('mac/')),
+    [],
+  );
 
   const mac = path.join(stage, 'mac');
   assert.equal((await script('uninstall.sh', mac, { PURGE: '1' })).code, 0);
@@ -158,7 +190,11 @@ test('the systemd unit passes systemd-analyze verify', async () => {
 
   // And it does complain when ExecStart is missing: the check is real.
   fs.rmSync(path.join(stage, PREFIX, 'bin/patienced'));
-  const missing = await run('systemd-analyze', ['verify', `--root=${stage}`, '/etc/systemd/system/retry-daemon.service']);
+  const missing = await run('systemd-analyze', [
+    'verify',
+    `--root=${stage}`,
+    '/etc/systemd/system/retry-daemon.service',
+  ]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /retry-daemon\.service: Command \/usr\/local\/bin\/patienced is not executable/);
   fs.rmSync(stage, { recursive: true, force: true });
@@ -173,7 +209,11 @@ test('the launchd plist is well-formed and says what the original documents', as
     assert.equal(lint.code, 0, lint.stderr);
   }
   // plistlib parses the XML (expat) and the plist structure both.
-  const parsed = await run('python3', ['-c', 'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))', plistPath]);
+  const parsed = await run('python3', [
+    '-c',
+    'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))',
+    plistPath,
+  ]);
   assert.equal(parsed.code, 0, parsed.stderr);
   const plist = JSON.parse(parsed.stdout) as Record<string, unknown>;
   assert.equal(plist.Label, 'com.retry.daemon');

@@ -44,7 +44,10 @@ test('with enable_profiling: index, CPU profile, heap snapshot, active handles',
   assert.equal(busy, 1, 'a concurrent profile is refused with 409');
   const res = await first;
   assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="patienced-\d{8}-\d{6}\.cpuprofile"$/);
+  assert.match(
+    res.headers.get('content-disposition') ?? '',
+    /^attachment; filename="patienced-\d{8}-\d{6}\.cpuprofile"$/,
+  );
   const profile = (await res.json()) as { nodes: unknown[]; startTime: number; endTime: number; samples: unknown[] };
   assert.ok(Array.isArray(profile.nodes) && profile.nodes.length > 0);
   assert.ok(profile.endTime > profile.startTime);

@@ -12,7 +12,6 @@ import { killLeftovers, patienced, readIfExists, servicePaths, startedPid, waitF
 
 after(killLeftovers);
 
-
 test('SIGTERM during an ingest flood: every acknowledged record is there after a restart', async (t) => {
   const dir = tempDir();
   const args = ['-data-file', path.join(dir, 'metrics.db'), '-max-metrics', '1000000'];
@@ -34,7 +33,12 @@ test('SIGTERM during an ingest flood: every acknowledged record is there after a
 
   t.after(() => void second.child.kill('SIGKILL'));
   const exported = await (await fetch(`${second.url}/api/metrics/export?format=ndjson`)).text();
-  const present = new Set(exported.trim().split('\n').map((l) => (JSON.parse(l) as { metrics: { command: string } }).metrics.command));
+  const present = new Set(
+    exported
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { metrics: { command: string } }).metrics.command),
+  );
   const missing = [...acked].filter((c) => !present.has(c));
   assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged records lost`);
   assert.equal(await second.stop(), 0, second.logs());
@@ -49,7 +53,11 @@ test('a second signal forces the exit, and still removes the pid file and socket
   sock.on('error', () => undefined);
   await new Promise((r) => sock.once('connect', r));
   sock.write('{"command":"half');
-  await waitFor('the connection to be served', async () => ((await getJson(`${d.url}/api/daemon/stats`)).body as { connections_active: number }).connections_active > 0);
+  await waitFor(
+    'the connection to be served',
+    async () =>
+      ((await getJson(`${d.url}/api/daemon/stats`)).body as { connections_active: number }).connections_active > 0,
+  );
   d.child.kill('SIGTERM');
   await waitFor('the shutdown to begin', () => d.logs().includes('shutting down'));
   assert.equal(await d.stop('SIGINT'), 1, d.logs());

@@ -22,7 +22,11 @@ test('a second start is refused with the running PID', async (t) => {
   assert.equal(other.code, 1);
   assert.match(other.stderr, new RegExp(`pid ${d.child.pid}`));
   assert.equal(fs.existsSync(`${d.dir}/other.sock`), false);
-  assert.equal(fs.readFileSync(d.pidFile, 'utf8').split('\n')[0], `${d.child.pid}`, 'the running daemon keeps its pid file');
+  assert.equal(
+    fs.readFileSync(d.pidFile, 'utf8').split('\n')[0],
+    `${d.child.pid}`,
+    'the running daemon keeps its pid file',
+  );
   assert.deepEqual(await send(d.socketPath, [runRecord()]), [{ status: 'ok' }]);
   assert.equal(await d.stop(), 0, d.logs());
   assert.equal(fs.existsSync(d.pidFile), false, 'removed on exit');
@@ -32,8 +36,12 @@ test('a second start is refused with the running PID', async (t) => {
 /** A process that has exited but is not reaped: sh's child, after sh became `sleep`. */
 async function zombie(): Promise<{ zombiePid: number; parent: ReturnType<typeof spawn> }> {
   const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const zombiePid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-  await waitFor('the zombie', () => /^Z/.test(fs.readFileSync(`/proc/${zombiePid}/stat`, 'latin1').split(') ')[1] ?? ''));
+  const zombiePid = await new Promise<number>((resolve) =>
+    parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
+  await waitFor('the zombie', () =>
+    /^Z/.test(fs.readFileSync(`/proc/${zombiePid}/stat`, 'latin1').split(') ')[1] ?? ''),
+  );
   return { zombiePid, parent };
 }
 
@@ -41,7 +49,10 @@ test('stale pid files (dead, zombie, reused PID) and a stale socket are cleaned 
   const dir = tempDir();
   const p = servicePaths(dir);
   // A socket file whose owner died without cleaning up.
-  const crashed = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(p.socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  const crashed = spawnSync(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(p.socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.equal(crashed.signal, 'SIGKILL');
   assert.ok(fs.existsSync(p.socketPath));
 

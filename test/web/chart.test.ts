@@ -55,8 +55,20 @@ function scan(colours: { green: readonly number[]; red: readonly number[] }): Sc
       const g = px[i + 1] ?? 0;
       const b = px[i + 2] ?? 0;
       // Exact fill colour, give or take rounding: anti-aliased edges are left out.
-      if (Math.abs(r - (colours.green[0] ?? 0)) + Math.abs(g - (colours.green[1] ?? 0)) + Math.abs(b - (colours.green[2] ?? 0)) < 12) green = true;
-      if (Math.abs(r - (colours.red[0] ?? 0)) + Math.abs(g - (colours.red[1] ?? 0)) + Math.abs(b - (colours.red[2] ?? 0)) < 12) red = true;
+      if (
+        Math.abs(r - (colours.green[0] ?? 0)) +
+          Math.abs(g - (colours.green[1] ?? 0)) +
+          Math.abs(b - (colours.green[2] ?? 0)) <
+        12
+      )
+        green = true;
+      if (
+        Math.abs(r - (colours.red[0] ?? 0)) +
+          Math.abs(g - (colours.red[1] ?? 0)) +
+          Math.abs(b - (colours.red[2] ?? 0)) <
+        12
+      )
+        red = true;
     }
     if (green) out.green.push(x / ratio);
     if (red) out.red.push(x / ratio);
@@ -104,7 +116,10 @@ describe('"Runs per hour" in Chromium', { timeout: 120_000 }, () => {
       }
     }
     const replies = await send(d.socketPath, docs);
-    assert.ok(replies.every((r) => r.status === 'ok'), JSON.stringify(replies.find((r) => r.status !== 'ok')));
+    assert.ok(
+      replies.every((r) => r.status === 'ok'),
+      JSON.stringify(replies.find((r) => r.status !== 'ok')),
+    );
   });
   after(async () => {
     await browser?.close();
@@ -116,7 +131,12 @@ describe('"Runs per hour" in Chromium', { timeout: 120_000 }, () => {
 
   async function chart(hash: string): Promise<{ page: Page; scan: Scan }> {
     assert.ok(browser && d);
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'UTC', locale: 'en-US' });
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      timezoneId: 'UTC',
+      locale: 'en-US',
+    });
     const page = await ctx.newPage();
     // The page's "now" is the moment the runs were made, so that its current hour is theirs.
     await page.clock.setFixedTime(NOW);
@@ -157,10 +177,17 @@ describe('"Runs per hour" in Chromium', { timeout: 120_000 }, () => {
         const hoursDrawn = drawn.map(([l, r]) => {
           const h = first + Math.floor((l + r) / 2 / slot);
           // A bar of hour h lies between the positions of h and h + 1 h (1 px for rounding).
-          assert.ok(l >= (h - first) * slot - 1 && r <= (h - first + 1) * slot + 1, `${name} bar ${where} crosses out of its hour (slots of ${slot} px)`);
+          assert.ok(
+            l >= (h - first) * slot - 1 && r <= (h - first + 1) * slot + 1,
+            `${name} bar ${where} crosses out of its hour (slots of ${slot} px)`,
+          );
           return h;
         });
-        assert.deepEqual(hoursDrawn, expected(which), `${name} bars (at ${where}) are drawn in these hours, ${slots} slots of ${slot} px`);
+        assert.deepEqual(
+          hoursDrawn,
+          expected(which),
+          `${name} bars (at ${where}) are drawn in these hours, ${slots} slots of ${slot} px`,
+        );
       }
       await page.context().close();
     });

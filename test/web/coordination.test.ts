@@ -11,7 +11,12 @@ import { startWithBrowser, watchPage } from '../helpers/browser.ts';
 import { send } from '../helpers/socket.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
-const acquire = (resource_id: string, rate_limit: number, window_seconds: number) => ({ type: 'acquire', resource_id, rate_limit, window_seconds });
+const acquire = (resource_id: string, rate_limit: number, window_seconds: number) => ({
+  type: 'acquire',
+  resource_id,
+  rate_limit,
+  window_seconds,
+});
 
 describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
   let d: TestDaemon;
@@ -22,7 +27,11 @@ describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
 
   before(async () => {
     ({ d, browser } = await startWithBrowser());
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'UTC',
+      locale: 'en-US',
+    });
     page = await ctx.newPage();
     watchPage(page, problems, () => dialogs++);
   });
@@ -35,10 +44,14 @@ describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
   });
 
   const cells = (resource: string): Promise<string[]> =>
-    page.$$eval('#rate-limits-body tr', (rows, id) => {
-      const row = rows.find((r) => (r as HTMLElement).dataset.resource === id);
-      return row ? Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '') : [];
-    }, resource);
+    page.$$eval(
+      '#rate-limits-body tr',
+      (rows, id) => {
+        const row = rows.find((r) => (r as HTMLElement).dataset.resource === id);
+        return row ? Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '') : [];
+      },
+      resource,
+    );
 
   test('hidden with no resources; shown with the right values after acquires; a refusal updates it live', async () => {
     await page.goto(d.url);
@@ -51,7 +64,9 @@ describe('rate-limits panel in Chromium', { timeout: 120_000 }, () => {
     );
     // No reload: the panel appears by itself.
     await page.waitForSelector('#rate-limits', { state: 'visible', timeout: 15_000 });
-    await page.waitForFunction(() => document.querySelectorAll('#rate-limits-body tr').length === 2, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#rate-limits-body tr').length === 2, undefined, {
+      timeout: 15_000,
+    });
     const [name, used, granted, refused, next] = await cells('api.example.com');
     assert.equal(name, 'api.example.com');
     assert.equal(used, '1/2 per 30s');

@@ -36,14 +36,24 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     // No run within 5 minutes of a preset's start, so that the seconds between the page's
     // query and the test's own never move a run across a bound.
     const bounds = [NOW - HOUR, NOW - 24 * HOUR];
-    const day = realisticRuns(NOW - 60_000, 23).filter((r) => bounds.every((b) => Math.abs((r.timestamp as number) * 1000 - b) > 5 * 60_000));
+    const day = realisticRuns(NOW - 60_000, 23).filter((r) =>
+      bounds.every((b) => Math.abs((r.timestamp as number) * 1000 - b) > 5 * 60_000),
+    );
     const old = Array.from({ length: 6 }, (_, i) =>
-      runRecord({ command: `nightly-report --week ${i}`, strategy: 'fixed', timestamp: (OLD_AT + i * 60_000) / 1000, final_status: i === 0 ? 'failed' : 'succeeded' }),
+      runRecord({
+        command: `nightly-report --week ${i}`,
+        strategy: 'fixed',
+        timestamp: (OLD_AT + i * 60_000) / 1000,
+        final_status: i === 0 ? 'failed' : 'succeeded',
+      }),
     );
     const xss = runRecord({ command: XSS, timestamp: (NOW - 10 * 60_000) / 1000 });
     ({ d, browser } = await startWithBrowser({ args: ['-max-metrics', '100000', '-max-age', '240h'] }));
     const replies = await send(d.socketPath, [...old, ...day, xss]);
-    assert.ok(replies.every((r) => r.status === 'ok'), JSON.stringify(replies.find((r) => r.status !== 'ok')));
+    assert.ok(
+      replies.every((r) => r.status === 'ok'),
+      JSON.stringify(replies.find((r) => r.status !== 'ok')),
+    );
   });
   beforeEach(() => {
     problems.length = 0;
@@ -66,8 +76,14 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     }
   });
 
-  async function open(options: { width?: number; setup?: (ctx: BrowserContext, page: Page) => Promise<void>; url?: string } = {}): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+  async function open(
+    options: { width?: number; setup?: (ctx: BrowserContext, page: Page) => Promise<void>; url?: string } = {},
+  ): Promise<Page> {
+    const ctx = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: 900 },
+      timezoneId: 'UTC',
+      locale: 'en-US',
+    });
     contexts.push(ctx);
     const page = await ctx.newPage();
     watchPage(page, problems, () => dialogs++);
@@ -105,12 +121,22 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     await waitText(page, '#total-runs', count(s.total_runs));
     assert.equal(await text(page, '#success-rate'), percent(s.success_rate, s.total_runs));
     assert.equal(await text(page, '#p90'), duration(s.duration_seconds.p90));
-    const cmds = (await getJson(`${d.url}/api/metrics/commands?limit=20`)).body as { commands: Array<{ command: string; count: number }> };
-    const rows = await page.locator('#commands-body tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('.cmd')?.textContent, tr.children[1]?.textContent]));
-    assert.deepEqual(rows, cmds.commands.map((c) => [c.command, count(c.count)]));
+    const cmds = (await getJson(`${d.url}/api/metrics/commands?limit=20`)).body as {
+      commands: Array<{ command: string; count: number }>;
+    };
+    const rows = await page
+      .locator('#commands-body tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('.cmd')?.textContent, tr.children[1]?.textContent]));
+    assert.deepEqual(
+      rows,
+      cmds.commands.map((c) => [c.command, count(c.count)]),
+    );
     assert.equal(await page.locator('#recent-body tr').count(), 50);
     const daemon = (await getJson(`${d.url}/api/daemon/stats`)).body as { total_metrics: number; max_size: number };
-    assert.match(await text(page, '#storage'), new RegExp(`^${count(daemon.total_metrics)} of ${count(daemon.max_size)} records`));
+    assert.match(
+      await text(page, '#storage'),
+      new RegExp(`^${count(daemon.total_metrics)} of ${count(daemon.max_size)} records`),
+    );
     // The chart has one slot per hour of the range.
     assert.equal(await page.locator('#chart canvas').count(), 1);
   });
@@ -123,8 +149,15 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('main img').count(), 0);
     // And live: the same text through the event stream.
     await page.waitForSelector('#live-status[data-state="live"]');
-    assert.ok((await send(d.socketPath, [runRecord({ command: `${XSS} <script>alert(2)</script>` })])).every((r) => r.status === 'ok'));
-    await page.waitForFunction((want) => Array.from(document.querySelectorAll('#recent-body td.cmd')).some((td) => td.textContent === want), `${XSS} <script>alert(2)</script>`);
+    assert.ok(
+      (await send(d.socketPath, [runRecord({ command: `${XSS} <script>alert(2)</script>` })])).every(
+        (r) => r.status === 'ok',
+      ),
+    );
+    await page.waitForFunction(
+      (want) => Array.from(document.querySelectorAll('#recent-body td.cmd')).some((td) => td.textContent === want),
+      `${XSS} <script>alert(2)</script>`,
+    );
     assert.equal(await page.locator('main img, main script').count(), 0);
     assert.equal(dialogs, 0, 'no dialog opened');
   });
@@ -136,7 +169,11 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     const before = await stats(Date.now() - 24 * HOUR, Date.now());
     const command = `echo live-${Date.now()}`;
     assert.ok((await send(d.socketPath, [runRecord({ command })])).every((r) => r.status === 'ok'));
-    await page.waitForFunction((want) => document.querySelector('#recent-body tr td.cmd')?.textContent === want, command, { timeout: 5000 });
+    await page.waitForFunction(
+      (want) => document.querySelector('#recent-body tr td.cmd')?.textContent === want,
+      command,
+      { timeout: 5000 },
+    );
     await waitText(page, '#total-runs', count(before.total_runs + 1));
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'same page');
   });
@@ -153,7 +190,11 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     const command = `echo polled-${Date.now()}`;
     assert.ok((await send(d.socketPath, [runRecord({ command })])).every((r) => r.status === 'ok'));
     await page.clock.fastForward(31_000);
-    await page.waitForFunction((want) => document.querySelector('#recent-body tr td.cmd')?.textContent === want, command, { timeout: 10_000 });
+    await page.waitForFunction(
+      (want) => document.querySelector('#recent-body tr td.cmd')?.textContent === want,
+      command,
+      { timeout: 10_000 },
+    );
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'same page');
   });
 
@@ -165,15 +206,22 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     assert.equal(new URL(page.url()).hash, '#range=1h');
     assert.equal(await page.getAttribute('button[data-range="1h"]', 'aria-pressed'), 'true');
     // The recent table has its own request: wait until it shows only the last hour.
-    await page.waitForFunction((since) => {
-      const tds = Array.from(document.querySelectorAll('#recent-body td.time'));
-      return tds.length > 0 && tds.every((td) => Date.parse(td.getAttribute('title') ?? '') >= since);
-    }, Date.now() - HOUR - 60_000);
+    await page.waitForFunction(
+      (since) => {
+        const tds = Array.from(document.querySelectorAll('#recent-body td.time'));
+        return tds.length > 0 && tds.every((td) => Date.parse(td.getAttribute('title') ?? '') >= since);
+      },
+      Date.now() - HOUR - 60_000,
+    );
 
     await page.click('button[data-range="7d"]');
     s = await stats(Date.now() - 7 * 24 * HOUR, Date.now());
     await waitText(page, '#total-runs', count(s.total_runs));
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#commands-body td.cmd')).some((td) => td.textContent?.startsWith('nightly-report')));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#commands-body td.cmd')).some((td) =>
+        td.textContent?.startsWith('nightly-report'),
+      ),
+    );
 
     // A custom window around the old runs only (the page runs in UTC).
     await page.click('button[data-range="custom"]');
@@ -219,7 +267,8 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
       const page = await open({ url: `${fresh.url}/` });
       await waitText(page, '#total-runs', '0');
       assert.equal(await text(page, '#success-rate'), '–');
-      for (const id of ['#recent-empty', '#commands-empty', '#chart-empty']) assert.ok(await page.locator(id).isVisible(), id);
+      for (const id of ['#recent-empty', '#commands-empty', '#chart-empty'])
+        assert.ok(await page.locator(id).isVisible(), id);
       assert.equal(await page.locator('#recent-wrap').isVisible(), false);
       assert.match(await text(page, '#storage'), /^0 of 10,000 records/);
     } finally {

@@ -18,13 +18,55 @@ interface Habit {
 }
 
 const HABITS: Habit[] = [
-  { command: 'curl -fsS https://api.example.com/v1/health', strategy: 'exponential', rate: 6, flakiness: 0.25, maxAttempts: 5, seconds: 0.4 },
-  { command: 'pg_dump -Fc app > /var/backups/app.dump', strategy: 'fixed', rate: 1, flakiness: 0.08, maxAttempts: 3, seconds: 95 },
-  { command: 'kubectl rollout status deploy/web -n prod', strategy: 'linear', rate: 1.5, flakiness: 0.45, maxAttempts: 3, seconds: 12 },
-  { command: 'rsync -a /srv/uploads/ backup-2:/srv/uploads/', strategy: 'decorrelated-jitter', rate: 2, flakiness: 0.15, maxAttempts: 4, seconds: 30 },
-  { command: 'npm ci --prefer-offline', strategy: 'fibonacci', rate: 2.5, flakiness: 0.12, maxAttempts: 3, seconds: 22 },
+  {
+    command: 'curl -fsS https://api.example.com/v1/health',
+    strategy: 'exponential',
+    rate: 6,
+    flakiness: 0.25,
+    maxAttempts: 5,
+    seconds: 0.4,
+  },
+  {
+    command: 'pg_dump -Fc app > /var/backups/app.dump',
+    strategy: 'fixed',
+    rate: 1,
+    flakiness: 0.08,
+    maxAttempts: 3,
+    seconds: 95,
+  },
+  {
+    command: 'kubectl rollout status deploy/web -n prod',
+    strategy: 'linear',
+    rate: 1.5,
+    flakiness: 0.45,
+    maxAttempts: 3,
+    seconds: 12,
+  },
+  {
+    command: 'rsync -a /srv/uploads/ backup-2:/srv/uploads/',
+    strategy: 'decorrelated-jitter',
+    rate: 2,
+    flakiness: 0.15,
+    maxAttempts: 4,
+    seconds: 30,
+  },
+  {
+    command: 'npm ci --prefer-offline',
+    strategy: 'fibonacci',
+    rate: 2.5,
+    flakiness: 0.12,
+    maxAttempts: 3,
+    seconds: 22,
+  },
   { command: 'make -C build test', strategy: 'adaptive', rate: 3, flakiness: 0.05, maxAttempts: 2, seconds: 8 },
-  { command: 'aws s3 sync ./dist s3://assets-bucket/site', strategy: 'http-aware', rate: 1, flakiness: 0.2, maxAttempts: 5, seconds: 6 },
+  {
+    command: 'aws s3 sync ./dist s3://assets-bucket/site',
+    strategy: 'http-aware',
+    rate: 1,
+    flakiness: 0.2,
+    maxAttempts: 5,
+    seconds: 6,
+  },
   { command: 'ping -c 1 db.internal', strategy: 'jitter', rate: 4, flakiness: 0.5, maxAttempts: 2, seconds: 0.05 },
 ];
 
@@ -46,7 +88,11 @@ export function realisticRuns(nowMs: number, hours = 24, seed = 42): Array<Recor
         while (!ok && attempts.length < habit.maxAttempts) {
           ok = rnd() >= flaky;
           const d = habit.seconds * (0.5 + rnd() * rnd() * 3);
-          attempts.push({ duration_seconds: Number(d.toFixed(3)), exit_code: ok ? 0 : [1, 7, 22, 28][Math.floor(rnd() * 4)] ?? 1, success: ok });
+          attempts.push({
+            duration_seconds: Number(d.toFixed(3)),
+            exit_code: ok ? 0 : ([1, 7, 22, 28][Math.floor(rnd() * 4)] ?? 1),
+            success: ok,
+          });
         }
         const waits = attempts.length > 1 ? (attempts.length - 1) * habit.seconds * 0.5 : 0;
         const total = attempts.reduce((s, a) => s + a.duration_seconds, 0) + waits;

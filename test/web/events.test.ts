@@ -49,7 +49,9 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
       assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
       assert.equal(stream.headers.get('cache-control'), 'no-cache, no-transform');
       const sentAt = performance.now();
-      const replies = await send(d.socketPath, [runRecord({ command: 'deploy --env staging', strategy: 'exponential', host: 'web-1' })]);
+      const replies = await send(d.socketPath, [
+        runRecord({ command: 'deploy --env staging', strategy: 'exponential', host: 'web-1' }),
+      ]);
       assert.deepEqual(replies, [{ status: 'ok' }]);
       const ev = await stream.next(5000);
       assert.ok(ev.at - sentAt < 1000, `the event took ${Math.round(ev.at - sentAt)} ms`);
@@ -66,7 +68,11 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
   });
 
   test('at most 32 streams: the next one is a 503 with a JSON error, and a freed slot is reused', async () => {
-    await until(() => streamStats(d), (s) => s.clients === 0, 'streams from the last test');
+    await until(
+      () => streamStats(d),
+      (s) => s.clients === 0,
+      'streams from the last test',
+    );
     const streams: SseStream[] = [];
     try {
       for (let i = 0; i < 32; i++) streams.push(await openSse(`${d.url}/api/events`));
@@ -79,14 +85,22 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
       assert.equal(s.clients, 32);
       assert.equal(s.refused, 1);
       streams.pop()?.close();
-      await until(() => streamStats(d), (v) => v.clients === 31, 'a closed stream leaving');
+      await until(
+        () => streamStats(d),
+        (v) => v.clients === 31,
+        'a closed stream leaving',
+      );
       const again = await openSse(`${d.url}/api/events`);
       streams.push(again);
       assert.equal(again.status, 200);
     } finally {
       for (const s of streams) s.close();
     }
-    await until(() => streamStats(d), (s) => s.clients === 0, 'every stream leaving');
+    await until(
+      () => streamStats(d),
+      (s) => s.clients === 0,
+      'every stream leaving',
+    );
   });
 
   test('a client that never reads is cut off, and what is queued for it stays bounded', async () => {
@@ -97,19 +111,29 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
     slow.on('error', () => {});
     await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
     slow.write('GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
-    const base = await until(() => streamStats(d), (s) => s.clients === 1, 'the slow client connecting');
+    const base = await until(
+      () => streamStats(d),
+      (s) => s.clients === 1,
+      'the slow client connecting',
+    );
     // 4,000 runs with an 8 KB command (the longest allowed, 8192 characters): about 34 MB
     // of events for a client that takes none.
     const command = `backup --note ${'x'.repeat(8 * 1024 - 14)}`;
     let sentBytes = 0;
     for (let batch = 0; batch < 8; batch++) {
-      const docs = Array.from({ length: 500 }, (_, i) => runRecord({ command, labels: { batch: String(batch), i: String(i) } }));
+      const docs = Array.from({ length: 500 }, (_, i) =>
+        runRecord({ command, labels: { batch: String(batch), i: String(i) } }),
+      );
       const replies = await send(d.socketPath, docs, { timeoutMs: 30_000 });
       assert.equal(replies.length, 500);
       assert.ok(replies.every((r) => r.status === 'ok'));
       sentBytes += 500 * command.length;
     }
-    const s = await until(() => streamStats(d), (v) => v.dropped_slow === base.dropped_slow + 1, 'the slow client being dropped');
+    const s = await until(
+      () => streamStats(d),
+      (v) => v.dropped_slow === base.dropped_slow + 1,
+      'the slow client being dropped',
+    );
     assert.equal(s.clients, 0);
     // The bound is 1 MiB, checked before each batch: queued bytes never passed it by more
     // than one batch, a small part of what was sent.

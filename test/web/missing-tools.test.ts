@@ -31,37 +31,50 @@ function processesMentioning(needle: string): number[] {
   return found;
 }
 
-test('without Chromium, every browser test fails fast, says what to install, and leaks no daemon', { timeout: HANG_MS + 30_000 }, async () => {
-  // The child's temp dirs (its daemons' sockets among them) go here, to be found by path.
-  const tmp = tempDir('patience-no-chromium-');
-  const env: NodeJS.ProcessEnv = { ...process.env, PATIENCE_CHROMIUM: path.join(tmp, 'no-chromium-here'), TMPDIR: tmp };
-  // Inherited, it would make the nested runner talk to this one's protocol instead of TAP.
-  delete env.NODE_TEST_CONTEXT;
-  // Its own process group, so that a hung run and all it started can be killed at once.
-  const child = spawn(process.execPath, ['scripts/test.mjs', ...BROWSER_TESTS], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  try {
-    const code = await new Promise<number | null | 'hung'>((resolve) => {
-      const timer = setTimeout(() => resolve('hung'), HANG_MS);
-      child.on('close', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
+test(
+  'without Chromium, every browser test fails fast, says what to install, and leaks no daemon',
+  { timeout: HANG_MS + 30_000 },
+  async () => {
+    // The child's temp dirs (its daemons' sockets among them) go here, to be found by path.
+    const tmp = tempDir('patience-no-chromium-');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATIENCE_CHROMIUM: path.join(tmp, 'no-chromium-here'),
+      TMPDIR: tmp,
+    };
+    // Inherited, it would make the nested runner talk to this one's protocol instead of TAP.
+    delete env.NODE_TEST_CONTEXT;
+    // Its own process group, so that a hung run and all it started can be killed at once.
+    const child = spawn(process.execPath, ['scripts/test.mjs', ...BROWSER_TESTS], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const leaked = processesMentioning(tmp);
-    assert.deepEqual(leaked, [], `processes left running that mention ${tmp}:\n${out}`);
-    assert.notEqual(code, 'hung', `the run had not ended after ${HANG_MS} ms:\n${out}`);
-    assert.notEqual(code, 0, out);
-    assert.match(out, /apt-get install -y chromium/, 'the output says what to install');
-    for (const file of BROWSER_TESTS) assert.ok(out.includes(path.basename(file)), `${file} reports its failure`);
-  } finally {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    for (const pid of processesMentioning(tmp)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-});
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const code = await new Promise<number | null | 'hung'>((resolve) => {
+        const timer = setTimeout(() => resolve('hung'), HANG_MS);
+        child.on('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      const leaked = processesMentioning(tmp);
+      assert.deepEqual(leaked, [], `processes left running that mention ${tmp}:\n${out}`);
+      assert.notEqual(code, 'hung', `the run had not ended after ${HANG_MS} ms:\n${out}`);
+      assert.notEqual(code, 0, out);
+      assert.match(out, /apt-get install -y chromium/, 'the output says what to install');
+      for (const file of BROWSER_TESTS) assert.ok(out.includes(path.basename(file)), `${file} reports its failure`);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+        process.kill(-child.pid, 'SIGKILL');
+      for (const pid of processesMentioning(tmp)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+);
 
 test('a missing tool fails its test at once, naming the package to install', async () => {
   // In a child, so that nothing of this process's own hides a timer left running.
@@ -70,7 +83,9 @@ test('a missing tool fails its test at once, naming the package to install', asy
     "const err = await run('/nonexistent/systemd-analyze', []).then(() => undefined, (e) => e);",
     'console.log(JSON.stringify({ message: err?.message, pending: process.getActiveResourcesInfo() }));',
   ].join('\n');
-  const r = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
+  const r = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: process.cwd(),
+  });
   assert.equal(r.code, 0, r.stderr);
   const { message, pending } = JSON.parse(r.stdout) as { message: string; pending: string[] };
   assert.match(message, /^\/nonexistent\/systemd-analyze is not installed.*`apt-get install -y systemd`/);

@@ -13,11 +13,36 @@ const attempt = (s: boolean, d = 0.1) => ({ duration_seconds: d, exit_code: s ? 
 
 /** Five runs: three succeeded (one rescued), two failed; 9 attempts; durations 0.2 .. 700 s. */
 const DATASET = [
-  runRecord({ command: 'make test', final_status: 'succeeded', total_duration_seconds: 0.2, attempts: [attempt(true)] }),
-  runRecord({ command: 'curl -fsS https://api.example.com', final_status: 'succeeded', total_duration_seconds: 3.5, attempts: [attempt(false), attempt(false), attempt(true)] }),
-  runRecord({ command: 'make test', final_status: 'succeeded', total_duration_seconds: 0.7, attempts: [attempt(true)] }),
-  runRecord({ command: 'deploy', final_status: 'failed', total_duration_seconds: 45, attempts: [attempt(false), attempt(false)] }),
-  runRecord({ command: 'deploy', final_status: 'failed', total_duration_seconds: 700, attempts: [attempt(false), attempt(false)] }),
+  runRecord({
+    command: 'make test',
+    final_status: 'succeeded',
+    total_duration_seconds: 0.2,
+    attempts: [attempt(true)],
+  }),
+  runRecord({
+    command: 'curl -fsS https://api.example.com',
+    final_status: 'succeeded',
+    total_duration_seconds: 3.5,
+    attempts: [attempt(false), attempt(false), attempt(true)],
+  }),
+  runRecord({
+    command: 'make test',
+    final_status: 'succeeded',
+    total_duration_seconds: 0.7,
+    attempts: [attempt(true)],
+  }),
+  runRecord({
+    command: 'deploy',
+    final_status: 'failed',
+    total_duration_seconds: 45,
+    attempts: [attempt(false), attempt(false)],
+  }),
+  runRecord({
+    command: 'deploy',
+    final_status: 'failed',
+    total_duration_seconds: 700,
+    attempts: [attempt(false), attempt(false)],
+  }),
 ];
 
 function promtool(body: string): Promise<{ code: number | null; output: string }> {
@@ -26,7 +51,9 @@ function promtool(body: string): Promise<{ code: number | null; output: string }
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(notInstalled('promtool')) : e));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new Error(notInstalled('promtool')) : e),
+    );
     child.on('close', (code) => resolve({ code, output }));
     child.stdin.end(body);
   });
@@ -76,7 +103,10 @@ for (const storage of ['memory', 'data file'] as const) {
       assert.equal(sample(body, 'patience_run_duration_seconds_count'), 5);
       assert.ok(Math.abs((sample(body, 'patience_run_duration_seconds_sum') ?? 0) - 749.4) < 1e-9);
       const le = (b: string) => sample(body, `patience_run_duration_seconds_bucket{le="${b}"}`);
-      assert.deepEqual([le('0.1'), le('0.25'), le('1'), le('5'), le('60'), le('600'), le('3600'), le('+Inf')], [0, 1, 2, 3, 4, 4, 5, 5]);
+      assert.deepEqual(
+        [le('0.1'), le('0.25'), le('1'), le('5'), le('60'), le('600'), le('3600'), le('+Inf')],
+        [0, 1, 2, 3, 4, 4, 5, 5],
+      );
     });
 
     test('records stored, ingest counters and build info', () => {

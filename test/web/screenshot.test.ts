@@ -19,7 +19,12 @@ test('docs/dashboard.png: the dashboard with a realistic day of runs', { timeout
   try {
     const replies = await send(d.socketPath, realisticRuns(Date.now() - 60_000, 24));
     assert.ok(replies.every((r) => r.status === 'ok'));
-    const ctx = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1, timezoneId: 'UTC', locale: 'en-US' });
+    const ctx = await browser.newContext({
+      viewport: { width: WIDTH, height: HEIGHT },
+      deviceScaleFactor: 1,
+      timezoneId: 'UTC',
+      locale: 'en-US',
+    });
     const page = await ctx.newPage();
     await page.goto(`${d.url}/`);
     await page.waitForSelector('#live-status[data-state="live"]');
@@ -27,7 +32,12 @@ test('docs/dashboard.png: the dashboard with a realistic day of runs', { timeout
     await page.waitForSelector('#commands-body tr');
     await page.waitForFunction(() => document.getElementById('total-runs')?.textContent !== '–');
     // A fixed viewport, not the full page, so the picture's size never changes.
-    const png = await page.screenshot({ path: OUT ?? path.join(d.dir, 'dashboard.png'), fullPage: false, animations: 'disabled', caret: 'hide' });
+    const png = await page.screenshot({
+      path: OUT ?? path.join(d.dir, 'dashboard.png'),
+      fullPage: false,
+      animations: 'disabled',
+      caret: 'hide',
+    });
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [WIDTH, HEIGHT]);
   } finally {

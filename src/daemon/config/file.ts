@@ -34,7 +34,8 @@ export function readConfigFile(choice: FileChoice, readFile: ReadFile): FileResu
     const code = errorCode(err);
     const missing = code === 'ENOENT' || code === 'ENOTDIR';
     if (missing && choice.givenBy === undefined) return { ok: true, path: undefined, values: new Map() };
-    if (missing) return { ok: false, message: `config file ${choice.path} (given by ${choice.givenBy}) does not exist` };
+    if (missing)
+      return { ok: false, message: `config file ${choice.path} (given by ${choice.givenBy}) does not exist` };
     return { ok: false, message: `cannot read config file ${choice.path}: ${errorMessage(err)}` };
   }
   const parsed = parseJson(text.replace(/^\uFEFF/, ''));
@@ -48,7 +49,8 @@ export function readConfigFile(choice: FileChoice, readFile: ReadFile): FileResu
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     const field = fieldOfKey(key);
-    if (field === undefined) unknown.push(`unknown key ${JSON.stringify(key)} in config file ${choice.path}${suggest(key)}`);
+    if (field === undefined)
+      unknown.push(`unknown key ${JSON.stringify(key)} in config file ${choice.path}${suggest(key)}`);
     else values.set(field, value);
   }
   if (unknown.length > 0) return { ok: false, message: unknown.join('\n') };

@@ -15,7 +15,15 @@ function failure(argv: string[]): string {
 }
 
 test('the normaliser turns -long into --long and leaves the rest', () => {
-  assert.deepEqual(goToLongFlags(['-port', '80', '--socket', 's', '-', '--', '-x']), ['--port', '80', '--socket', 's', '-', '--', '-x']);
+  assert.deepEqual(goToLongFlags(['-port', '80', '--socket', 's', '-', '--', '-x']), [
+    '--port',
+    '80',
+    '--socket',
+    's',
+    '-',
+    '--',
+    '-x',
+  ]);
 });
 
 test('each Go flag syntax form sets a value flag', () => {
@@ -46,8 +54,14 @@ test('a value flag takes the next word as written, even with a dash', () => {
 });
 
 test('a value flag followed by another of our flags reports its own value as missing', () => {
-  assert.match(failure(['-max-age', '-socket', 'X']), /^flag needs an argument: -max-age \(the next argument, "-socket", is a flag/);
-  assert.match(failure(['-log-file', '--enable-http=false']), /^flag needs an argument: -log-file \(the next argument, "--enable-http=false", is a flag/);
+  assert.match(
+    failure(['-max-age', '-socket', 'X']),
+    /^flag needs an argument: -max-age \(the next argument, "-socket", is a flag/,
+  );
+  assert.match(
+    failure(['-log-file', '--enable-http=false']),
+    /^flag needs an argument: -log-file \(the next argument, "--enable-http=false", is a flag/,
+  );
   assert.match(failure(['-socket', '-h']), /^flag needs an argument: -socket/);
 });
 
@@ -62,7 +76,10 @@ test('unknown flag, missing value and positional arguments are errors with a hin
   assert.equal(failure(['--bogus=1']), "flag provided but not defined: --bogus (run 'patienced -h' for usage)");
   assert.equal(failure(['-port']), "flag needs an argument: -port (run 'patienced -h' for usage)");
   assert.equal(failure(['-port=80', '--socket']), "flag needs an argument: --socket (run 'patienced -h' for usage)");
-  assert.match(failure(['run']), /^unexpected argument "run": patienced takes only flags \(run 'patienced -h' for usage\)$/);
+  assert.match(
+    failure(['run']),
+    /^unexpected argument "run": patienced takes only flags \(run 'patienced -h' for usage\)$/,
+  );
   assert.match(failure(['--', '-port']), /unexpected argument "-port"/);
   assert.match(failure(['-']), /unexpected argument "-"/);
   assert.match(failure(['---port', '1']), /not defined: ---port/);

@@ -63,7 +63,13 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   );
   // strict: false so that booleans keep an inline "=false" and every problem is reported
   // below in Go's words, naming the flag as the user wrote it.
-  const { tokens } = parseArgs({ args: goToLongFlags(argv), options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: goToLongFlags(argv),
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const values = new Map<string, string>();
   let bareBool: string | undefined;
   for (const t of tokens) {
@@ -84,7 +90,9 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     } else if (!t.inlineValue && namesAFlag(argv[t.index + 1], types)) {
       // parseArgs took the next flag as this one's value: the value is what is missing.
       const next = argv[t.index + 1] ?? '';
-      return fail(`flag needs an argument: ${written} (the next argument, ${JSON.stringify(next)}, is a flag; write ${written}=VALUE for a value that starts with a dash)`);
+      return fail(
+        `flag needs an argument: ${written} (the next argument, ${JSON.stringify(next)}, is a flag; write ${written}=VALUE for a value that starts with a dash)`,
+      );
     } else {
       // parseArgs saw the normalised argv; a separate value is taken as the user wrote it.
       values.set(t.name, t.inlineValue ? t.value : (argv[t.index + 1] ?? t.value));

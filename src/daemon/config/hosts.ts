@@ -16,7 +16,8 @@ export function listenHost(): ValueType<string> {
     if (s.includes('/')) return fail('must be an IP address or host name without scheme or path, such as 127.0.0.1');
     const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
     const bad = quad?.slice(1).find((o) => Number(o) > 255);
-    if (bad !== undefined) return fail(`${bad} is not an IPv4 address byte (0..255); give an address of this host such as 127.0.0.1`);
+    if (bad !== undefined)
+      return fail(`${bad} is not an IPv4 address byte (0..255); give an address of this host such as 127.0.0.1`);
     if (/^\[.*\]$/.test(s)) return check(s.slice(1, -1));
     if (/^[^:]*:\d*$/.test(s)) return fail('must not include a port: set http_port (-port) instead');
     return ok(s);
@@ -30,13 +31,15 @@ export function listenHost(): ValueType<string> {
 }
 
 const NAME = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$|^\[[0-9a-f:.]+\]$/;
-const LIST_REASON = 'must be a list of host names such as patience.example.com (comma-separated in env and flags, a JSON array in the file), or "*" for any';
+const LIST_REASON =
+  'must be a list of host names such as patience.example.com (comma-separated in env and flags, a JSON array in the file), or "*" for any';
 
 /** One allowed_hosts entry in canonical form, or why not. */
 function hostEntry(raw: string): Checked<string> {
   const entry = raw.trim();
   if (entry === '*') return ok('*');
-  if (entry.includes('/')) return fail(`${JSON.stringify(entry)} is not a host name: give the name only, without scheme or path`);
+  if (entry.includes('/'))
+    return fail(`${JSON.stringify(entry)} is not a host name: give the name only, without scheme or path`);
   if (/^[^:[\]]*:\d*$/.test(entry) || /^\[.*\]:\d*$/.test(entry)) {
     return fail(`${JSON.stringify(entry)} holds a port: give the name only (any port is accepted)`);
   }

@@ -112,7 +112,8 @@ function resolve<F extends ConfigField>(
     if (checked.ok) {
       config[field] = checked.value;
       sources[field] = source;
-      if (checked.warning !== undefined) found.warnings.push(`${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.warning}`);
+      if (checked.warning !== undefined)
+        found.warnings.push(`${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.warning}`);
     } else {
       found.errors.push(`invalid ${spec.key} ${quote(raw)} from ${describeSource(source)}: ${checked.reason}`);
     }
@@ -122,7 +123,8 @@ function resolve<F extends ConfigField>(
     take({ kind: 'file', path: layers.filePath }, raw, spec.type.fromJson(raw));
   }
   const fromEnv = layers.env[spec.env];
-  if (fromEnv !== undefined && fromEnv !== '') take({ kind: 'env', name: spec.env }, fromEnv, spec.type.fromText(fromEnv));
+  if (fromEnv !== undefined && fromEnv !== '')
+    take({ kind: 'env', name: spec.env }, fromEnv, spec.type.fromText(fromEnv));
   const fromFlag = layers.flags.get(spec.flag);
   if (fromFlag !== undefined) take({ kind: 'flag', name: `-${spec.flag}` }, fromFlag, spec.type.fromText(fromFlag));
 }

@@ -1,7 +1,17 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
 import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
-import { boolean, duration, integer, octalMode, oneOf, optionalText, redactPatterns, text, type ValueType } from './values.ts';
+import {
+  boolean,
+  duration,
+  integer,
+  octalMode,
+  oneOf,
+  optionalText,
+  redactPatterns,
+  text,
+  type ValueType,
+} from './values.ts';
 import { hostList, listenHost } from './hosts.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -67,15 +77,51 @@ export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   enableHttp: spec('enable_http', 'enable-http', boolean(), true, 'Enable HTTP API server'),
   enableProfiling: spec('enable_profiling', 'enable-profiling', boolean(), false, 'Enable profiling endpoints'),
   httpHost: spec('http_host', 'host', listenHost(), '127.0.0.1', 'HTTP server address to listen on'),
-  dataFile: spec('data_file', 'data-file', optionalText(), undefined, 'Data file path (metrics are kept in memory when unset)'),
+  dataFile: spec(
+    'data_file',
+    'data-file',
+    optionalText(),
+    undefined,
+    'Data file path (metrics are kept in memory when unset)',
+  ),
   logFile: spec('log_file', 'log-file', optionalText(), undefined, 'Log file path, JSON lines (stderr when unset)'),
   socketMode: spec('socket_mode', 'socket-mode', octalMode(), 0o660, 'Unix socket file mode, in octal'),
   maxConnections: spec('max_connections', 'max-connections', integer(1), 100, 'Maximum concurrent socket connections'),
-  maxMessageBytes: spec('max_message_bytes', 'max-message-bytes', integer(1024), MAX_RECORD_BYTES, 'Maximum size of one socket message in bytes'),
-  maxStoreBytes: spec('max_store_bytes', 'max-store-bytes', integer(1_048_576), 256 * 1_048_576, 'Maximum total size of stored records in bytes'),
-  redactPatterns: spec('redact_patterns', 'redact-patterns', redactPatterns(), Object.freeze([]), 'Extra regular expressions to redact, a JSON array or one per line'),
-  maxRateLimitResources: spec('max_rate_limit_resources', 'max-rate-limit-resources', integer(1, 1_000_000), 10_000, 'Maximum number of rate-limit resources tracked (the least recently used idle one is evicted)'),
-  allowedHosts: spec('allowed_hosts', 'allowed-hosts', hostList(), [], 'Host names (comma-separated) the HTTP server also answers to, besides loopback names and -host'),
+  maxMessageBytes: spec(
+    'max_message_bytes',
+    'max-message-bytes',
+    integer(1024),
+    MAX_RECORD_BYTES,
+    'Maximum size of one socket message in bytes',
+  ),
+  maxStoreBytes: spec(
+    'max_store_bytes',
+    'max-store-bytes',
+    integer(1_048_576),
+    256 * 1_048_576,
+    'Maximum total size of stored records in bytes',
+  ),
+  redactPatterns: spec(
+    'redact_patterns',
+    'redact-patterns',
+    redactPatterns(),
+    Object.freeze([]),
+    'Extra regular expressions to redact, a JSON array or one per line',
+  ),
+  maxRateLimitResources: spec(
+    'max_rate_limit_resources',
+    'max-rate-limit-resources',
+    integer(1, 1_000_000),
+    10_000,
+    'Maximum number of rate-limit resources tracked (the least recently used idle one is evicted)',
+  ),
+  allowedHosts: spec(
+    'allowed_hosts',
+    'allowed-hosts',
+    hostList(),
+    [],
+    'Host names (comma-separated) the HTTP server also answers to, besides loopback names and -host',
+  ),
 };
 
 export const FIELDS = Object.keys(KEYS) as ConfigField[];

@@ -77,11 +77,25 @@ test('added flags show Go-style defaults', () => {
   const text = usageText();
   assert.ok(text.includes('  -host string\n        HTTP server address to listen on (default "127.0.0.1")\n'));
   assert.ok(text.includes('  -socket-mode string\n        Unix socket file mode, in octal (default "0660")\n'));
-  assert.ok(text.includes(`  -max-message-bytes int\n        Maximum size of one socket message in bytes (default ${MAX_RECORD_BYTES})\n`));
-  assert.ok(text.includes('  -max-store-bytes int\n        Maximum total size of stored records in bytes (default 268435456)\n'));
+  assert.ok(
+    text.includes(
+      `  -max-message-bytes int\n        Maximum size of one socket message in bytes (default ${MAX_RECORD_BYTES})\n`,
+    ),
+  );
+  assert.ok(
+    text.includes(
+      '  -max-store-bytes int\n        Maximum total size of stored records in bytes (default 268435456)\n',
+    ),
+  );
   assert.ok(text.includes('  -max-connections int\n        Maximum concurrent socket connections (default 100)\n'));
-  assert.ok(text.includes('  -data-file string\n        Data file path (metrics are kept in memory when unset)\n'), 'no default for an unset path');
-  assert.ok(text.includes('  -enable-profiling\n        Enable profiling endpoints\n'), 'no default for a false boolean');
+  assert.ok(
+    text.includes('  -data-file string\n        Data file path (metrics are kept in memory when unset)\n'),
+    'no default for an unset path',
+  );
+  assert.ok(
+    text.includes('  -enable-profiling\n        Enable profiling endpoints\n'),
+    'no default for a false boolean',
+  );
 });
 
 test('every config key has a flag in the help and the env var the spec names', () => {
@@ -90,9 +104,20 @@ test('every config key has a flag in the help and the env var the spec names', (
   assert.deepEqual(
     FIELDS.map((f) => KEYS[f].env).sort(),
     [
-      'RETRY_SOCKET_PATH', 'RETRY_HTTP_PORT', 'RETRY_HTTP_HOST', 'RETRY_MAX_METRICS', 'RETRY_METRICS_MAX_AGE',
-      'RETRY_LOG_LEVEL', 'RETRY_PID_FILE', 'RETRY_ENABLE_HTTP', 'RETRY_ENABLE_PROFILING', 'RETRY_DATA_FILE',
-      'RETRY_LOG_FILE', 'RETRY_SOCKET_MODE', 'RETRY_MAX_CONNECTIONS', 'RETRY_MAX_MESSAGE_BYTES',
+      'RETRY_SOCKET_PATH',
+      'RETRY_HTTP_PORT',
+      'RETRY_HTTP_HOST',
+      'RETRY_MAX_METRICS',
+      'RETRY_METRICS_MAX_AGE',
+      'RETRY_LOG_LEVEL',
+      'RETRY_PID_FILE',
+      'RETRY_ENABLE_HTTP',
+      'RETRY_ENABLE_PROFILING',
+      'RETRY_DATA_FILE',
+      'RETRY_LOG_FILE',
+      'RETRY_SOCKET_MODE',
+      'RETRY_MAX_CONNECTIONS',
+      'RETRY_MAX_MESSAGE_BYTES',
       'RETRY_REDACT_PATTERNS',
       'RETRY_ALLOWED_HOSTS',
       'RETRY_MAX_STORE_BYTES',

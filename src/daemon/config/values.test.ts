@@ -61,14 +61,20 @@ test('duration: a JSON integer under one second warns with the probable intent, 
     warning: '3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"',
   });
   const w = d.fromJson(90);
-  assert.equal(w.ok && w.warning, '90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"');
+  assert.equal(
+    w.ok && w.warning,
+    '90 is 90ns (an integer is nanoseconds, as Go writes it); if you meant 90 seconds write "1m30s"',
+  );
   // One second and more in nanoseconds is deliberate; so is any text with a unit.
   assert.deepEqual(d.fromJson(1_000_000_000), { ok: true, value: 1000 });
   assert.deepEqual(d.fromText('3600ns'), { ok: true, value: 0.0036 });
 
   const atLeastOneSecond = duration(1000);
   const r = atLeastOneSecond.fromJson(3600);
-  assert.equal(r.ok ? '' : r.reason, '3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"');
+  assert.equal(
+    r.ok ? '' : r.reason,
+    '3600 is 3.6µs (an integer is nanoseconds, as Go writes it); if you meant 3600 seconds write "1h"',
+  );
   const t = atLeastOneSecond.fromText('500ms');
   assert.equal(t.ok ? '' : t.reason, 'must be at least 1s');
   assert.deepEqual(atLeastOneSecond.fromText('1s'), { ok: true, value: 1000 });
@@ -89,7 +95,8 @@ test('octalMode: octal strings 0..0777', () => {
   assert.deepEqual(m.fromText('660'), { ok: true, value: 0o660 });
   assert.deepEqual(m.fromText('0600'), { ok: true, value: 0o600 });
   assert.deepEqual(m.fromText('0'), { ok: true, value: 0 });
-  for (const bad of ['0888', '1777', '0o660', '00660', '', 'rw', '-1', '0x1a4']) assert.equal(m.fromText(bad).ok, false, bad);
+  for (const bad of ['0888', '1777', '0o660', '00660', '', 'rw', '-1', '0x1a4'])
+    assert.equal(m.fromText(bad).ok, false, bad);
   assert.equal(m.fromJson(660).ok, false, 'a JSON number is ambiguous');
   assert.deepEqual(m.fromJson('0644'), { ok: true, value: 0o644 });
   assert.equal(m.show(0o660), '0660');

@@ -5,8 +5,7 @@ import { compileRedactPatterns } from '../../shared/redact-pattern.ts';
 
 export type Checked<T> =
   /** warning: the value is taken, but probably not what was meant; logged at start-up. */
-  | { readonly ok: true; readonly value: T; readonly warning?: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly value: T; readonly warning?: string } | { readonly ok: false; readonly reason: string };
 
 export interface ValueType<T> {
   /** How Go's flag usage names the type: "-port int", "-socket string"; booleans show nothing. */
@@ -37,7 +36,11 @@ export function optionalText(): ValueType<string | undefined> {
     flagType: 'string',
     fromText: (s) => ok(s === '' ? undefined : s),
     fromJson: (v) =>
-      v === null ? ok(undefined) : typeof v === 'string' ? ok(v === '' ? undefined : v) : fail('must be a string or null'),
+      v === null
+        ? ok(undefined)
+        : typeof v === 'string'
+          ? ok(v === '' ? undefined : v)
+          : fail('must be a string or null'),
     show: (v) => v ?? '',
   };
 }
@@ -172,7 +175,8 @@ export function redactPatterns(): ValueType<readonly string[]> {
     return compiled.ok ? ok(Object.freeze([...list])) : fail(compiled.reason);
   };
   const fromJson = (v: unknown): Checked<readonly string[]> => {
-    if (!Array.isArray(v) || !v.every((p): p is string => typeof p === 'string')) return fail('must be an array of strings (regular expressions)');
+    if (!Array.isArray(v) || !v.every((p): p is string => typeof p === 'string'))
+      return fail('must be an array of strings (regular expressions)');
     return check(v);
   };
   return {
@@ -182,7 +186,9 @@ export function redactPatterns(): ValueType<readonly string[]> {
       try {
         return fromJson(JSON.parse(s) as unknown);
       } catch (err) {
-        return fail(`starts with "[" but is not a JSON array (${(err as Error).message}); a pattern that starts with "[" must be given inside one: ["[A-Z]{4}-[0-9]+"]`);
+        return fail(
+          `starts with "[" but is not a JSON array (${(err as Error).message}); a pattern that starts with "[" must be given inside one: ["[A-Z]{4}-[0-9]+"]`,
+        );
       }
     },
     fromJson,

@@ -50,7 +50,12 @@ test('one run event per stored run, as an item of /recent; nothing when nobody l
   assert.equal(text, runEvent(run(1)) + runEvent(run(2)));
   const first = text.split('\n\n')[0] ?? '';
   assert.match(first, /^id: 1\nevent: run\ndata: \{/);
-  assert.deepEqual(Object.keys(JSON.parse(first.split('data: ')[1] ?? '') as object), ['id', 'timestamp', 'received_at', 'metrics']);
+  assert.deepEqual(Object.keys(JSON.parse(first.split('data: ')[1] ?? '') as object), [
+    'id',
+    'timestamp',
+    'received_at',
+    'metrics',
+  ]);
   streams.remove(a);
   assert.equal(feed.listenerCount, 0, 'unsubscribed with the last client');
 });

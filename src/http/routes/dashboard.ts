@@ -45,7 +45,9 @@ export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot
         body = await readFile(path.join(webRoot, name));
       } catch (err) {
         log.error({ err, webRoot }, 'dashboard files are missing');
-        return reply.code(500).send({ error: `the dashboard's files are missing from ${webRoot}; rebuild with npm run build` });
+        return reply
+          .code(500)
+          .send({ error: `the dashboard's files are missing from ${webRoot}; rebuild with npm run build` });
       }
       cache.set(name, body);
     }

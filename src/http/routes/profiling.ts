@@ -23,7 +23,8 @@ const PROFILES = [
   {
     name: 'heap',
     path: '/debug/pprof/heap',
-    description: 'heap snapshot (.heapsnapshot) for the Memory panel of Chrome DevTools; the daemon pauses while it is taken',
+    description:
+      'heap snapshot (.heapsnapshot) for the Memory panel of Chrome DevTools; the daemon pauses while it is taken',
   },
   {
     name: 'goroutine',
@@ -49,13 +50,16 @@ export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
       const items = PROFILES.map((p) => `<li><a href="${p.path}">${p.name}</a> — ${p.description}</li>`).join('\n');
       return reply
         .type('text/html; charset=utf-8')
-        .send(`<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`);
+        .send(
+          `<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`,
+        );
     });
 
     app.get('/debug/pprof/profile', async (req, reply) => {
       const seconds = parseSeconds((req.query as Record<string, unknown>)['seconds']);
       if (typeof seconds === 'string') return reply.code(400).send({ error: seconds });
-      if (cpuBusy) return reply.code(409).send({ error: 'a CPU profile is already being taken; try again when it is done' });
+      if (cpuBusy)
+        return reply.code(409).send({ error: 'a CPU profile is already being taken; try again when it is done' });
       cpuBusy = true;
       const session = new Session();
       try {
@@ -73,7 +77,8 @@ export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
     });
 
     app.get('/debug/pprof/heap', async (_req, reply) => {
-      if (heapBusy) return reply.code(409).send({ error: 'a heap snapshot is already being sent; try again when it is done' });
+      if (heapBusy)
+        return reply.code(409).send({ error: 'a heap snapshot is already being sent; try again when it is done' });
       heapBusy = true;
       const snapshot = v8.getHeapSnapshot();
       snapshot.once('close', () => (heapBusy = false));

@@ -53,7 +53,11 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
     summary: "Follow the server's Retry-After / rate-limit hints, else a fallback strategy",
     formula: "the server's hint after the attempt (capped by --max-delay), else the fallback's delay(n)",
   },
-  exponential: { alias: 'exp', summary: 'Exponentially growing delays', formula: 'base × multiplier^(n−1), capped by --max-delay' },
+  exponential: {
+    alias: 'exp',
+    summary: 'Exponentially growing delays',
+    formula: 'base × multiplier^(n−1), capped by --max-delay',
+  },
   linear: { alias: 'lin', summary: 'Linearly growing delays', formula: 'n × increment, capped by --max-delay' },
   fixed: { alias: 'fix', summary: 'The same delay every time', formula: 'delay' },
   jitter: {
@@ -66,8 +70,16 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
     summary: 'Random delays that grow from the previous one',
     formula: 'uniform in [base, min(prev × multiplier, max)), prev starting at base',
   },
-  fibonacci: { alias: 'fib', summary: 'Fibonacci-growing delays', formula: 'F(n) × base, capped by --max-delay (F = 1, 1, 2, 3, 5, …)' },
-  polynomial: { alias: 'poly', summary: 'Polynomially growing delays', formula: 'base × n^exponent, capped by --max-delay' },
+  fibonacci: {
+    alias: 'fib',
+    summary: 'Fibonacci-growing delays',
+    formula: 'F(n) × base, capped by --max-delay (F = 1, 1, 2, 3, 5, …)',
+  },
+  polynomial: {
+    alias: 'poly',
+    summary: 'Polynomially growing delays',
+    formula: 'base × n^exponent, capped by --max-delay',
+  },
   adaptive: {
     alias: 'adapt',
     summary: 'Learn which delay works for this command, across runs',

@@ -28,10 +28,19 @@ const schedule = (b: Backoff, count: number, random = fixedRandom(0.5)): number[
 
 test('the documented default schedules', () => {
   assert.deepEqual(schedule(buildBackoff('fixed', params()), 3), [S, S, S]);
-  assert.deepEqual(schedule(buildBackoff('exponential', params()), 8), [1, 2, 4, 8, 16, 32, 60, 60].map((s) => s * S));
+  assert.deepEqual(
+    schedule(buildBackoff('exponential', params()), 8),
+    [1, 2, 4, 8, 16, 32, 60, 60].map((s) => s * S),
+  );
   assert.deepEqual(schedule(buildBackoff('linear', params()), 3), [S, 2 * S, 3 * S]);
-  assert.deepEqual(schedule(buildBackoff('fibonacci', params()), 6), [1, 1, 2, 3, 5, 8].map((s) => s * S));
-  assert.deepEqual(schedule(buildBackoff('polynomial', params()), 4), [1, 4, 9, 16].map((s) => s * S));
+  assert.deepEqual(
+    schedule(buildBackoff('fibonacci', params()), 6),
+    [1, 1, 2, 3, 5, 8].map((s) => s * S),
+  );
+  assert.deepEqual(
+    schedule(buildBackoff('polynomial', params()), 4),
+    [1, 4, 9, 16].map((s) => s * S),
+  );
   assert.deepEqual(schedule(buildBackoff('diophantine', params()), 3), [600 * S, 1200 * S, 1200 * S]);
 });
 
@@ -65,11 +74,20 @@ test('decorrelated jitter grows from the previous delay, within [base, u)', () =
   assert.equal(decorrelatedJitterDelay({ ...p, multiplier: 0.5 }, 0, 0.7), S); // u = base
   const b = buildBackoff('decorrelated-jitter', params());
   const seq = schedule(b, 4, fixedRandom(0.99));
-  assert.ok(seq.every((d, i) => d >= S && (i === 0 || d < (seq[i - 1] as number) * 2)), String(seq));
+  assert.ok(
+    seq.every((d, i) => d >= S && (i === 0 || d < (seq[i - 1] as number) * 2)),
+    String(seq),
+  );
 });
 
 test('http-aware takes the hint, capped, else its fallback with the run parameters', () => {
-  const b = buildBackoff('http-aware', params({ maxDelayMs: 30 * 60 * S, fallbackParams: { baseDelayMs: 500, multiplier: 3, maxDelayMs: 4 * S, exponent: 2 } }));
+  const b = buildBackoff(
+    'http-aware',
+    params({
+      maxDelayMs: 30 * 60 * S,
+      fallbackParams: { baseDelayMs: 500, multiplier: 3, maxDelayMs: 4 * S, exponent: 2 },
+    }),
+  );
   assert.equal(b.delay(1, { random: Math.random, hintMs: 1500 }), 1500);
   assert.equal(b.delay(1, { random: Math.random, hintMs: 3 * 3600 * S }), 30 * 60 * S);
   assert.deepEqual(schedule(b, 4), [500, 1500, 4 * S, 4 * S]);
@@ -93,7 +111,10 @@ test('names and aliases resolve; adaptive cannot be a fallback', () => {
 });
 
 test('adaptive buckets delays and needs 3 outcomes and a bucket with 2 samples', () => {
-  assert.deepEqual([0, 999, 1000, 4999, 9999, 29_999, 59_999, 60_000, 300_000, 900_000].map(bucketOf), [0, 0, 1, 2, 3, 4, 5, 6, 6, 6]);
+  assert.deepEqual(
+    [0, 999, 1000, 4999, 9999, 29_999, 59_999, 60_000, 300_000, 900_000].map(bucketOf),
+    [0, 0, 1, 2, 3, 4, 5, 6, 6, 6],
+  );
   const p = { learningRate: 0.5, memoryWindow: 50 };
   const o = (delayMs: number, success: boolean): Outcome => ({ delayMs, success });
   assert.equal(learnedDelay([o(3000, true), o(3000, true)], p), undefined);
@@ -115,7 +136,11 @@ test('adaptive prefers the best EMA, ties go to the shorter bucket, window forge
 
 test('adaptive blends α × learned + (1 − α) × fallback and records what it sees', () => {
   const learned: Outcome[] = [];
-  const b = adaptive({ learningRate: 0.1, memoryWindow: 50 }, buildFallback('fixed', { baseDelayMs: 10 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }), learned);
+  const b = adaptive(
+    { learningRate: 0.1, memoryWindow: 50 },
+    buildFallback('fixed', { baseDelayMs: 10 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }),
+    learned,
+  );
   assert.equal(b.delay(1, { random: Math.random }), 10 * S);
   for (let i = 0; i < 3; i++) b.record?.(3000, true);
   assert.equal(learned.length, 3);
@@ -150,15 +175,53 @@ test('the resource comes from the URL host, the database, or the program', () =>
 
 test('the resource of a curl or wget command is the host of the URL fetched, never a header, proxy or referer value', () => {
   // Host and Authorization header values, even URL-shaped ones, are never the resource.
-  assert.equal(deriveResourceId(['curl', '-H', 'Host: internal.example', '-H', 'Authorization: Bearer abc', 'https://api.example.com/v1']), 'api.example.com');
-  assert.equal(deriveResourceId(['curl', '-H', 'https://header.example/', 'https://api.example.com/']), 'api.example.com');
-  assert.equal(deriveResourceId(['curl', '--header', 'https://header.example/', '--header=https://h2.example/', 'https://api.example.com/']), 'api.example.com');
-  assert.equal(deriveResourceId(['curl', '-fsSH', 'https://header.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(
+    deriveResourceId([
+      'curl',
+      '-H',
+      'Host: internal.example',
+      '-H',
+      'Authorization: Bearer abc',
+      'https://api.example.com/v1',
+    ]),
+    'api.example.com',
+  );
+  assert.equal(
+    deriveResourceId(['curl', '-H', 'https://header.example/', 'https://api.example.com/']),
+    'api.example.com',
+  );
+  assert.equal(
+    deriveResourceId([
+      'curl',
+      '--header',
+      'https://header.example/',
+      '--header=https://h2.example/',
+      'https://api.example.com/',
+    ]),
+    'api.example.com',
+  );
+  assert.equal(
+    deriveResourceId(['curl', '-fsSH', 'https://header.example/', 'https://api.example.com/']),
+    'api.example.com',
+  );
   assert.equal(deriveResourceId(['curl', '-Hhttps://header.example/', 'https://api.example.com/']), 'api.example.com');
-  assert.equal(deriveResourceId(['curl', '-x', 'http://proxy.internal:3128', '-e', 'https://referer.example/', 'https://api.example.com/']), 'api.example.com');
+  assert.equal(
+    deriveResourceId([
+      'curl',
+      '-x',
+      'http://proxy.internal:3128',
+      '-e',
+      'https://referer.example/',
+      'https://api.example.com/',
+    ]),
+    'api.example.com',
+  );
   assert.equal(deriveResourceId(['curl', '--url', 'https://api.example.com/', '-H', 'Host: x']), 'api.example.com');
   assert.equal(deriveResourceId(['curl', '--url=https://api.example.com/']), 'api.example.com');
   assert.equal(deriveResourceId(['curl', '-H', 'Authorization: Bearer https://token.example/']), 'cmd-curl');
-  assert.equal(deriveResourceId(['wget', '--header', 'https://header.example/', '-O', '-', 'https://files.example.org/a']), 'files.example.org');
+  assert.equal(
+    deriveResourceId(['wget', '--header', 'https://header.example/', '-O', '-', 'https://files.example.org/a']),
+    'files.example.org',
+  );
   assert.equal(deriveResourceId(['curl', '--', 'https://after-dashes.example/']), 'after-dashes.example');
 });

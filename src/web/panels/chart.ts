@@ -39,12 +39,19 @@ export class RunsChart {
 
   private options(): uPlot.Options {
     const bars = uPlot.paths.bars;
-    const barPaths = (align: -1 | 1): uPlot.Series.PathBuilder | undefined => bars?.({ size: [0.42, 40], align, gap: 1 });
+    const barPaths = (align: -1 | 1): uPlot.Series.PathBuilder | undefined =>
+      bars?.({ size: [0.42, 40], align, gap: 1 });
     return {
       width: this.width(),
       height: HEIGHT,
-      scales: { x: { time: true, range: (_u, min, max) => hourScale(min, max) }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{ stroke: '#5b6270', grid: { stroke: '#eceef2' } }, { stroke: '#5b6270', grid: { stroke: '#eceef2' }, size: 44 }],
+      scales: {
+        x: { time: true, range: (_u, min, max) => hourScale(min, max) },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
+      axes: [
+        { stroke: '#5b6270', grid: { stroke: '#eceef2' } },
+        { stroke: '#5b6270', grid: { stroke: '#eceef2' }, size: 44 },
+      ],
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       // Labels only: values per hour on hover would make the legend jump about.
       legend: { live: false },

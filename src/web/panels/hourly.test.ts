@@ -10,15 +10,28 @@ const T0 = Date.UTC(2026, 10, 26, 16); // 16:00 UTC
 
 function stats(hours: Array<[number, number, number]>): StatsResult {
   return {
-    hourly_breakdown: hours.map(([ms, total, succeeded]) => ({ hour: new Date(ms).toISOString(), total_runs: total, success_rate: succeeded / total })),
+    hourly_breakdown: hours.map(([ms, total, succeeded]) => ({
+      hour: new Date(ms).toISOString(),
+      total_runs: total,
+      success_rate: succeeded / total,
+    })),
   } as StatsResult;
 }
 
 test('each hour of the range is one x at the middle of the hour, with its runs split', () => {
   // 14:20 to 16:40: three hours, the last one the current, unfinished one.
   const range = { startMs: T0 - 100 * 60_000, endMs: T0 + 40 * 60_000 };
-  const [xs, ok, failed] = hourlySeries(stats([[T0 - 2 * H, 3, 3], [T0, 7, 4]]), range);
-  assert.deepEqual(xs, [T0 - 2 * H, T0 - H, T0].map((ms) => ms / 1000 + 1800));
+  const [xs, ok, failed] = hourlySeries(
+    stats([
+      [T0 - 2 * H, 3, 3],
+      [T0, 7, 4],
+    ]),
+    range,
+  );
+  assert.deepEqual(
+    xs,
+    [T0 - 2 * H, T0 - H, T0].map((ms) => ms / 1000 + 1800),
+  );
   assert.deepEqual(ok, [3, 0, 4]);
   assert.deepEqual(failed, [0, 0, 3], 'the current hour keeps its failed runs');
 });

@@ -14,7 +14,8 @@ export function hourlySeries(stats: StatsResult, range: Range): [number[], numbe
   const first = Math.floor(range.startMs / HOUR_MS);
   const last = Math.floor(range.endMs / HOUR_MS);
   const byHour = new Map<number, { total: number; rate: number }>();
-  for (const h of stats.hourly_breakdown) byHour.set(Math.floor(Date.parse(h.hour) / HOUR_MS), { total: h.total_runs, rate: h.success_rate });
+  for (const h of stats.hourly_breakdown)
+    byHour.set(Math.floor(Date.parse(h.hour) / HOUR_MS), { total: h.total_runs, rate: h.success_rate });
   const xs: number[] = [];
   const ok: number[] = [];
   const failed: number[] = [];

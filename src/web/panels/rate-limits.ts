@@ -22,7 +22,9 @@ export function renderRateLimits(result: CoordinationResult): void {
   panel.hidden = result.resources.length === 0;
   const more = result.count - result.resources.length;
   byId('rate-limits-note').textContent =
-    more > 0 ? `${count(result.count)} resources; the ${count(result.resources.length)} used most recently are shown.` : '';
+    more > 0
+      ? `${count(result.count)} resources; the ${count(result.resources.length)} used most recently are shown.`
+      : '';
   const now = Date.now();
   fill(
     byId('rate-limits-body'),

@@ -36,7 +36,11 @@ export class RecentPanel {
         return el(
           'tr',
           { 'data-id': String(run.id) },
-          el('td', {}, el('span', { class: `badge ${m.final_status === 'succeeded' ? 'ok' : 'fail'}` }, m.final_status)),
+          el(
+            'td',
+            {},
+            el('span', { class: `badge ${m.final_status === 'succeeded' ? 'ok' : 'fail'}` }, m.final_status),
+          ),
           el('td', { class: 'cmd', title: m.command }, el('code', {}, m.command)),
           el('td', { class: 'num' }, m.total_attempts),
           el('td', { class: 'num' }, duration(m.total_duration_seconds)),
