@@ -1,6 +1,6 @@
 // Logging: pino JSON lines to log_file (reopened on SIGHUP for logrotate), or readable
 // lines on a terminal. pino-pretty would run as a transport in a worker thread, which
-// breaks under bundling (TECH.md), so the few lines of terminal formatting live here.
+// breaks under bundling (esbuild cannot follow its dynamic worker path), so the few lines of terminal formatting live here.
 // The log file often sits in /tmp (the -daemon default): it is opened by safe-file.ts,
 // never through a symlink nor into another user's file, and never world-readable.
 import pino, { type Logger } from 'pino';

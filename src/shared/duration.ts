@@ -1,6 +1,6 @@
 // Go-style durations ("24h", "1h30m", "500ms", "1.5s", "0"), as time.ParseDuration reads
 // them. Written here because no npm parser matches Go: parse-duration accepts "10" and
-// "1d", and ms cannot read "1h30m" (see TECH.md).
+// "1d", and ms cannot read "1h30m"; both were tried and rejected.
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
