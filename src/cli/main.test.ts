@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptRequest } from '../retry/loop.ts';
-import type { AttemptOutcome } from '../retry/outcome.ts';
+import type { AttemptOutcome } from '../retry/attempt-outcome.ts';
 import type { WireRunRecord } from '../shared/run-record.ts';
 import { main, type MainDeps, type SignalHandler } from './main.ts';
 

@@ -3,7 +3,7 @@
 import { constants, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { adaptiveFile, loadOutcomes, saveOutcomes } from '../retry/adaptive-store.ts';
-import { EXIT } from '../retry/exit-codes.ts';
+import { EXIT, runExitCode } from '../retry/exit-codes.ts';
 import { formatDuration } from '../retry/format.ts';
 import { RetryRun, type AttemptRequest, type RunningAttempt } from '../retry/loop.ts';
 import { createRunner } from '../retry/runner.ts';
@@ -19,7 +19,7 @@ import { commandLine } from './command-line.ts';
 import { envEntries, fileEntries, findConfigFile, readConfigFile } from './config.ts';
 import { renderDryRun } from './dry-run.ts';
 import { UsageError } from './errors.ts';
-import { createStatus, summary } from './output.ts';
+import { createStatus, finalLines } from './output.ts';
 import { daemonBundle, startDaemon } from './auto-start.ts';
 import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
 import { buildRecord, DEFAULT_SOCKET_PATH, sendRecord, type SendOptions } from './report.ts';
@@ -167,7 +167,8 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   );
   const uninstall = d.onSignal((sig, n) => run.interrupt(sig, n));
   const result = await run.run().finally(uninstall);
-  if (!s.quiet && !result.spawnFailed) d.stderr.write(summary(result));
+  const last = finalLines(result, s.quiet);
+  if (last) d.stderr.write(last);
 
   if (learnedFile) {
     await saveOutcomes(learnedFile, redact(line), learned.slice(before)).catch((err: Error) =>
@@ -185,5 +186,5 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
     });
     await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
   }
-  return result.exitCode;
+  return runExitCode(result.outcome);
 }

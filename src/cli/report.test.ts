@@ -13,11 +13,8 @@ import { validateRunRecord } from '../shared/run-record.ts';
 import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 
 const result: RunResult = {
-  success: true,
-  reason: 'exit code 0',
-  exitCode: 0,
+  outcome: { kind: 'succeeded', by: 'exit-code-zero' },
   durationMs: 3520.4,
-  spawnFailed: false,
   attempts: [
     { durationMs: 1010, exitCode: 7, success: false },
     { durationMs: 210, exitCode: 0, success: true },
@@ -64,7 +61,11 @@ test('a record beyond the daemon limits is clipped so that the daemon accepts it
   const r = buildRecord({
     commandLine: `echo ${'y'.repeat(20_000)}`,
     strategy: 'fixed',
-    result: { ...result, reason: 'r'.repeat(5000), durationMs: 400 * 86_400_000 },
+    result: {
+      ...result,
+      outcome: { kind: 'spawn-failed', program: 'r'.repeat(5000), problem: 'not found', exitCode: 127 },
+      durationMs: 400 * 86_400_000,
+    },
     endMs: Date.now(),
     host: 'h'.repeat(300),
     labels: {},
