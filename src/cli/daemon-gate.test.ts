@@ -205,6 +205,37 @@ test('an error answer warns once and the local ledger decides for the rest of th
   );
 });
 
+test('error replies go by their code: unsupported_type is a daemon without rate-limit support', async (t) => {
+  const replies: Array<[string, string]> = [
+    [
+      '{"status":"error","code":"unsupported_type","error":"type: coordination request \\"acquire\\" is not supported by this daemon"}',
+      'does not support rate-limit requests',
+    ],
+    [
+      '{"status":"error","code":"invalid_acquire","error":"window_seconds: at most 604800"}',
+      'refused the rate-limit request (invalid_acquire): "window_seconds: at most 604800"',
+    ],
+    [
+      '{"status":"error","code":"coordination_full","error":"resource_id: the daemon already tracks 10000 resources"}',
+      'refused the rate-limit request (coordination_full): "resource_id: the daemon already tracks 10000 resources"',
+    ],
+    // A code that is not a reason's shape is no code: never matched, never shown.
+    [
+      '{"status":"error","code":"unsupported_type\\u001b[31m","error":"nope"}',
+      'refused the rate-limit request: "nope"',
+    ],
+    ['{"status":"error","code":7,"error":"nope"}', 'refused the rate-limit request: "nope"'],
+  ];
+  for (const [reply, said] of replies) {
+    const { path, d } = await daemon(t, () => reply);
+    const { g, warnings, fallback } = gate(path);
+    for (let i = 0; i < 2; i++) assert.deepEqual(await g.claim(T0 + i), { ok: true });
+    assert.equal(d.connections, 1, 'the daemon is asked once');
+    assert.equal(fallback.claims.length, 2);
+    assert.deepEqual(warnings, [`patienced at ${path} ${said}; using the local rate-limit ledger for this run`], reply);
+  }
+});
+
 test('a hung daemon costs one time limit, once, then the ledger', async (t) => {
   const { path, d } = await daemon(t, () => undefined);
   const { g, warnings, fallback } = gate(path, { timeoutMs: 150 });

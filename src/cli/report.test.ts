@@ -153,6 +153,27 @@ test('a daemon error answer, a hung daemon and no daemon all end quietly within 
   assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOENT/);
 });
 
+test("an error answer with a code names the daemon's reason; one without stays as it was", async (t) => {
+  const path = sandbox(t);
+  const replies = [
+    '{"status":"error","code":"invalid_record","error":"attempts: required"}\n',
+    '{"status":"error","code":"storage_error","error":"storage_error: disk I/O error"}\n',
+    '{"status":"error","error":"attempts: required"}\n',
+    '{"status":"error","code":"Not A Code","error":"attempts: required"}\n',
+  ];
+  let n = 0;
+  const server = await serve(path, (_l, s) => s.write(replies[n++] as string));
+  t.after(() => server.close());
+  const debug: string[] = [];
+  for (let i = 0; i < replies.length; i++) await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.deepEqual(debug, [
+    'daemon refused the run (invalid_record): attempts: required',
+    'daemon refused the run (storage_error): storage_error: disk I/O error',
+    'daemon refused the run: attempts: required',
+    'daemon refused the run: attempts: required',
+  ]);
+});
+
 test('a full listen backlog (EAGAIN) is retried within the budget', async (t) => {
   const path = sandbox(t);
   const lines: string[] = [];

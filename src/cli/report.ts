@@ -15,6 +15,7 @@ import { runExitCode } from '../retry/exit-codes.ts';
 import type { RunResult } from '../retry/loop.ts';
 import type { RunOutcome } from '../retry/run-outcome.ts';
 import { runOutcomeText } from './output.ts';
+import { readReply } from './daemon-reply.ts';
 import { describeFailure, exchange } from './socket-exchange.ts';
 
 export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
@@ -95,11 +96,18 @@ export async function sendRecord(record: WireRunRecord, o: SendOptions): Promise
 }
 
 function describeAnswer(line: string): string {
-  try {
-    const a = JSON.parse(line) as { status?: unknown; error?: unknown };
-    if (a.status === 'ok') return 'run reported to the daemon';
-    return `daemon refused the run: ${String(a.error ?? line)}`;
-  } catch {
-    return `daemon answered something that is not JSON: ${line.slice(0, 200)}`;
+  const reply = readReply(line);
+  switch (reply.kind) {
+    case 'ok':
+      return 'run reported to the daemon';
+    case 'not-json':
+      return `daemon answered something that is not JSON: ${line.slice(0, 200)}`;
+    case 'error':
+      // With a code (the daemon's reject reason: invalid_record, too_large, storage_error, …)
+      // the line names it; an older daemon's reply has none.
+      return `daemon refused the run${reply.code === undefined ? '' : ` (${reply.code})`}: ${reply.text}`;
+    case 'not-object':
+    case 'no-status':
+      return `daemon refused the run: ${line}`;
   }
 }
