@@ -6,7 +6,7 @@ import { STRATEGIES, STRATEGY_NAMES, resolveStrategy, type StrategyName } from '
 import { VERSION } from '../shared/version.ts';
 import { UsageError } from './errors.ts';
 import { OPTIONS, defaultOf, helpOf, optionsFor, type OptionSpec } from './options.ts';
-import type { Entry } from './values.ts';
+import type { Entry } from './option-values.ts';
 
 export type ParsedArgs =
   | { kind: 'run'; strategy: StrategyName; command: string[]; flags: Entry[]; configPath: string | undefined }

@@ -8,7 +8,7 @@ import { parse, TomlError } from 'smol-toml';
 import { STRATEGY_NAMES, type StrategyName } from '../retry/strategies/index.ts';
 import { UsageError } from './errors.ts';
 import { OPTIONS, fileKey, type OptionSpec } from './options.ts';
-import type { Entry } from './values.ts';
+import type { Entry } from './option-values.ts';
 
 export interface FileConfig {
   /** Top-level keys, then the running strategy's table (which overrides them). */

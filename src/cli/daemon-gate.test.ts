@@ -5,9 +5,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RetryRun, type AttemptRequest, type Gate, type RunningAttempt } from '../retry/loop.ts';
-import type { AttemptOutcome } from '../retry/outcome.ts';
+import type { AttemptOutcome } from '../retry/attempt-outcome.ts';
 import { buildFallback } from '../retry/strategies/index.ts';
 import { acquireLine, createDaemonGate, MIN_WAIT_MS, readAnswer, type DaemonGateOptions } from './daemon-gate.ts';
+import { rateLimitedText } from './output.ts';
 
 const S = 1000;
 const T0 = Date.UTC(2026, 10, 30, 5, 0, 0);
@@ -124,8 +125,8 @@ function world(outcomes: AttemptOutcome[]) {
     status: {
       attemptStart: (i: number) => lines.push(`start ${i}`),
       attemptFailed: (i: number) => lines.push(`failed ${i}`),
-      waiting: (m: string) => lines.push(`wait ${m}`),
-      error: (m: string) => lines.push(`error ${m}`),
+      rateLimited: (resource: string, ms: number) => lines.push(`wait ${rateLimitedText(resource, ms)}`),
+      cannotRun: (program: string) => lines.push(`cannot run ${program}`),
     },
   };
   return { deps, lines, sleeps, now: () => now };
@@ -152,7 +153,7 @@ test('refused, then granted: one waiting line, a sleep until wait_until, and the
   const { path, d } = await daemon(t, (_l, n) => (n === 1 ? refuseUntil(w.now() + 1250) : GRANT));
   const { g, warnings } = gate(path, { now: w.now });
   const r = await new RetryRun(loopPlan(g), w.deps).run();
-  assert.equal(r.success, true);
+  assert.deepEqual(r.outcome, { kind: 'succeeded', by: 'exit-code-zero' });
   assert.deepEqual(w.sleeps, [1250]);
   assert.deepEqual(w.lines, ['wait Rate limit for api.example.com: waiting 1.25s', 'start 1']);
   assert.equal(d.lines.length, 2);
@@ -173,7 +174,10 @@ test('a wait past --max-time ends the run as max-time does, with the last attemp
   const { path } = await daemon(t, (_l, n) => (n === 1 ? GRANT : refuseUntil(w.now() + 2 * S)));
   const { g } = gate(path, { now: w.now });
   const r = await new RetryRun(loopPlan(g, { maxTimeMs: 1500 }), w.deps).run();
-  assert.deepEqual([r.reason, r.exitCode, r.attempts.length, w.sleeps], ['max time reached', 7, 1, [0]]);
+  assert.deepEqual(
+    [r.outcome, r.attempts.length, w.sleeps],
+    [{ kind: 'max-time', cause: 'budget', exitCode: 7 }, 1, [0]],
+  );
 });
 
 test('wait_until is clamped: a past time waits a little, a far one no longer than one window', async (t) => {
@@ -199,6 +203,37 @@ test('an error answer warns once and the local ledger decides for the rest of th
     warnings[0] as string,
     /^patienced at \S+d\.sock refused the rate-limit request: "type: coordination request \\"acquire\\" is not supported by this daemon"; using the local rate-limit ledger for this run$/,
   );
+});
+
+test('error replies go by their code: unsupported_type is a daemon without rate-limit support', async (t) => {
+  const replies: Array<[string, string]> = [
+    [
+      '{"status":"error","code":"unsupported_type","error":"type: coordination request \\"acquire\\" is not supported by this daemon"}',
+      'does not support rate-limit requests',
+    ],
+    [
+      '{"status":"error","code":"invalid_acquire","error":"window_seconds: at most 604800"}',
+      'refused the rate-limit request (invalid_acquire): "window_seconds: at most 604800"',
+    ],
+    [
+      '{"status":"error","code":"coordination_full","error":"resource_id: the daemon already tracks 10000 resources"}',
+      'refused the rate-limit request (coordination_full): "resource_id: the daemon already tracks 10000 resources"',
+    ],
+    // A code that is not a reason's shape is no code: never matched, never shown.
+    [
+      '{"status":"error","code":"unsupported_type\\u001b[31m","error":"nope"}',
+      'refused the rate-limit request: "nope"',
+    ],
+    ['{"status":"error","code":7,"error":"nope"}', 'refused the rate-limit request: "nope"'],
+  ];
+  for (const [reply, said] of replies) {
+    const { path, d } = await daemon(t, () => reply);
+    const { g, warnings, fallback } = gate(path);
+    for (let i = 0; i < 2; i++) assert.deepEqual(await g.claim(T0 + i), { ok: true });
+    assert.equal(d.connections, 1, 'the daemon is asked once');
+    assert.equal(fallback.claims.length, 2);
+    assert.deepEqual(warnings, [`patienced at ${path} ${said}; using the local rate-limit ledger for this run`], reply);
+  }
 });
 
 test('a hung daemon costs one time limit, once, then the ledger', async (t) => {

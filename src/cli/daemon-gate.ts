@@ -6,6 +6,7 @@
 import { formatDuration } from '../retry/format.ts';
 import type { Claim, Gate } from '../retry/loop.ts';
 import { parseRfc3339 } from '../shared/rfc3339.ts';
+import { hasCode, readReply } from './daemon-reply.ts';
 import { exchange as realExchange, type Exchange, type ExchangeResult } from './socket-exchange.ts';
 
 /** A refusal is retried no sooner than this, so a daemon that refuses with a past time cannot make us spin. */
@@ -46,20 +47,33 @@ export function acquireLine(resource: string, rateLimit: number, windowMs: numbe
 
 type Answer = { kind: 'granted' } | { kind: 'refused'; waitUntil: number } | { kind: 'broken'; problem: string };
 
-/** The daemon's one line, read strictly: anything but the two ok shapes is a broken daemon. */
+/**
+ * The daemon's one line, read strictly: anything but the two ok shapes is a broken daemon.
+ * An error reply goes by its code when it has one (unsupported_type: a daemon without
+ * rate-limit support); one without a code (older daemons, the Go original) is shown as it came.
+ */
 export function readAnswer(line: string): Answer {
-  let a: unknown;
-  try {
-    a = JSON.parse(line);
-  } catch {
-    return { kind: 'broken', problem: `answered something that is not JSON: ${shown(line)}` };
+  const reply = readReply(line);
+  switch (reply.kind) {
+    case 'not-json':
+      return { kind: 'broken', problem: `answered something that is not JSON: ${shown(line)}` };
+    case 'not-object':
+      return { kind: 'broken', problem: `answered ${shown(line)}, not an object` };
+    case 'no-status':
+      return { kind: 'broken', problem: `answered ${shown(line)}, without "status":"ok"` };
+    case 'error':
+      if (hasCode(reply, 'unsupported_type'))
+        return { kind: 'broken', problem: 'does not support rate-limit requests' };
+      return {
+        kind: 'broken',
+        problem: `refused the rate-limit request${reply.code === undefined ? '' : ` (${reply.code})`}: ${shown(reply.text)}`,
+      };
+    case 'ok':
+      return readGrant(reply.body, line);
   }
-  if (typeof a !== 'object' || a === null || Array.isArray(a))
-    return { kind: 'broken', problem: `answered ${shown(line)}, not an object` };
-  const o = a as Record<string, unknown>;
-  if (o.status === 'error')
-    return { kind: 'broken', problem: `refused the rate-limit request: ${shown(String(o.error ?? line))}` };
-  if (o.status !== 'ok') return { kind: 'broken', problem: `answered ${shown(line)}, without "status":"ok"` };
+}
+
+function readGrant(o: Readonly<Record<string, unknown>>, line: string): Answer {
   if (o.granted === true) return { kind: 'granted' };
   if (o.granted === false && typeof o.wait_until === 'string') {
     const t = parseRfc3339(o.wait_until);

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptRequest } from '../retry/loop.ts';
-import type { AttemptOutcome } from '../retry/outcome.ts';
+import type { AttemptOutcome } from '../retry/attempt-outcome.ts';
 import type { WireRunRecord } from '../shared/run-record.ts';
-import { main, type MainDeps, type SignalHandler } from './main.ts';
+import { main, type CliMainDeps, type SignalHandler } from './main.ts';
 
 function fakes(t: { after(fn: () => void): void }, outcomes: AttemptOutcome[]) {
   const dir = mkdtempSync(join(tmpdir(), 'patience-main-'));
@@ -21,7 +21,7 @@ function fakes(t: { after(fn: () => void): void }, outcomes: AttemptOutcome[]) {
     sent: [] as Array<{ record: WireRunRecord; socketPath: string }>,
   };
   let signal: SignalHandler | undefined;
-  const deps: Partial<MainDeps> = {
+  const deps: Partial<CliMainDeps> = {
     env: {
       XDG_STATE_HOME: join(dir, 'state'),
       XDG_CONFIG_HOME: join(dir, 'config'),

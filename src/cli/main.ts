@@ -1,15 +1,15 @@
 // patience: argv -> settings -> the retry loop -> summary, learned state, report -> exit
-// code. Every side effect comes in through MainDeps, with the real ones by default.
+// code. Every side effect comes in through CliMainDeps, with the real ones by default.
 import { constants, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { adaptiveFile, loadOutcomes, saveOutcomes } from '../retry/adaptive-store.ts';
-import { EXIT } from '../retry/exit-codes.ts';
+import { EXIT, runExitCode } from '../retry/exit-codes.ts';
 import { formatDuration } from '../retry/format.ts';
 import { RetryRun, type AttemptRequest, type RunningAttempt } from '../retry/loop.ts';
 import { createRunner } from '../retry/runner.ts';
 import { deriveResourceId } from '../retry/strategies/diophantine.ts';
 import { buildBackoff } from '../retry/strategies/index.ts';
-import type { Outcome } from '../retry/strategies/adaptive.ts';
+import type { DelayOutcome } from '../retry/strategies/adaptive.ts';
 import type { Random } from '../retry/strategies/types.ts';
 import { sleep } from '../retry/timers.ts';
 import { redact } from '../shared/redact.ts';
@@ -19,7 +19,7 @@ import { commandLine } from './command-line.ts';
 import { envEntries, fileEntries, findConfigFile, readConfigFile } from './config.ts';
 import { renderDryRun } from './dry-run.ts';
 import { UsageError } from './errors.ts';
-import { createStatus, summary } from './output.ts';
+import { createStatus, finalLines } from './output.ts';
 import { daemonBundle, startDaemon } from './auto-start.ts';
 import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
 import { buildRecord, DEFAULT_SOCKET_PATH, sendRecord, type SendOptions } from './report.ts';
@@ -28,7 +28,7 @@ import { resolveSettings, type RunSettings } from './settings.ts';
 
 export type SignalHandler = (sig: NodeJS.Signals, signalNumber: number) => void;
 
-export interface MainDeps {
+export interface CliMainDeps {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   stdout: Writer;
@@ -52,7 +52,7 @@ export interface MainDeps {
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const ignore = (): void => {};
 
-export function realDeps(): MainDeps {
+export function realDeps(): CliMainDeps {
   // A closed stdout (patience … | head -1) must not crash patience; the child's output
   // then has nowhere to go, and the run goes on.
   for (const stream of [process.stdout, process.stderr]) {
@@ -87,8 +87,8 @@ export function realDeps(): MainDeps {
 }
 
 /** Runs patience with argv (without node and the script); resolves to the exit code. */
-export async function main(argv: readonly string[], overrides: Partial<MainDeps> = {}): Promise<number> {
-  const d: MainDeps = { ...realDeps(), ...overrides };
+export async function main(argv: readonly string[], overrides: Partial<CliMainDeps> = {}): Promise<number> {
+  const d: CliMainDeps = { ...realDeps(), ...overrides };
   let settings: RunSettings;
   try {
     const args = parseArgs(argv, d.stdout);
@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], overrides: Partial<MainDeps>
   return execute(settings, d);
 }
 
-async function execute(s: RunSettings, d: MainDeps): Promise<number> {
+async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
   const debug = d.env.PATIENCE_DEBUG ? (m: string) => void d.stderr.write(`patience: debug: ${m}\n`) : () => {};
   const warn = (m: string): void => void d.stderr.write(`patience: warning: ${m}\n`);
   const stateDir = join(d.env.XDG_STATE_HOME || join(d.homedir(), '.local', 'state'), 'patience');
@@ -116,7 +116,7 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   const notes: string[] = [];
 
   // adaptive: what earlier runs of this command taught it.
-  const learned: Outcome[] = [];
+  const learned: DelayOutcome[] = [];
   const learnedFile = s.strategy === 'adaptive' ? adaptiveFile(stateDir, redact(line)) : undefined;
   if (learnedFile) {
     learned.push(...(await loadOutcomes(learnedFile)));
@@ -167,7 +167,8 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
   );
   const uninstall = d.onSignal((sig, n) => run.interrupt(sig, n));
   const result = await run.run().finally(uninstall);
-  if (!s.quiet && !result.spawnFailed) d.stderr.write(summary(result));
+  const last = finalLines(result, s.quiet);
+  if (last) d.stderr.write(last);
 
   if (learnedFile) {
     await saveOutcomes(learnedFile, redact(line), learned.slice(before)).catch((err: Error) =>
@@ -185,5 +186,5 @@ async function execute(s: RunSettings, d: MainDeps): Promise<number> {
     });
     await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
   }
-  return result.exitCode;
+  return runExitCode(result.outcome);
 }

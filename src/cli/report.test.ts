@@ -13,11 +13,8 @@ import { validateRunRecord } from '../shared/run-record.ts';
 import { MAX_COMMAND_LENGTH, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 
 const result: RunResult = {
-  success: true,
-  reason: 'exit code 0',
-  exitCode: 0,
+  outcome: { kind: 'succeeded', by: 'exit-code-zero' },
   durationMs: 3520.4,
-  spawnFailed: false,
   attempts: [
     { durationMs: 1010, exitCode: 7, success: false },
     { durationMs: 210, exitCode: 0, success: true },
@@ -64,7 +61,11 @@ test('a record beyond the daemon limits is clipped so that the daemon accepts it
   const r = buildRecord({
     commandLine: `echo ${'y'.repeat(20_000)}`,
     strategy: 'fixed',
-    result: { ...result, reason: 'r'.repeat(5000), durationMs: 400 * 86_400_000 },
+    result: {
+      ...result,
+      outcome: { kind: 'spawn-failed', program: 'r'.repeat(5000), problem: 'not found', exitCode: 127 },
+      durationMs: 400 * 86_400_000,
+    },
     endMs: Date.now(),
     host: 'h'.repeat(300),
     labels: {},
@@ -150,6 +151,27 @@ test('a daemon error answer, a hung daemon and no daemon all end quietly within 
   await sendRecord(record, { socketPath: `${path}.absent`, debug: (m) => debug.push(m) });
   assert.ok(Date.now() - started < 1000);
   assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOENT/);
+});
+
+test("an error answer with a code names the daemon's reason; one without stays as it was", async (t) => {
+  const path = sandbox(t);
+  const replies = [
+    '{"status":"error","code":"invalid_record","error":"attempts: required"}\n',
+    '{"status":"error","code":"storage_error","error":"storage_error: disk I/O error"}\n',
+    '{"status":"error","error":"attempts: required"}\n',
+    '{"status":"error","code":"Not A Code","error":"attempts: required"}\n',
+  ];
+  let n = 0;
+  const server = await serve(path, (_l, s) => s.write(replies[n++] as string));
+  t.after(() => server.close());
+  const debug: string[] = [];
+  for (let i = 0; i < replies.length; i++) await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.deepEqual(debug, [
+    'daemon refused the run (invalid_record): attempts: required',
+    'daemon refused the run (storage_error): storage_error: disk I/O error',
+    'daemon refused the run: attempts: required',
+    'daemon refused the run: attempts: required',
+  ]);
 });
 
 test('a full listen backlog (EAGAIN) is retried within the budget', async (t) => {

@@ -11,7 +11,11 @@ import {
   MAX_HOST_LENGTH,
   MAX_REASON_LENGTH,
 } from '../shared/record-limits.ts';
+import { runExitCode } from '../retry/exit-codes.ts';
 import type { RunResult } from '../retry/loop.ts';
+import type { RunOutcome } from '../retry/run-outcome.ts';
+import { runOutcomeText } from './output.ts';
+import { readReply } from './daemon-reply.ts';
 import { describeFailure, exchange } from './socket-exchange.ts';
 
 export const DEFAULT_SOCKET_PATH = '/tmp/retry-daemon.sock';
@@ -38,7 +42,7 @@ export function buildRecord(i: RecordInput): WireRunRecord {
   return {
     command,
     command_hash: commandHash(command),
-    final_status: i.result.success ? 'succeeded' : 'failed',
+    final_status: finalStatus(i.result.outcome),
     total_duration_seconds: seconds(i.result.durationMs),
     total_attempts: i.result.attempts.length,
     successful_attempts: ok,
@@ -50,11 +54,16 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     })),
     timestamp: i.endMs / 1000,
     strategy: i.strategy,
-    exit_code: i.result.exitCode,
-    reason: clip(redact(i.result.reason), MAX_REASON_LENGTH),
+    exit_code: runExitCode(i.result.outcome),
+    reason: clip(redact(runOutcomeText(i.result.outcome)), MAX_REASON_LENGTH),
     host: clip(i.host, MAX_HOST_LENGTH),
     labels,
   };
+}
+
+/** The record's final_status: every outcome but success is a failed run. */
+export function finalStatus(o: RunOutcome): WireRunRecord['final_status'] {
+  return o.kind === 'succeeded' ? 'succeeded' : 'failed';
 }
 
 const seconds = (ms: number): number => Math.min(MAX_DURATION_SECONDS, Math.max(0, Math.round(ms) / 1000));
@@ -87,11 +96,18 @@ export async function sendRecord(record: WireRunRecord, o: SendOptions): Promise
 }
 
 function describeAnswer(line: string): string {
-  try {
-    const a = JSON.parse(line) as { status?: unknown; error?: unknown };
-    if (a.status === 'ok') return 'run reported to the daemon';
-    return `daemon refused the run: ${String(a.error ?? line)}`;
-  } catch {
-    return `daemon answered something that is not JSON: ${line.slice(0, 200)}`;
+  const reply = readReply(line);
+  switch (reply.kind) {
+    case 'ok':
+      return 'run reported to the daemon';
+    case 'not-json':
+      return `daemon answered something that is not JSON: ${line.slice(0, 200)}`;
+    case 'error':
+      // With a code (the daemon's reject reason: invalid_record, too_large, storage_error, …)
+      // the line names it; an older daemon's reply has none.
+      return `daemon refused the run${reply.code === undefined ? '' : ` (${reply.code})`}: ${reply.text}`;
+    case 'not-object':
+    case 'no-status':
+      return `daemon refused the run: ${line}`;
   }
 }

@@ -8,7 +8,7 @@ import type { FallbackName, StrategyName, StrategyParams } from '../retry/strate
 import type { FileConfig } from './config.ts';
 import { UsageError } from './errors.ts';
 import { defaultOf, findOption, optionsFor, type OptionSpec } from './options.ts';
-import { MAX_LABELS, parseValue, sourceName, type Entry, type Source, type Value } from './values.ts';
+import { MAX_LABELS, parseValue, sourceName, type Entry, type Source, type Value } from './option-values.ts';
 
 export interface RunSettings {
   strategy: StrategyName;

@@ -7,7 +7,7 @@ import { startDetached, type Readiness, type SelfCommand } from './daemonize.ts'
 import { runForeground } from './foreground.ts';
 import { VERSION } from '../shared/version.ts';
 
-export interface MainDeps {
+export interface DaemonMainDeps {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -25,7 +25,7 @@ export interface MainDeps {
   readiness?: Readiness;
 }
 
-export async function main(argv: string[], deps: MainDeps): Promise<number> {
+export async function main(argv: string[], deps: DaemonMainDeps): Promise<number> {
   const loaded = loadConfig({ argv, env: deps.env });
   if (loaded.kind === 'error') {
     deps.stderr.write(`patienced: ${loaded.message}\n`);

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { commandHash } from '../shared/command-hash.ts';
 import { readJson, writeJsonAtomic } from './state-file.ts';
-import type { Outcome } from './strategies/adaptive.ts';
+import type { DelayOutcome } from './strategies/adaptive.ts';
 
 /** The largest memory window; older outcomes are never needed. */
 export const MAX_OUTCOMES = 10_000;
@@ -11,22 +11,22 @@ export function adaptiveFile(stateDir: string, command: string): string {
   return join(stateDir, 'adaptive', `${commandHash(command)}.json`);
 }
 
-export async function loadOutcomes(file: string): Promise<Outcome[]> {
+export async function loadOutcomes(file: string): Promise<DelayOutcome[]> {
   const stored = await readJson(file);
   const list = (stored as { outcomes?: unknown } | undefined)?.outcomes;
   if (!Array.isArray(list)) return [];
-  return list.filter(isOutcome).slice(-MAX_OUTCOMES);
+  return list.filter(isDelayOutcome).slice(-MAX_OUTCOMES);
 }
 
 /** Appends this run's outcomes to what is on disk now (another run may have added some). */
-export async function saveOutcomes(file: string, command: string, added: readonly Outcome[]): Promise<void> {
+export async function saveOutcomes(file: string, command: string, added: readonly DelayOutcome[]): Promise<void> {
   if (added.length === 0) return;
   const outcomes = [...(await loadOutcomes(file)), ...added].slice(-MAX_OUTCOMES);
   await writeJsonAtomic(file, { command, outcomes });
 }
 
-function isOutcome(v: unknown): v is Outcome {
-  const o = v as Outcome;
+function isDelayOutcome(v: unknown): v is DelayOutcome {
+  const o = v as DelayOutcome;
   return (
     typeof o === 'object' &&
     o !== null &&

@@ -1,5 +1,7 @@
-// The exit codes patience uses, and the code an attempt's outcome stands for.
-import type { AttemptOutcome } from './outcome.ts';
+// The exit codes patience uses, the code an attempt's outcome stands for, and the code a
+// run ends with.
+import type { AttemptOutcome } from './attempt-outcome.ts';
+import type { RunOutcome } from './run-outcome.ts';
 
 export const EXIT = {
   success: 0,
@@ -20,6 +22,23 @@ export function attemptExitCode(o: AttemptOutcome): number {
       return EXIT.signalBase + o.signalNumber;
     case 'timed-out':
       return EXIT.timeout;
+    case 'spawn-failed':
+      return o.exitCode;
+  }
+}
+
+/** patience's own exit code for a run (docs/cli.md, exit codes). */
+export function runExitCode(o: RunOutcome): number {
+  switch (o.kind) {
+    case 'succeeded':
+      return EXIT.success;
+    case 'failure-pattern':
+      return EXIT.failurePattern;
+    case 'interrupted':
+      return EXIT.signalBase + o.signalNumber;
+    case 'exhausted':
+    case 'not-retryable':
+    case 'max-time':
     case 'spawn-failed':
       return o.exitCode;
   }

@@ -4,9 +4,9 @@ import { parseCodes, type CodeSet } from './codes.ts';
 import { attemptExitCode } from './exit-codes.ts';
 import { formatDuration } from './format.ts';
 import { judge } from './judge.ts';
-import type { RanOutcome } from './outcome.ts';
+import type { RanAttemptOutcome } from './attempt-outcome.ts';
 
-const exited = (code: number, stdout = '', stderr = ''): RanOutcome => ({
+const exited = (code: number, stdout = '', stderr = ''): RanAttemptOutcome => ({
   kind: 'exited',
   code,
   durationMs: 1,
@@ -15,14 +15,10 @@ const exited = (code: number, stdout = '', stderr = ''): RanOutcome => ({
 
 test('the failure pattern wins, then the success pattern, then the exit code', () => {
   const both = { success: /ok/, failure: /fatal/ };
-  assert.deepEqual(judge(exited(0, 'ok', 'fatal'), both), {
-    success: false,
-    reason: 'failure pattern matched',
-    stop: true,
-  });
-  assert.deepEqual(judge(exited(3, '', 'ok'), both), { success: true, reason: 'success pattern matched' });
-  assert.deepEqual(judge(exited(0, 'nothing'), both), { success: true, reason: 'exit code 0' });
-  assert.deepEqual(judge(exited(7), {}), { success: false, reason: 'exit code 7', stop: false });
+  assert.deepEqual(judge(exited(0, 'ok', 'fatal'), both), { success: false, fault: { kind: 'failure-pattern' } });
+  assert.deepEqual(judge(exited(3, '', 'ok'), both), { success: true, by: 'success-pattern' });
+  assert.deepEqual(judge(exited(0, 'nothing'), both), { success: true, by: 'exit-code-zero' });
+  assert.deepEqual(judge(exited(7), {}), { success: false, fault: { kind: 'exit-code', code: 7 } });
 });
 
 test('a timed-out or signaled attempt still has its output judged', () => {
@@ -30,13 +26,11 @@ test('a timed-out or signaled attempt still has its output judged', () => {
   assert.equal(judge({ kind: 'timed-out', durationMs: 1, output }, { success: /deployed/ }).success, true);
   assert.deepEqual(judge({ kind: 'timed-out', durationMs: 1, output }, {}), {
     success: false,
-    reason: 'timeout',
-    stop: false,
+    fault: { kind: 'timeout' },
   });
   assert.deepEqual(judge({ kind: 'signaled', signal: 'SIGKILL', signalNumber: 9, durationMs: 1, output }, {}), {
     success: false,
-    reason: 'signal SIGKILL',
-    stop: false,
+    fault: { kind: 'signal', signal: 'SIGKILL' },
   });
 });
 

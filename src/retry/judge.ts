@@ -1,33 +1,42 @@
 // Judging an attempt (docs/cli.md §4): the failure pattern, then the success pattern, then
-// the exit code. Output produced before a timeout counts too.
-import type { RanOutcome } from './outcome.ts';
+// the exit code. Output produced before a timeout counts too. The verdict is data; its
+// words are src/cli/output.ts's.
+import type { RanAttemptOutcome } from './attempt-outcome.ts';
 
 export interface Patterns {
   success?: RegExp | undefined;
   failure?: RegExp | undefined;
 }
 
-export type Verdict =
-  | { success: true; reason: 'exit code 0' | 'success pattern matched' }
-  | { success: false; reason: 'failure pattern matched'; stop: true }
-  | { success: false; reason: string; stop: false };
+/** Why the judge failed an attempt that ran. */
+export type AttemptFault =
+  | { kind: 'failure-pattern' }
+  | { kind: 'exit-code'; code: number }
+  | { kind: 'signal'; signal: string }
+  | { kind: 'timeout' };
 
-export function judge(o: RanOutcome, patterns: Patterns): Verdict {
+/** What made an attempt a success. */
+export type SuccessBy = 'exit-code-zero' | 'success-pattern';
+
+/** The judge's decision on one attempt. A failure-pattern fault stops the run. */
+export type AttemptVerdict = { success: true; by: SuccessBy } | { success: false; fault: AttemptFault };
+
+export function judge(o: RanAttemptOutcome, patterns: Patterns): AttemptVerdict {
   const { stdout, stderr } = o.output;
   if (patterns.failure && (patterns.failure.test(stdout) || patterns.failure.test(stderr))) {
-    return { success: false, reason: 'failure pattern matched', stop: true };
+    return { success: false, fault: { kind: 'failure-pattern' } };
   }
   if (patterns.success && (patterns.success.test(stdout) || patterns.success.test(stderr))) {
-    return { success: true, reason: 'success pattern matched' };
+    return { success: true, by: 'success-pattern' };
   }
   switch (o.kind) {
     case 'exited':
       return o.code === 0
-        ? { success: true, reason: 'exit code 0' }
-        : { success: false, reason: `exit code ${o.code}`, stop: false };
+        ? { success: true, by: 'exit-code-zero' }
+        : { success: false, fault: { kind: 'exit-code', code: o.code } };
     case 'signaled':
-      return { success: false, reason: `signal ${o.signal}`, stop: false };
+      return { success: false, fault: { kind: 'signal', signal: o.signal } };
     case 'timed-out':
-      return { success: false, reason: 'timeout', stop: false };
+      return { success: false, fault: { kind: 'timeout' } };
   }
 }

@@ -1,8 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCodes, type CodeSet } from './codes.ts';
-import { RetryRun, type AttemptRequest, type Gate, type LoopPlan, type RunningAttempt } from './loop.ts';
-import type { AttemptOutcome } from './outcome.ts';
+import {
+  RetryRun,
+  type AttemptFailure,
+  type AttemptRequest,
+  type Gate,
+  type LoopPlan,
+  type RunResult,
+  type RunningAttempt,
+} from './loop.ts';
+import { attemptFailureText, cannotRunText, rateLimitedText, runOutcomeText } from '../cli/output.ts';
+import type { AttemptOutcome } from './attempt-outcome.ts';
+import { runExitCode } from './exit-codes.ts';
 import { buildFallback } from './strategies/index.ts';
 import { httpAware } from './strategies/http-aware.ts';
 
@@ -40,14 +50,21 @@ function world(outcomes: AttemptOutcome[], onRun?: (req: AttemptRequest, n: numb
     },
     status: {
       attemptStart: (i: number, t: number) => lines.push(`start ${i}/${t}`),
-      attemptFailed: (i: number, t: number, r: string, d?: number) =>
-        lines.push(`failed ${i}/${t} (${r})${d === undefined ? '' : ` retry in ${d}`}`),
-      waiting: (m: string) => lines.push(`wait ${m}`),
-      error: (m: string) => lines.push(`error ${m}`),
+      attemptFailed: (i: number, t: number, why: AttemptFailure, d?: number) =>
+        lines.push(`failed ${i}/${t} (${attemptFailureText(why)})${d === undefined ? '' : ` retry in ${d}`}`),
+      rateLimited: (resource: string, ms: number) => lines.push(`wait ${rateLimitedText(resource, ms)}`),
+      cannotRun: (program: string, problem: string) => lines.push(`error ${cannotRunText(program, problem)}`),
     },
   };
   return { deps, lines, requests, sleeps, elapsed: () => now - 1_000_000 };
 }
+
+/** The run as the CLI shows it: success, exit code and final reason (the words are src/cli/output.ts's). */
+const shown = (r: RunResult) => ({
+  success: r.outcome.kind === 'succeeded',
+  exitCode: runExitCode(r.outcome),
+  reason: runOutcomeText(r.outcome),
+});
 
 const plan = (over: Partial<LoopPlan> = {}): LoopPlan => ({
   command: ['cmd'],
@@ -64,9 +81,9 @@ test('retries with the strategy delays and succeeds', async () => {
   const w = world([exit(1), exit(1), exit(0)]);
   const r = await new RetryRun(plan(), w.deps).run();
   assert.deepEqual(w.sleeps, [S, 2 * S]);
-  assert.equal(r.success, true);
-  assert.equal(r.exitCode, 0);
-  assert.equal(r.reason, 'exit code 0');
+  assert.equal(shown(r).success, true);
+  assert.equal(shown(r).exitCode, 0);
+  assert.equal(shown(r).reason, 'exit code 0');
   assert.deepEqual(
     r.attempts.map((a) => [a.exitCode, a.success]),
     [
@@ -87,16 +104,22 @@ test('retries with the strategy delays and succeeds', async () => {
 test('exhausted attempts keep the last code; a single attempt says just why', async () => {
   const w = world([exit(1), exit(2), exit(7)]);
   const r = await new RetryRun(plan(), w.deps).run();
-  assert.deepEqual([r.success, r.exitCode, r.reason], [false, 7, 'max retries reached (exit code 7)']);
+  assert.deepEqual(
+    [shown(r).success, shown(r).exitCode, shown(r).reason],
+    [false, 7, 'max retries reached (exit code 7)'],
+  );
   assert.equal(w.lines.at(-1), 'failed 3/3 (exit code 7)');
   const one = await new RetryRun(plan({ attempts: 1 }), world([exit(5)]).deps).run();
-  assert.deepEqual([one.exitCode, one.reason], [5, 'exit code 5']);
+  assert.deepEqual([shown(one).exitCode, shown(one).reason], [5, 'exit code 5']);
 });
 
 test('a failure pattern stops at once with exit 1; no delay after it', async () => {
   const w = world([exit(0, 'FATAL: disk'), exit(0)]);
   const r = await new RetryRun(plan({ patterns: { failure: /FATAL/ } }), w.deps).run();
-  assert.deepEqual([r.success, r.exitCode, r.reason, r.attempts.length], [false, 1, 'failure pattern matched', 1]);
+  assert.deepEqual(
+    [shown(r).success, shown(r).exitCode, shown(r).reason, r.attempts.length],
+    [false, 1, 'failure pattern matched', 1],
+  );
   assert.deepEqual(w.sleeps, []);
 });
 
@@ -110,7 +133,7 @@ test('timeouts: 124 and "timeout: D" only on the attempts that timed out', async
     'start 2/2',
     'failed 2/2 (timeout: 2s)',
   ]);
-  assert.deepEqual([r.exitCode, r.reason], [124, 'max retries reached (timeout)']);
+  assert.deepEqual([shown(r).exitCode, shown(r).reason], [124, 'max retries reached (timeout)']);
   assert.deepEqual(
     w.requests.map((q) => q.timeoutMs),
     [2 * S, 2 * S],
@@ -120,30 +143,34 @@ test('timeouts: 124 and "timeout: D" only on the attempts that timed out', async
 test('signaled attempts stand for 128 + N', async () => {
   const killed: AttemptOutcome = { kind: 'signaled', signal: 'SIGKILL', signalNumber: 9, durationMs: 5, output: out() };
   const r = await new RetryRun(plan({ attempts: 1 }), world([killed]).deps).run();
-  assert.deepEqual([r.exitCode, r.reason], [137, 'signal SIGKILL']);
+  assert.deepEqual([shown(r).exitCode, shown(r).reason], [137, 'signal SIGKILL']);
 });
 
 test('a command that cannot start is not retried', async () => {
   const w = world([{ kind: 'spawn-failed', problem: 'not found', exitCode: 127, durationMs: 1 }]);
   const r = await new RetryRun(plan({ command: ['nope'] }), w.deps).run();
-  assert.deepEqual([r.exitCode, r.spawnFailed, r.attempts.length], [127, true, 1]);
+  assert.deepEqual(r.outcome, { kind: 'spawn-failed', program: 'nope', problem: 'not found', exitCode: 127 });
+  assert.deepEqual([shown(r).exitCode, shown(r).reason, r.attempts.length], [127, "cannot run 'nope': not found", 1]);
   assert.deepEqual(w.lines, ['start 1/3', "error cannot run 'nope': not found"]);
 });
 
 test('--retry-on and --stop-on', async () => {
   const retryOn = parseCodes('75,100-110') as CodeSet;
   const a = await new RetryRun(plan({ retryOn }), world([exit(75), exit(2), exit(0)]).deps).run();
-  assert.deepEqual([a.exitCode, a.reason, a.attempts.length], [2, 'exit code 2 is not in --retry-on', 2]);
+  assert.deepEqual([shown(a).exitCode, shown(a).reason, a.attempts.length], [2, 'exit code 2 is not in --retry-on', 2]);
   const stopOn = parseCodes('4') as CodeSet;
   const b = await new RetryRun(plan({ stopOn }), world([exit(1), exit(4), exit(0)]).deps).run();
-  assert.deepEqual([b.exitCode, b.reason, b.attempts.length], [4, 'exit code 4 is in --stop-on', 2]);
+  assert.deepEqual([shown(b).exitCode, shown(b).reason, b.attempts.length], [4, 'exit code 4 is in --stop-on', 2]);
 });
 
 test('--max-time: no delay is slept, and no attempt runs, beyond the budget', async () => {
   // 100 ms attempt + 1 s + 100 ms + 2 s would pass 3 s: the run ends after attempt 2.
   const w = world([exit(1), exit(1), exit(0)]);
   const r = await new RetryRun(plan({ maxTimeMs: 3 * S }), w.deps).run();
-  assert.deepEqual([r.success, r.exitCode, r.reason, r.attempts.length], [false, 1, 'max time reached', 2]);
+  assert.deepEqual(
+    [shown(r).success, shown(r).exitCode, shown(r).reason, r.attempts.length],
+    [false, 1, 'max time reached', 2],
+  );
   assert.deepEqual(w.sleeps, [S]);
   assert.ok(w.elapsed() <= 3 * S);
   // The attempt itself is cut at the budget: its time limit is what is left.
@@ -151,7 +178,7 @@ test('--max-time: no delay is slept, and no attempt runs, beyond the budget', as
   const w2 = world([slow]);
   const r2 = await new RetryRun(plan({ maxTimeMs: 500, timeoutMs: 5 * S }), w2.deps).run();
   assert.equal(w2.requests[0]?.timeoutMs, 500);
-  assert.deepEqual([r2.exitCode, r2.reason], [124, 'max time reached']);
+  assert.deepEqual([shown(r2).exitCode, shown(r2).reason], [124, 'max time reached']);
   assert.deepEqual(w2.lines.at(-1), 'failed 1/3 (max time reached)');
 });
 
@@ -165,7 +192,7 @@ test('http-aware: the hint decides the delay; a hint beyond --max-time ends the 
   assert.deepEqual(w.sleeps, [S, 5 * S]);
   const w2 = world([exit(22, 'Retry-After: 120')]);
   const r2 = await new RetryRun(plan({ backoff, useHints: true, maxTimeMs: 60 * S }), w2.deps).run();
-  assert.deepEqual([r2.reason, r2.exitCode, r2.attempts.length], ['retry-after exceeds max-time', 22, 1]);
+  assert.deepEqual([shown(r2).reason, shown(r2).exitCode, r2.attempts.length], ['retry-after exceeds max-time', 22, 1]);
 });
 
 test('adaptive learning: each retry reports the delay that preceded it', async () => {
@@ -194,7 +221,8 @@ test('an interrupt forwards the signal, stops retrying, and exits 128 + N', asyn
   release(exit(0));
   const r = await done;
   assert.deepEqual(forwarded, ['SIGTERM', 'SIGKILL']);
-  assert.deepEqual([r.success, r.exitCode, r.reason], [false, 143, 'interrupted']);
+  assert.deepEqual(r.outcome, { kind: 'interrupted', signal: 'SIGTERM', signalNumber: 15 });
+  assert.deepEqual([shown(r).success, shown(r).exitCode, shown(r).reason], [false, 143, 'interrupted']);
   assert.deepEqual(
     r.attempts.map((a) => a.success),
     [false],
@@ -207,7 +235,7 @@ test('an interrupt during a delay ends the run without another attempt', async (
   const deps = { ...w.deps, sleep: async () => run.interrupt('SIGINT', 2) };
   run = new RetryRun(plan(), deps);
   const r = await run.run();
-  assert.deepEqual([r.exitCode, r.reason, r.attempts.length], [130, 'interrupted', 1]);
+  assert.deepEqual([shown(r).exitCode, shown(r).reason, r.attempts.length], [130, 'interrupted', 1]);
 });
 
 test('a rate-limit gate makes the run wait, and says so', async () => {
@@ -229,7 +257,7 @@ test('a rate-limit gate makes the run wait, and says so', async () => {
     plan({ gate, backoff: buildFallback('fixed', { baseDelayMs: 100, multiplier: 1, maxDelayMs: S, exponent: 1 }) }),
     w.deps,
   ).run();
-  assert.equal(r.success, true);
+  assert.equal(shown(r).success, true);
   assert.deepEqual(w.sleeps, [100, 900]);
   assert.ok(w.lines.includes('wait Rate limit for api.example.com: waiting 0.9s'), w.lines.join('\n'));
   // A wait beyond --max-time ends the run instead.
@@ -239,5 +267,5 @@ test('a rate-limit gate makes the run wait, and says so', async () => {
     claim: async (now) => (now === 1_000_000 ? { ok: true } : { ok: false, waitUntil: now + 60 * S }),
   };
   const r2 = await new RetryRun(plan({ gate: blocked, maxTimeMs: 10 * S }), w2.deps).run();
-  assert.deepEqual([r2.reason, r2.exitCode], ['max time reached', 1]);
+  assert.deepEqual([shown(r2).reason, shown(r2).exitCode], ['max time reached', 1]);
 });

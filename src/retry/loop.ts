@@ -1,10 +1,10 @@
 // The retry loop: attempts, judging, delays, the --max-time budget, rate-limit waits
 // and interruption. Clock, sleep, randomness, the runner and output come in as deps.
+import type { AttemptOutcome } from './attempt-outcome.ts';
 import { EXIT, attemptExitCode } from './exit-codes.ts';
-import { formatDuration } from './format.ts';
 import { findHint } from './hints.ts';
-import { judge, type Patterns } from './judge.ts';
-import type { AttemptOutcome } from './outcome.ts';
+import { judge, type AttemptFault, type Patterns } from './judge.ts';
+import type { RunOutcome } from './run-outcome.ts';
 import type { CodeSet } from './codes.ts';
 import type { Backoff, Random } from './strategies/types.ts';
 
@@ -20,12 +20,23 @@ export interface RunningAttempt {
   signal(sig: NodeJS.Signals): void;
 }
 
+/** Why a status line says an attempt failed (words: src/cli/output.ts). */
+export type AttemptFailure =
+  | Exclude<AttemptFault, { kind: 'timeout' }>
+  /** The attempt ran into --timeout (limitMs). */
+  | { kind: 'timeout'; limitMs: number }
+  /** The attempt was cut short by --max-time. */
+  | { kind: 'max-time' }
+  | { kind: 'interrupted' };
+
 export interface StatusSink {
   attemptStart(n: number, total: number): void;
   /** nextDelayMs is undefined when no retry follows. */
-  attemptFailed(n: number, total: number, reason: string, nextDelayMs?: number): void;
-  waiting(message: string): void;
-  error(message: string): void;
+  attemptFailed(n: number, total: number, why: AttemptFailure, nextDelayMs?: number): void;
+  /** The rate-limit gate refused a start; the loop waits waitMs. */
+  rateLimited(resource: string, waitMs: number): void;
+  /** The command could not be started; the run ends with a spawn-failed outcome. */
+  cannotRun(program: string, problem: string): void;
 }
 
 export type Claim = { ok: true } | { ok: false; waitUntil: number };
@@ -71,20 +82,14 @@ export interface AttemptRecord {
 }
 
 export interface RunResult {
-  success: boolean;
-  reason: string;
-  exitCode: number;
+  outcome: RunOutcome;
   attempts: AttemptRecord[];
   durationMs: number;
-  /** True when a command could not be started at all. */
-  spawnFailed: boolean;
 }
-
-const MAX_TIME = 'max time reached';
 
 export class RetryRun {
   private readonly abort = new AbortController();
-  private interruptedBy: number | undefined;
+  private interruptedBy: { signal: NodeJS.Signals; signalNumber: number } | undefined;
   private current: RunningAttempt | undefined;
   private signalsSeen = 0;
 
@@ -96,39 +101,38 @@ export class RetryRun {
   /** A signal to patience: forwarded to the child; the run stops once it has ended. A second one kills. */
   interrupt(sig: NodeJS.Signals, signalNumber: number): void {
     this.signalsSeen++;
-    this.interruptedBy ??= signalNumber;
+    this.interruptedBy ??= { signal: sig, signalNumber };
     this.abort.abort();
     this.current?.signal(this.signalsSeen > 1 ? 'SIGKILL' : sig);
   }
 
+  // One loop with every way a run can end in sight, in the order they are checked; split
+  // up, the order (interrupt > failure pattern > budget > --stop-on > --retry-on > last
+  // attempt > delay past the budget) would be spread over several functions.
   async run(): Promise<RunResult> {
     const { plan, deps } = this;
     const start = deps.now();
     const deadline = plan.maxTimeMs > 0 ? start + plan.maxTimeMs : Infinity;
     const attempts: AttemptRecord[] = [];
     let delayBefore = 0;
-    const end = (success: boolean, reason: string, exitCode: number, spawnFailed = false): RunResult => {
-      const interrupted = this.interruptedBy !== undefined;
-      return {
-        success: success && !interrupted,
-        reason: interrupted ? 'interrupted' : reason,
-        exitCode: interrupted ? EXIT.signalBase + (this.interruptedBy as number) : exitCode,
-        attempts,
-        durationMs: deps.now() - start,
-        spawnFailed,
-      };
-    };
+    /** A signal to patience outranks whatever else ended the run. */
+    const end = (outcome: RunOutcome): RunResult => ({
+      outcome: this.interruptedBy ? { kind: 'interrupted', ...this.interruptedBy } : outcome,
+      attempts,
+      durationMs: deps.now() - start,
+    });
     const lastCode = (): number => attempts.at(-1)?.exitCode ?? EXIT.timeout;
+    const outOfTime = (exitCode: number): RunOutcome => ({ kind: 'max-time', cause: 'budget', exitCode });
 
     for (let n = 1; n <= plan.attempts; n++) {
-      if (plan.gate && !(await this.admit(plan.gate, deadline))) return end(false, MAX_TIME, lastCode());
-      if (this.interruptedBy !== undefined) return end(false, 'interrupted', lastCode());
+      if (plan.gate && !(await this.admit(plan.gate, deadline))) return end(outOfTime(lastCode()));
+      if (this.interruptedBy) return end({ kind: 'interrupted', ...this.interruptedBy });
 
       let timeoutMs = plan.timeoutMs;
       let cutByBudget = false;
       if (deadline !== Infinity) {
         const left = deadline - deps.now();
-        if (left <= 0) return end(false, MAX_TIME, lastCode());
+        if (left <= 0) return end(outOfTime(lastCode()));
         if (timeoutMs === 0 || left < timeoutMs) [timeoutMs, cutByBudget] = [left, true];
       }
 
@@ -140,60 +144,70 @@ export class RetryRun {
 
       if (outcome.kind === 'spawn-failed') {
         attempts.push({ durationMs: outcome.durationMs, exitCode, success: false });
-        const reason = `cannot run '${plan.command[0]}': ${outcome.problem}`;
-        deps.status.error(reason);
-        return end(false, reason, exitCode, true);
+        const program = plan.command[0] ?? '';
+        deps.status.cannotRun(program, outcome.problem);
+        return end({ kind: 'spawn-failed', program, problem: outcome.problem, exitCode: outcome.exitCode });
       }
 
       const verdict = judge(outcome, plan.patterns);
       // An attempt cut short by a signal to patience proves nothing, whatever it returned.
-      if (this.interruptedBy !== undefined) {
+      // A method call: a signal may have come while the attempt ran (TypeScript would keep
+      // this.interruptedBy narrowed to undefined from the check before the await).
+      const interruptedBy = this.interruption();
+      if (interruptedBy) {
         attempts.push({ durationMs: outcome.durationMs, exitCode, success: false });
-        deps.status.attemptFailed(n, plan.attempts, 'interrupted');
-        return end(false, 'interrupted', exitCode);
+        deps.status.attemptFailed(n, plan.attempts, { kind: 'interrupted' });
+        return end({ kind: 'interrupted', ...interruptedBy });
       }
       attempts.push({ durationMs: outcome.durationMs, exitCode, success: verdict.success });
       if (n > 1) plan.backoff.record?.(delayBefore, verdict.success);
-      if (verdict.success) return end(true, verdict.reason, EXIT.success);
+      if (verdict.success) return end({ kind: 'succeeded', by: verdict.by });
 
+      const fault = verdict.fault;
       const budgetKill = outcome.kind === 'timed-out' && cutByBudget;
-      const timedOutLine = budgetKill ? MAX_TIME : `timeout: ${formatDuration(plan.timeoutMs)}`;
-      const lineReason = outcome.kind === 'timed-out' && !verdict.stop ? timedOutLine : verdict.reason;
-      const stopWith = (reason: string, code: number): RunResult => {
-        deps.status.attemptFailed(n, plan.attempts, lineReason);
-        return end(false, reason, code);
+      const why: AttemptFailure =
+        fault.kind !== 'timeout'
+          ? fault
+          : budgetKill
+            ? { kind: 'max-time' }
+            : { kind: 'timeout', limitMs: plan.timeoutMs };
+      const stopWith = (o: RunOutcome): RunResult => {
+        deps.status.attemptFailed(n, plan.attempts, why);
+        return end(o);
       };
 
-      if (verdict.stop) return stopWith(verdict.reason, EXIT.failurePattern);
-      if (budgetKill) return stopWith(MAX_TIME, exitCode);
-      if (plan.stopOn?.has(exitCode)) return stopWith(`exit code ${exitCode} is in --stop-on`, exitCode);
+      if (fault.kind === 'failure-pattern') return stopWith({ kind: 'failure-pattern' });
+      if (budgetKill) return stopWith(outOfTime(exitCode));
+      if (plan.stopOn?.has(exitCode)) return stopWith({ kind: 'not-retryable', rule: 'stop-on', exitCode });
       if (plan.retryOn && !plan.retryOn.has(exitCode))
-        return stopWith(`exit code ${exitCode} is not in --retry-on`, exitCode);
-      if (n === plan.attempts) {
-        return stopWith(plan.attempts === 1 ? verdict.reason : `max retries reached (${verdict.reason})`, exitCode);
-      }
+        return stopWith({ kind: 'not-retryable', rule: 'retry-on', exitCode });
+      if (n === plan.attempts) return stopWith({ kind: 'exhausted', limit: plan.attempts, lastFault: fault, exitCode });
 
       const hintMs = plan.useHints ? findHint(outcome.output.stdout, outcome.output.stderr, deps.now()) : undefined;
       const delay = plan.backoff.delay(n, { random: deps.random, hintMs });
       if (deps.now() + delay >= deadline) {
-        return stopWith(hintMs !== undefined ? 'retry-after exceeds max-time' : MAX_TIME, exitCode);
+        return stopWith({ kind: 'max-time', cause: hintMs !== undefined ? 'retry-after' : 'budget', exitCode });
       }
-      deps.status.attemptFailed(n, plan.attempts, lineReason, delay);
+      deps.status.attemptFailed(n, plan.attempts, why, delay);
       await deps.sleep(delay, this.abort.signal);
       delayBefore = delay;
     }
     throw new Error('unreachable: the loop always ends inside');
   }
 
+  private interruption(): { signal: NodeJS.Signals; signalNumber: number } | undefined {
+    return this.interruptedBy;
+  }
+
   /** Waits for a rate-limit slot; false when the wait would overrun the budget. */
   private async admit(gate: Gate, deadline: number): Promise<boolean> {
     for (;;) {
-      if (this.interruptedBy !== undefined) return true;
+      if (this.interruptedBy) return true;
       const claim = await gate.claim(this.deps.now());
       if (claim.ok) return true;
       if (claim.waitUntil > deadline) return false;
       const wait = claim.waitUntil - this.deps.now();
-      this.deps.status.waiting(`Rate limit for ${gate.resource}: waiting ${formatDuration(wait)}`);
+      this.deps.status.rateLimited(gate.resource, wait);
       await this.deps.sleep(wait, this.abort.signal);
     }
   }

@@ -5,7 +5,7 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { AttemptRequest, RunningAttempt } from './loop.ts';
-import type { AttemptOutcome } from './outcome.ts';
+import type { AttemptOutcome } from './attempt-outcome.ts';
 import { longTimeout, type Cancel } from './timers.ts';
 
 export const CAPTURE_LIMIT = 10 * 1024 * 1024;

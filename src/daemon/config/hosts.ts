@@ -1,7 +1,7 @@
 // Value types for the HTTP server's addresses: http_host (what to listen on) and
 // allowed_hosts (which names a browser may use to reach it; see src/http/guard.ts).
 import { canonicalHost } from '../../http/host-names.ts';
-import type { Checked, ValueType } from './values.ts';
+import type { Checked, ValueType } from './value-types.ts';
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Checked<T> => ({ ok: false, reason });

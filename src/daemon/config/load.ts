@@ -5,7 +5,7 @@ import { readConfigFile, readFileUtf8, type FileChoice, type ReadFile } from './
 import { DEFAULT_CONFIG_PATH, FIELDS, KEYS, type ConfigField, type DaemonConfig } from './schema.ts';
 import { describeSource, type ConfigSource, type ConfigSources } from './sources.ts';
 import { usageText } from './usage.ts';
-import { boolean, type Checked } from './values.ts';
+import { boolean, type Checked } from './value-types.ts';
 
 export type Action = 'run' | 'daemon' | 'status' | 'stop' | 'version' | 'help';
 

@@ -11,7 +11,7 @@ import {
   redactPatterns,
   text,
   type ValueType,
-} from './values.ts';
+} from './value-types.ts';
 import { hostList, listenHost } from './hosts.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -4,7 +4,8 @@
 // midpoint with the fallback's delay.
 import type { Backoff } from './types.ts';
 
-export interface Outcome {
+/** What adaptive learns from one retry: the delay before it and whether it succeeded (docs/cli.md, adaptive). */
+export interface DelayOutcome {
   delayMs: number;
   success: boolean;
 }
@@ -38,7 +39,7 @@ export function bucketOf(delayMs: number): number {
 }
 
 /** The midpoint of the best bucket, or undefined while too little is known. */
-export function learnedDelay(outcomes: readonly Outcome[], p: AdaptiveParams): number | undefined {
+export function learnedDelay(outcomes: readonly DelayOutcome[], p: AdaptiveParams): number | undefined {
   const recent = outcomes.slice(-p.memoryWindow);
   if (recent.length < MIN_OUTCOMES) return undefined;
   const ema: number[] = [];
@@ -63,7 +64,7 @@ export function learnedDelay(outcomes: readonly Outcome[], p: AdaptiveParams): n
 }
 
 /** `outcomes` is the learned history; record() appends to it (the caller persists it). */
-export function adaptive(p: AdaptiveParams, fallback: Backoff, outcomes: Outcome[]): Backoff {
+export function adaptive(p: AdaptiveParams, fallback: Backoff, outcomes: DelayOutcome[]): Backoff {
   return {
     delay(n, input) {
       const fb = fallback.delay(n, input);

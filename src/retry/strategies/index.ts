@@ -1,6 +1,6 @@
 // The ten strategies: names, aliases, a one-line summary, and how to build each from
 // resolved parameters. Everything the CLI shows about a strategy comes from here.
-import { adaptive, type Outcome } from './adaptive.ts';
+import { adaptive, type DelayOutcome } from './adaptive.ts';
 import { decorrelatedJitter } from './decorrelated-jitter.ts';
 import { diophantine } from './diophantine.ts';
 import { exponential } from './exponential.ts';
@@ -151,7 +151,7 @@ export function buildFallback(name: FallbackName, p: FallbackParams): Backoff {
 }
 
 /** `learned` is adaptive's history (mutated as it learns); ignored by the others. */
-export function buildBackoff(name: StrategyName, p: StrategyParams, learned: Outcome[] = []): Backoff {
+export function buildBackoff(name: StrategyName, p: StrategyParams, learned: DelayOutcome[] = []): Backoff {
   switch (name) {
     case 'fixed':
       return fixed(p);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adaptive, bucketOf, learnedDelay, type Outcome } from './adaptive.ts';
+import { adaptive, bucketOf, learnedDelay, type DelayOutcome } from './adaptive.ts';
 import { decorrelatedJitterDelay } from './decorrelated-jitter.ts';
 import { admit, deriveResourceId, diophantine, offsetGaps } from './diophantine.ts';
 import { fib } from './fibonacci.ts';
@@ -116,7 +116,7 @@ test('adaptive buckets delays and needs 3 outcomes and a bucket with 2 samples',
     [0, 0, 1, 2, 3, 4, 5, 6, 6, 6],
   );
   const p = { learningRate: 0.5, memoryWindow: 50 };
-  const o = (delayMs: number, success: boolean): Outcome => ({ delayMs, success });
+  const o = (delayMs: number, success: boolean): DelayOutcome => ({ delayMs, success });
   assert.equal(learnedDelay([o(3000, true), o(3000, true)], p), undefined);
   assert.equal(learnedDelay([o(3000, true), o(20_000, true), o(500, false)], p), undefined);
   assert.equal(learnedDelay([o(3000, true), o(3000, true), o(500, false)], p), 3500);
@@ -124,7 +124,7 @@ test('adaptive buckets delays and needs 3 outcomes and a bucket with 2 samples',
 
 test('adaptive prefers the best EMA, ties go to the shorter bucket, window forgets', () => {
   const p = { learningRate: 0.5, memoryWindow: 4 };
-  const o = (delayMs: number, success: boolean): Outcome => ({ delayMs, success });
+  const o = (delayMs: number, success: boolean): DelayOutcome => ({ delayMs, success });
   // Both buckets all successes: the shorter wins.
   assert.equal(learnedDelay([o(20_000, true), o(20_000, true), o(1500, true), o(1500, true)], p), 1500);
   // Recent failures pull the short bucket's EMA down.
@@ -135,7 +135,7 @@ test('adaptive prefers the best EMA, ties go to the shorter bucket, window forge
 });
 
 test('adaptive blends α × learned + (1 − α) × fallback and records what it sees', () => {
-  const learned: Outcome[] = [];
+  const learned: DelayOutcome[] = [];
   const b = adaptive(
     { learningRate: 0.1, memoryWindow: 50 },
     buildFallback('fixed', { baseDelayMs: 10 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }),

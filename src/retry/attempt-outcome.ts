@@ -18,4 +18,4 @@ export type AttemptOutcome =
     };
 
 /** The outcomes of a command that did run. */
-export type RanOutcome = Exclude<AttemptOutcome, { kind: 'spawn-failed' }>;
+export type RanAttemptOutcome = Exclude<AttemptOutcome, { kind: 'spawn-failed' }>;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boolean, duration, integer, octalMode, oneOf, optionalText, parseGoBool, text } from './values.ts';
+import { boolean, duration, integer, octalMode, oneOf, optionalText, parseGoBool, text } from './value-types.ts';
 
 test('parseGoBool accepts exactly Go strconv.ParseBool words', () => {
   for (const t of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.equal(parseGoBool(t), true, t);
