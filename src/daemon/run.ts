@@ -27,7 +27,7 @@ export type DaemonSettings = Pick<
   | 'enableHttp'
   | 'httpHost'
   | 'httpPort'
-  | 'maxMetrics'
+  | 'maxRecords'
   | 'metricsMaxAgeMs'
   | 'dataFile'
   | 'maxConnections'
@@ -142,7 +142,7 @@ function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefi
     now,
     ledger: parts.ledger,
     onAcquire: (resourceId, granted) => coordinationCounters.record(resourceId, granted),
-    onStored: storedListener(s, store, health, parts.feed, log),
+    onStored: storedListener(store, health, parts.feed, log),
     onStoreError: (err) => {
       log.debug({ err }, 'storing records failed; the clients got a storage_error');
       health.fail('ingest', err);
@@ -163,7 +163,6 @@ function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefi
       version: VERSION,
       socketPath: s.socketPath,
       startedAtMs: parts.startedAtMs,
-      maxMetrics: s.maxMetrics,
       profiling: s.enableHttp && s.enableProfiling,
       httpAddress: parts.httpAddress,
       store,
@@ -193,7 +192,6 @@ function httpApp(s: DaemonSettings, parts: Parts): FastifyInstance {
       version: VERSION,
       socketPath: s.socketPath,
       startedAtMs: parts.startedAtMs,
-      maxMetrics: s.maxMetrics,
       maxAgeMs: s.metricsMaxAgeMs,
       httpAddress: parts.httpAddress,
       lastCleanupMs: () => store.lastCleanupMs,
@@ -213,7 +211,7 @@ function openStorage(
   let expireError: unknown;
   const store = (deps.openStore ?? openStoreDefault)({
     dataFile: s.dataFile,
-    limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes },
+    limits: { maxRecords: s.maxRecords, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes },
     now,
     // A full disk cannot delete either: start anyway, degraded, and let the timer retry.
     onExpireError: (err) => (expireError = err),

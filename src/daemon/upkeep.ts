@@ -6,21 +6,21 @@ import type { Ledger } from '../coordination/ledger.ts';
 import type { RunFeed } from '../http/live/run-feed.ts';
 import type { RuntimeStats } from './runtime-stats.ts';
 import type { StorageHealth } from './storage-health.ts';
-import type { DaemonSettings } from './run.ts';
 
 const STALL_WARN_MS = 250;
 
 /**
  * After each stored batch: publish it to the run feed, log it at debug level, warn once each
- * time the store comes near max_metrics or max_store_bytes, and mark storage healthy.
+ * time the store comes near its limits (max_metrics is limits.maxRecords, max_store_bytes
+ * limits.maxBytes), and mark storage healthy.
  */
 export function storedListener(
-  s: DaemonSettings,
   store: Store,
   health: StorageHealth,
   feed: RunFeed,
   log: Logger,
 ): (runs: readonly StoredRun[]) => void {
+  const { maxRecords, maxBytes = Infinity } = store.limits;
   let nearFullWarned = false;
   return (runs) => {
     feed.publish(runs);
@@ -28,14 +28,14 @@ export function storedListener(
       for (const r of runs)
         log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
     }
-    const full = store.count() >= s.maxMetrics * 0.9 || store.bytes() >= s.maxStoreBytes * 0.9;
+    const full = store.count() >= maxRecords * 0.9 || store.bytes() >= maxBytes * 0.9;
     if (full && !nearFullWarned) {
       log.warn(
         {
           stored: store.count(),
-          max_metrics: s.maxMetrics,
+          max_metrics: maxRecords,
           store_bytes: store.bytes(),
-          max_store_bytes: s.maxStoreBytes,
+          max_store_bytes: maxBytes,
         },
         'storage is near max_metrics or max_store_bytes; the oldest records are being dropped',
       );

@@ -31,7 +31,6 @@ export interface DaemonInfo {
   version: string;
   socketPath: string;
   startedAtMs: number;
-  maxMetrics: number;
   maxAgeMs: number;
   /** "host:port" once listening. */
   httpAddress: () => string;
