@@ -56,7 +56,78 @@ interface Resolved {
 
 export function resolveSettings(strategy: StrategyName, command: string[], layers: Layers): RunSettings {
   for (const e of layers.file?.others ?? []) checked(e, true);
+  const picked = pick(strategy, layers);
+  const get = <T extends Value | undefined>(key: string): T => picked.get<T>(key);
+  const num = (key: string): number => get<number>(key);
+  const caseInsensitive = get<boolean | undefined>('case-insensitive') ?? false;
+  // In this order, so the first problem of several is the one said.
+  const patterns: Patterns = {
+    success: picked.pattern('success-pattern', caseInsensitive),
+    failure: picked.pattern('failure-pattern', caseInsensitive),
+  };
+  const fallbackMax = fallbackMaxDelay(strategy, picked);
+  const labels = labelsOf(layers);
+  return {
+    strategy,
+    command,
+    attempts: num('attempts'),
+    timeoutMs: num('timeout'),
+    maxTimeMs: num('max-time'),
+    patterns,
+    retryOn: get<CodeSet | undefined>('retry-on'),
+    stopOn: get<CodeSet | undefined>('stop-on'),
+    dryRun: get<boolean | undefined>('dry-run') ?? false,
+    quiet: get<boolean | undefined>('quiet') ?? false,
+    report: !(get<boolean | undefined>('no-report') ?? false),
+    labels,
+    params: paramsOf(picked, fallbackMax),
+    rateLimit: get('rate-limit') ?? 0,
+    windowMs: get('window') ?? 0,
+    resourceId: get<string | undefined>('resource-id'),
+    daemon: get<boolean | undefined>('daemon') ?? false,
+    daemonSocket: get<string | undefined>('daemon-socket'),
+    daemonTimeoutMs: get<number | undefined>('daemon-timeout') ?? 200,
+    daemonAutoStart: get<boolean | undefined>('daemon-auto-start') ?? false,
+  };
+}
 
+/** Each option's checked value and where it came from (labels apart: they add up, see labelsOf). */
+class Picked {
+  constructor(private readonly values: Map<string, Resolved>) {}
+
+  get<T extends Value | undefined>(key: string): T {
+    return this.values.get(key)?.value as T;
+  }
+
+  /** Set anywhere but the defaults. */
+  given(key: string): boolean {
+    return (this.values.get(key)?.source.kind ?? 'default') !== 'default';
+  }
+
+  /** The value of a duration option as an error message names it, with where it came from. */
+  describe(key: string, ms: number): string {
+    const r = this.values.get(key) as Resolved;
+    return r.source.kind === 'default'
+      ? `the default --${key} of ${formatDuration(ms)}`
+      : `${sourceName(r.source, key)} (${formatDuration(ms)})`;
+  }
+
+  /** A pattern option compiled, or a UsageError naming where it came from. */
+  pattern(key: string, ci: boolean): RegExp | undefined {
+    const r = this.values.get(key);
+    if (!r || r.value === undefined) return undefined;
+    try {
+      return compilePattern(r.value as string, ci);
+    } catch (err) {
+      if (err instanceof PatternError)
+        throw new UsageError(`invalid value for ${sourceName(r.source, key)}: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+/** The strategy's options, each from the last layer that sets it, checked. */
+function pick(strategy: StrategyName, layers: Layers): Picked {
   const picked = new Map<string, Resolved>();
   for (const spec of optionsFor(strategy)) {
     if (spec.kind === 'labels') continue;
@@ -73,54 +144,44 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
       });
     }
   }
+  return new Picked(picked);
+}
 
-  const get = <T extends Value | undefined>(key: string): T => picked.get(key)?.value as T;
-  const given = (key: string): boolean => (picked.get(key)?.source.kind ?? 'default') !== 'default';
-  const num = (key: string): number => get<number>(key);
-
-  const caseInsensitive = get<boolean | undefined>('case-insensitive') ?? false;
-  const patterns: Patterns = {
-    success: pattern('success-pattern', caseInsensitive),
-    failure: pattern('failure-pattern', caseInsensitive),
-  };
-  function pattern(key: string, ci: boolean): RegExp | undefined {
-    const r = picked.get(key);
-    if (!r || r.value === undefined) return undefined;
-    try {
-      return compilePattern(r.value as string, ci);
-    } catch (err) {
-      if (err instanceof PatternError)
-        throw new UsageError(`invalid value for ${sourceName(r.source, key)}: ${err.message}`);
-      throw err;
-    }
-  }
-
+/**
+ * The max delay of the fallback strategy (http-aware, adaptive), or the strategy's own;
+ * a base delay over it is a UsageError.
+ */
+function fallbackMaxDelay(strategy: StrategyName, picked: Picked): number {
+  const num = (key: string): number => picked.get<number>(key);
   const hasFallback = strategy === 'http-aware' || strategy === 'adaptive';
   const fallbackMax =
-    hasFallback && !given('max-delay') ? FALLBACK_MAX_DELAY_MS : (num('max-delay') ?? FALLBACK_MAX_DELAY_MS);
+    hasFallback && !picked.given('max-delay') ? FALLBACK_MAX_DELAY_MS : (num('max-delay') ?? FALLBACK_MAX_DELAY_MS);
   if (BASE_AND_MAX.includes(strategy) || hasFallback) {
     if (num('base-delay') > fallbackMax) {
       const max =
-        given('max-delay') || !hasFallback
-          ? describe('max-delay', fallbackMax)
+        picked.given('max-delay') || !hasFallback
+          ? picked.describe('max-delay', fallbackMax)
           : `the fallback's default max delay of ${formatDuration(fallbackMax)} (set --max-delay)`;
-      throw new UsageError(`${describe('base-delay', num('base-delay'))} must not exceed ${max}`);
+      throw new UsageError(`${picked.describe('base-delay', num('base-delay'))} must not exceed ${max}`);
     }
   }
-  function describe(key: string, ms: number): string {
-    const r = picked.get(key) as Resolved;
-    return r.source.kind === 'default'
-      ? `the default --${key} of ${formatDuration(ms)}`
-      : `${sourceName(r.source, key)} (${formatDuration(ms)})`;
-  }
+  return fallbackMax;
+}
 
+/** Labels from the file and the flags together (env sets none), at most MAX_LABELS. */
+function labelsOf(layers: Layers): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const e of [...(layers.file?.active ?? []), ...layers.flags].filter((x) => x.key === 'label')) {
     Object.assign(labels, checked(e, e.source.kind === 'file'));
   }
   if (Object.keys(labels).length > MAX_LABELS) throw new UsageError(`too many labels: at most ${MAX_LABELS}`);
+  return labels;
+}
 
-  const params: StrategyParams = {
+/** Every strategy's parameters, each with its default when not set. */
+function paramsOf(picked: Picked, fallbackMax: number): StrategyParams {
+  const get = <T extends Value | undefined>(key: string): T => picked.get<T>(key);
+  return {
     delayMs: get('delay') ?? 0,
     baseDelayMs: get('base-delay') ?? 0,
     multiplier: get('multiplier') ?? 2,
@@ -137,29 +198,6 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
     learningRate: get('learning-rate') ?? 0.1,
     memoryWindow: get('memory-window') ?? 50,
     offsetsMs: get('retry-offsets') ?? [0],
-  };
-
-  return {
-    strategy,
-    command,
-    attempts: num('attempts'),
-    timeoutMs: num('timeout'),
-    maxTimeMs: num('max-time'),
-    patterns,
-    retryOn: get<CodeSet | undefined>('retry-on'),
-    stopOn: get<CodeSet | undefined>('stop-on'),
-    dryRun: get<boolean | undefined>('dry-run') ?? false,
-    quiet: get<boolean | undefined>('quiet') ?? false,
-    report: !(get<boolean | undefined>('no-report') ?? false),
-    labels,
-    params,
-    rateLimit: get('rate-limit') ?? 0,
-    windowMs: get('window') ?? 0,
-    resourceId: get<string | undefined>('resource-id'),
-    daemon: get<boolean | undefined>('daemon') ?? false,
-    daemonSocket: get<string | undefined>('daemon-socket'),
-    daemonTimeoutMs: get<number | undefined>('daemon-timeout') ?? 200,
-    daemonAutoStart: get<boolean | undefined>('daemon-auto-start') ?? false,
   };
 }
 

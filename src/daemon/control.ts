@@ -187,37 +187,44 @@ export async function stopDaemon(config: DaemonConfig, deps: ControlDeps): Promi
     file = viewPidFile(config, d, answer);
   }
   const pid = file.livePid;
-  if (pid === undefined) {
-    const note = describePidFile(config.pidFile, file, d.bundle);
-    if (answer?.ok) {
-      const where = answer.via === 'socket' ? config.socketPath : `HTTP port ${config.httpPort}`;
-      d.stderr.write(
-        `patienced: a daemon answers on ${where} (it says it is pid ${answer.status.pid}), but ${note}: ` +
-          `it cannot be proven to be the patienced of this pid_file, so nothing was signalled; ` +
-          `stop it with the -pid-file and -socket it was started with, or 'systemctl stop retry-daemon' for the service\n`,
-      );
-      return 1;
-    }
-    if (file.content.kind === 'refused' || file.unprovenPid !== undefined) {
-      d.stderr.write(
-        `patienced: ${note}; nothing was signalled. Check that file, remove it if it is stale, and run -stop again\n`,
-      );
-      return 1;
-    }
-    let said = note;
-    if (file.content.kind === 'pid' || file.content.kind === 'invalid') {
-      // Read as a regular file of ours or root's just now: removing that name is safe.
-      try {
-        d.fs.unlinkSync(config.pidFile);
-        said = `removed the ${note}`;
-      } catch (err) {
-        said += ` (not removed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
-      }
-    }
-    d.stdout.write(`patienced is not running (${said}; nothing answers on ${config.socketPath})\n`);
-    return 0;
-  }
+  if (pid === undefined) return notRunning(config, file, answer, d);
+  return terminate(pid, d);
+}
 
+/** No PID proven ours: say why nothing was signalled, and remove a stale pid file. */
+function notRunning(config: DaemonConfig, file: PidFileView, answer: Answer | undefined, d: Control): number {
+  const note = describePidFile(config.pidFile, file, d.bundle);
+  if (answer?.ok) {
+    const where = answer.via === 'socket' ? config.socketPath : `HTTP port ${config.httpPort}`;
+    d.stderr.write(
+      `patienced: a daemon answers on ${where} (it says it is pid ${answer.status.pid}), but ${note}: ` +
+        `it cannot be proven to be the patienced of this pid_file, so nothing was signalled; ` +
+        `stop it with the -pid-file and -socket it was started with, or 'systemctl stop retry-daemon' for the service\n`,
+    );
+    return 1;
+  }
+  if (file.content.kind === 'refused' || file.unprovenPid !== undefined) {
+    d.stderr.write(
+      `patienced: ${note}; nothing was signalled. Check that file, remove it if it is stale, and run -stop again\n`,
+    );
+    return 1;
+  }
+  let said = note;
+  if (file.content.kind === 'pid' || file.content.kind === 'invalid') {
+    // Read as a regular file of ours or root's just now: removing that name is safe.
+    try {
+      d.fs.unlinkSync(config.pidFile);
+      said = `removed the ${note}`;
+    } catch (err) {
+      said += ` (not removed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+  }
+  d.stdout.write(`patienced is not running (${said}; nothing answers on ${config.socketPath})\n`);
+  return 0;
+}
+
+/** SIGTERM, then a bounded wait for the process to be gone. */
+async function terminate(pid: number, d: Control): Promise<number> {
   try {
     d.kill(pid, 'SIGTERM');
   } catch (err) {

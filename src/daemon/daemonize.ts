@@ -145,27 +145,7 @@ export async function startDetached(argv: readonly string[], config: DaemonConfi
 
   let exited = false;
   child.once('exit', () => (exited = true));
-  const outcome = await new Promise<ChildReport | { type: 'gone'; message: string } | { type: 'late' }>((resolve) => {
-    const onMessage = (m: ChildReport): void => settle(m);
-    const onError = (err: Error): void =>
-      settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-      settle({
-        type: 'gone',
-        message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}`,
-      });
-    const timer = setTimeout(() => settle({ type: 'late' }), deps.timeoutMs ?? READY_TIMEOUT_MS);
-    const settle = (result: ChildReport | { type: 'gone'; message: string } | { type: 'late' }): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('error', onError);
-      child.off('exit', onExit);
-      resolve(result);
-    };
-    child.on('message', onMessage);
-    child.on('error', onError);
-    child.on('exit', onExit);
-  });
+  const outcome = await firstReport(child, logFile, deps.timeoutMs ?? READY_TIMEOUT_MS);
 
   if (outcome.type === 'late') {
     const why = `the background process (pid ${child.pid}) did not start within ${(deps.timeoutMs ?? READY_TIMEOUT_MS) / 1000}s`;
@@ -188,4 +168,31 @@ export async function startDetached(argv: readonly string[], config: DaemonConfi
   }
   deps.stderr.write(`patienced: ${outcome.message}\n`);
   return outcome.type === 'failed' ? outcome.exitCode : 1;
+}
+
+type Outcome = ChildReport | { type: 'gone'; message: string } | { type: 'late' };
+
+/** The child's report (ready or failed), its death before it reported, or nothing in time. */
+function firstReport(child: ChildProcess, logFile: string, timeoutMs: number): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    const onMessage = (m: ChildReport): void => settle(m);
+    const onError = (err: Error): void =>
+      settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+      settle({
+        type: 'gone',
+        message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}`,
+      });
+    const timer = setTimeout(() => settle({ type: 'late' }), timeoutMs);
+    const settle = (result: Outcome): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('error', onError);
+      child.off('exit', onExit);
+      resolve(result);
+    };
+    child.on('message', onMessage);
+    child.on('error', onError);
+    child.on('exit', onExit);
+  });
 }

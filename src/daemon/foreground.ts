@@ -50,8 +50,55 @@ export async function runForeground(
     return 1;
   };
 
-  // Handlers go in before anything listens: a signal that arrives while starting up must
-  // lead to an orderly stop, not to the default action that kills the process.
+  const signals = watchSignals(config, deps, logger);
+  const pidFile = acquirePidFile(config.pidFile, { pid: deps.pid, probe: deps.probe });
+  if (!pidFile.ok) return fail(pidFile.message);
+  if (pidFile.replaced) {
+    // The PID it named, never the file's content.
+    log.warn(
+      { pid_file: config.pidFile, held_pid: pidFile.replaced.pid, why: pidFile.replaced.why },
+      'replaced a stale pid file',
+    );
+  }
+  signals.leaveNothingBehind(pidFile.release);
+
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon(config, { log, instance: pidFile.token });
+  } catch (err) {
+    pidFile.release();
+    return fail(describeStartError(err, config));
+  }
+  signals.leaveNothingBehind(() => {
+    pidFile.release();
+    // Ours: it was created by this process's listen, so it is not another daemon's.
+    fs.rmSync(config.socketPath, { force: true });
+  });
+  announce(daemon, config, sources, deps, log);
+
+  const signal = await signals.signalled;
+  log.info({ signal }, 'shutting down');
+  await daemon.stop();
+  pidFile.release();
+  log.info({ stored: daemon.counters.received }, 'stopped');
+  flush();
+  return 0;
+}
+
+interface Signals {
+  /** The first SIGINT or SIGTERM (or SIGHUP from a terminal that hung up). */
+  signalled: Promise<string>;
+  /** What a second signal removes before the forced exit: the pid file, then the socket too. */
+  leaveNothingBehind(cleanup: () => void): void;
+}
+
+/**
+ * Handlers go in before anything listens: a signal that arrives while starting up must
+ * lead to an orderly stop, not to the default action that kills the process. A second one
+ * exits at once; SIGHUP reopens the log file.
+ */
+function watchSignals(config: DaemonConfig, deps: ForegroundDeps, logger: DaemonLogger): Signals {
+  const { log, flush } = logger;
   let shuttingDown = false;
   let leaveNothingBehind = (): void => undefined;
   let resolveSignal: (signal: string) => void = () => undefined;
@@ -80,30 +127,17 @@ export async function runForeground(
       log.info({ signal: sig }, 'no log_file to reopen; signal ignored');
     }
   });
+  return { signalled, leaveNothingBehind: (cleanup) => (leaveNothingBehind = cleanup) };
+}
 
-  const pidFile = acquirePidFile(config.pidFile, { pid: deps.pid, probe: deps.probe });
-  if (!pidFile.ok) return fail(pidFile.message);
-  if (pidFile.replaced) {
-    // The PID it named, never the file's content.
-    log.warn(
-      { pid_file: config.pidFile, held_pid: pidFile.replaced.pid, why: pidFile.replaced.why },
-      'replaced a stale pid file',
-    );
-  }
-  leaveNothingBehind = pidFile.release;
-
-  let daemon: RunningDaemon;
-  try {
-    daemon = await startDaemon(config, { log, instance: pidFile.token });
-  } catch (err) {
-    pidFile.release();
-    return fail(describeStartError(err, config));
-  }
-  leaveNothingBehind = () => {
-    pidFile.release();
-    // Ours: it was created by this process's listen, so it is not another daemon's.
-    fs.rmSync(config.socketPath, { force: true });
-  };
+/** Says where the daemon listens, and tells a waiting -daemon parent it is ready. */
+function announce(
+  daemon: RunningDaemon,
+  config: DaemonConfig,
+  sources: ConfigSources,
+  deps: ForegroundDeps,
+  log: DaemonLogger['log'],
+): void {
   log.info(
     {
       version: VERSION,
@@ -120,12 +154,4 @@ export async function runForeground(
     http: daemon.httpAddress,
     logFile: config.logFile,
   });
-
-  const signal = await signalled;
-  log.info({ signal }, 'shutting down');
-  await daemon.stop();
-  pidFile.release();
-  log.info({ stored: daemon.counters.received }, 'stopped');
-  flush();
-  return 0;
 }

@@ -88,26 +88,11 @@ export function acquirePidFile(file: string, deps: PidFileDeps): AcquireResult {
   const probe = deps.probe ?? realProbe;
   const owner = deps.owner ?? realOwner();
   const token = deps.token ?? randomBytes(16).toString('hex');
-  const fail = (what: string, err: unknown): AcquireResult => ({
-    ok: false,
-    runningPid: undefined,
-    message: `cannot ${what} pid file ${file}: ${(err as Error).message}; choose another pid_file (-pid-file) or fix the directory's permissions`,
-  });
-  const refuse = (why: string): AcquireResult => ({
-    ok: false,
-    runningPid: undefined,
-    message:
-      `pid_file ${file} ${why}, so it was neither read nor replaced; ` +
-      `remove it if it is not another program's, or choose a pid_file in a directory only this user can write (-pid-file)`,
-  });
+  const fail = (what: string, err: unknown): AcquireResult => cannot(file, what, err);
   const ours = `${deps.pid}\n${token}\n`;
   const tmp = `${file}.${deps.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // 'wx' is O_CREAT|O_EXCL: it never follows a symlink someone put at the temp name.
-    fs.writeFileSync(tmp, ours, { flag: 'wx', mode: 0o644 });
-    // Readable by everyone whatever the umask (the service runs with 027): -status reads it.
-    fs.chmodSync(tmp, 0o644);
+    writeTemp(fs, file, tmp, ours);
   } catch (err) {
     return fail('create', err);
   }
@@ -123,20 +108,10 @@ export function acquirePidFile(file: string, deps: PidFileDeps): AcquireResult {
       }
       const raw = readRaw(file, owner);
       if (raw.kind === 'missing') continue;
-      if (raw.kind === 'refused') return refuse(raw.why);
+      if (raw.kind === 'refused') return refused(file, raw.why);
       const current = parse(raw.text);
-      let why = 'it does not hold a PID';
-      if (current.kind === 'pid') {
-        const who = pidOwner(current.pid, deps.pid, probe);
-        if (who === 'running') {
-          return {
-            ok: false,
-            runningPid: current.pid,
-            message: `already running as pid ${current.pid} (pid file ${file}); stop it with 'patienced -stop', or choose another pid_file (-pid-file)`,
-          };
-        }
-        why = STALE_WHY[who];
-      }
+      const why = staleBecause(current, deps.pid, probe);
+      if (why === undefined) return alreadyRunning(file, current);
       // Remove it only if it is still the file we judged, not one a racing start just made.
       const again = readRaw(file, owner);
       if (again.kind === 'text' && again.text === raw.text) {
@@ -158,6 +133,50 @@ export function acquirePidFile(file: string, deps: PidFileDeps): AcquireResult {
       // already gone
     }
   }
+}
+
+function cannot(file: string, what: string, err: unknown): AcquireResult {
+  return {
+    ok: false,
+    runningPid: undefined,
+    message: `cannot ${what} pid file ${file}: ${(err as Error).message}; choose another pid_file (-pid-file) or fix the directory's permissions`,
+  };
+}
+
+function refused(file: string, why: string): AcquireResult {
+  return {
+    ok: false,
+    runningPid: undefined,
+    message:
+      `pid_file ${file} ${why}, so it was neither read nor replaced; ` +
+      `remove it if it is not another program's, or choose a pid_file in a directory only this user can write (-pid-file)`,
+  };
+}
+
+/** Our pid file's content at a temp name beside it, readable by everyone. */
+function writeTemp(fs: NonNullable<PidFileDeps['fs']>, file: string, tmp: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // 'wx' is O_CREAT|O_EXCL: it never follows a symlink someone put at the temp name.
+  fs.writeFileSync(tmp, content, { flag: 'wx', mode: 0o644 });
+  // Readable by everyone whatever the umask (the service runs with 027): -status reads it.
+  fs.chmodSync(tmp, 0o644);
+}
+
+/** Why an existing pid file is stale, or undefined while the PID it names is a live patienced. */
+function staleBecause(current: PidFileContent, ownPid: number, probe: ProcessProbe): string | undefined {
+  if (current.kind !== 'pid') return 'it does not hold a PID';
+  const who = pidOwner(current.pid, ownPid, probe);
+  return who === 'running' ? undefined : STALE_WHY[who];
+}
+
+/** The refusal while a live patienced holds the pid file (staleBecause said undefined). */
+function alreadyRunning(file: string, current: PidFileContent): AcquireResult {
+  const pid = current.kind === 'pid' ? current.pid : undefined;
+  return {
+    ok: false,
+    runningPid: pid,
+    message: `already running as pid ${pid} (pid file ${file}); stop it with 'patienced -stop', or choose another pid_file (-pid-file)`,
+  };
 }
 
 function releaser(file: string, ours: string, owner: OwnerRule, fs: Pick<typeof nodeFs, 'unlinkSync'>): () => void {

@@ -37,7 +37,7 @@ function settings(dir: string, extra: Partial<DaemonSettings> = {}): DaemonSetti
     enableHttp: true,
     httpHost: '127.0.0.1',
     httpPort: 0,
-    maxMetrics: 1000,
+    maxRecords: 1000,
     metricsMaxAgeMs: HOUR,
     dataFile: undefined,
     maxConnections: 10,
@@ -324,3 +324,23 @@ function fillUp(file: string): void {
     // ENOSPC: the disk is full
   }
 }
+
+test('max_metrics is one setting under each wire name: status max_metrics, stats max_size, /metrics; near it warns once', async (t) => {
+  const h = await start(t, undefined, { maxRecords: 3 });
+  const status = await sendOne(h.socketPath, { type: 'status' });
+  assert.equal((status.daemon as Record<string, unknown>).max_metrics, 3);
+  assert.equal((await get(`${h.url}/api/daemon/stats`)).body.max_size, 3);
+  const metrics = await (await fetch(`${h.url}/metrics`)).text();
+  assert.match(metrics, /^patience_records_max 3$/m);
+
+  for (let i = 0; i < 2; i++) assert.equal((await sendOne(h.socketPath, RECORD)).status, 'ok');
+  assert.doesNotMatch(h.logs(), /storage is near max_metrics/);
+  for (let i = 0; i < 3; i++) assert.equal((await sendOne(h.socketPath, RECORD)).status, 'ok');
+  const warnings = h
+    .logs()
+    .split('\n')
+    .filter((l) => l.includes('storage is near max_metrics'));
+  assert.equal(warnings.length, 1);
+  assert.equal((JSON.parse(warnings[0] ?? '{}') as Record<string, unknown>).max_metrics, 3);
+  assert.equal(h.daemon.store.count(), 3);
+});

@@ -18,6 +18,7 @@ import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-patt
 import { StorageHealth } from './storage-health.ts';
 import { Ledger } from '../coordination/ledger.ts';
 import { CoordinationCounters } from '../coordination/counters.ts';
+import { retentionTick, stallWatch, storedListener } from './upkeep.ts';
 
 export type DaemonSettings = Pick<
   DaemonConfig,
@@ -26,7 +27,7 @@ export type DaemonSettings = Pick<
   | 'enableHttp'
   | 'httpHost'
   | 'httpPort'
-  | 'maxMetrics'
+  | 'maxRecords'
   | 'metricsMaxAgeMs'
   | 'dataFile'
   | 'maxConnections'
@@ -62,155 +63,49 @@ export interface RunDeps {
 const DRAIN_MS = 5000;
 const CLEANUP_INTERVAL_MS = 30_000;
 const WATCH_INTERVAL_MS = 10_000;
-const STALL_WARN_MS = 250;
+
+/** The parts every piece of the daemon shares, made once in startDaemon. */
+interface Parts {
+  store: Store;
+  health: StorageHealth;
+  ledger: Ledger;
+  counters: IngestCounters;
+  coordinationCounters: CoordinationCounters;
+  runtime: RuntimeStats;
+  feed: RunFeed;
+  log: Logger;
+  now: () => number;
+  startedAtMs: number;
+  /** "host:port" once HTTP listens, "" before and without it. */
+  httpAddress: () => string;
+}
 
 export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<RunningDaemon> {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
-  let expireError: unknown;
-  const store = (deps.openStore ?? openStoreDefault)({
-    dataFile: s.dataFile,
-    limits: { maxRecords: s.maxMetrics, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes },
-    now,
-    // A full disk cannot delete either: start anyway, degraded, and let the timer retry.
-    onExpireError: (err) => (expireError = err),
-  });
-  const health = new StorageHealth({ now, log, fileProblem: () => store.fileProblem() });
-  if (expireError !== undefined) health.fail('retention', expireError);
-  // The host's one rate-limit ledger; with a data file, the grants still inside a window come back.
-  const ledger = new Ledger({ maxResources: s.maxRateLimitResources });
-  try {
-    if (store.grantsSince) for (const g of store.grantsSince(now())) ledger.restore(g, now());
-  } catch (err) {
-    store.close();
-    throw new Error(`data_file ${store.location}: cannot read the rate-limit grants: ${(err as Error).message}`);
-  }
-  const counters = new IngestCounters();
-  const runtime = new RuntimeStats();
-  // Never throws: a timer callback that throws ends the process, leaving its socket and
-  // pid file behind. A failure is retried at the next tick.
-  const cleanup = (): void => {
-    try {
-      const removed = store.removeExpired(now());
-      ledger.prune(now());
-      store.removeExpiredGrants?.(now());
-      health.ok('retention');
-      if (removed > 0) log.debug({ removed }, 'removed expired records');
-    } catch (err) {
-      health.fail('retention', err);
-    }
-  };
-
-  const coordinationCounters = new CoordinationCounters();
-  // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
-  const feed = new RunFeed((err) => log.error({ err }, 'a live listener failed'));
-  let nearFullWarned = false;
-  const batcher = new Batcher({
-    store,
-    counters,
-    now,
-    ledger,
-    onAcquire: (resourceId, granted) => coordinationCounters.record(resourceId, granted),
-    onStored: (runs) => {
-      feed.publish(runs);
-      if (log.isLevelEnabled('debug')) {
-        for (const r of runs)
-          log.debug({ id: r.id, command_hash: r.record.command_hash, status: r.record.final_status }, 'record stored');
-      }
-      const full = store.count() >= s.maxMetrics * 0.9 || store.bytes() >= s.maxStoreBytes * 0.9;
-      if (full && !nearFullWarned) {
-        log.warn(
-          {
-            stored: store.count(),
-            max_metrics: s.maxMetrics,
-            store_bytes: store.bytes(),
-            max_store_bytes: s.maxStoreBytes,
-          },
-          'storage is near max_metrics or max_store_bytes; the oldest records are being dropped',
-        );
-      }
-      nearFullWarned = full;
-      health.ok('ingest');
-      health.ok('data_file');
-    },
-    onStoreError: (err) => {
-      log.debug({ err }, 'storing records failed; the clients got a storage_error');
-      health.fail('ingest', err);
-    },
-  });
-  // Checked when the configuration was read; compiled once here for the per-record path.
-  const compiled = compileRedactPatterns(s.redactPatterns);
-  if (!compiled.ok) throw new Error(`invalid redact_patterns: ${compiled.reason}`);
-  const redact = createRedactor(compiled.patterns.map(applyRedactPattern));
-  const ingest = new IngestServer({
-    socketPath: s.socketPath,
-    socketMode: s.socketMode,
-    maxConnections: s.maxConnections,
-    maxMessageBytes: s.maxMessageBytes,
-    redact,
-    batcher,
-    counters,
-    now,
-    log,
-    control: statusControl({
-      pid: process.pid,
-      version: VERSION,
-      socketPath: s.socketPath,
-      startedAtMs,
-      maxMetrics: s.maxMetrics,
-      profiling: s.enableHttp && s.enableProfiling,
-      httpAddress: () => httpAddress,
-      store,
-      health,
-      now,
-      instance: deps.instance,
-    }),
-  });
-
-  // A close that fails (the last checkpoint on a full disk) must not keep the stop from
-  // removing the socket and the pid file; what was acknowledged is in the -wal already.
-  const closeStore = (): void => {
-    try {
-      store.close();
-    } catch (err) {
-      log.error({ err }, 'closing the store failed');
-    }
-  };
-
-  let app: FastifyInstance | undefined;
   let httpAddress = '';
+  const parts: Parts = {
+    ...openStorage(s, deps, now),
+    counters: new IngestCounters(),
+    coordinationCounters: new CoordinationCounters(),
+    runtime: new RuntimeStats(),
+    // Stored runs for /api/events and /metrics; a failing listener is logged, never fatal.
+    feed: new RunFeed((err) => log.error({ err }, 'a live listener failed')),
+    log,
+    now,
+    startedAtMs,
+    httpAddress: () => httpAddress,
+  };
+  const { store, health, ledger, counters, runtime } = parts;
+  const ingest = ingestServer(s, parts, deps.instance);
+  const closeStore = storeCloser(store, log);
+  let app: FastifyInstance | undefined;
   try {
     await ingest.listen();
     if (s.enableHttp) {
-      app = buildApp({
-        store,
-        counters,
-        runtime,
-        now,
-        log,
-        feed,
-        health,
-        profiling: s.enableProfiling,
-        ledger,
-        coordinationCounters,
-        hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
-        info: {
-          version: VERSION,
-          socketPath: s.socketPath,
-          startedAtMs,
-          maxMetrics: s.maxMetrics,
-          maxAgeMs: s.metricsMaxAgeMs,
-          httpAddress: () => httpAddress,
-          lastCleanupMs: () => store.lastCleanupMs,
-        },
-      });
-      await app.listen({ host: s.httpHost, port: s.httpPort });
-      const addr = app.server.address();
-      httpAddress =
-        typeof addr === 'object' && addr
-          ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
-          : String(addr);
+      app = httpApp(s, parts);
+      httpAddress = await listenHttp(app, s);
     }
   } catch (err) {
     await ingest.close(0);
@@ -221,13 +116,9 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
   }
 
   const timers = [
-    setInterval(cleanup, deps.cleanupIntervalMs ?? CLEANUP_INTERVAL_MS),
-    setInterval(() => {
-      const p99 = runtime.takeDelayP99Ms();
-      if (p99 > STALL_WARN_MS) log.warn({ event_loop_delay_p99_ms: Math.round(p99) }, 'event loop stalled');
-    }, WATCH_INTERVAL_MS),
+    setInterval(retentionTick(store, ledger, health, log, now), deps.cleanupIntervalMs ?? CLEANUP_INTERVAL_MS),
+    setInterval(stallWatch(runtime, log), WATCH_INTERVAL_MS),
   ];
-
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -240,4 +131,129 @@ export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<Run
     return stopping;
   };
   return { httpAddress, store, counters, health, stop };
+}
+
+/** The socket: its batcher (group commit into the store) and the status answer. */
+function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefined): IngestServer {
+  const { store, counters, now, log, health, coordinationCounters } = parts;
+  const batcher = new Batcher({
+    store,
+    counters,
+    now,
+    ledger: parts.ledger,
+    onAcquire: (resourceId, granted) => coordinationCounters.record(resourceId, granted),
+    onStored: storedListener(store, health, parts.feed, log),
+    onStoreError: (err) => {
+      log.debug({ err }, 'storing records failed; the clients got a storage_error');
+      health.fail('ingest', err);
+    },
+  });
+  return new IngestServer({
+    socketPath: s.socketPath,
+    socketMode: s.socketMode,
+    maxConnections: s.maxConnections,
+    maxMessageBytes: s.maxMessageBytes,
+    redact: redactorOf(s.redactPatterns),
+    batcher,
+    counters,
+    now,
+    log,
+    control: statusControl({
+      pid: process.pid,
+      version: VERSION,
+      socketPath: s.socketPath,
+      startedAtMs: parts.startedAtMs,
+      profiling: s.enableHttp && s.enableProfiling,
+      httpAddress: parts.httpAddress,
+      store,
+      health,
+      now,
+      instance,
+    }),
+  });
+}
+
+/** The fastify app (not listening yet). */
+function httpApp(s: DaemonSettings, parts: Parts): FastifyInstance {
+  const { store } = parts;
+  return buildApp({
+    store,
+    counters: parts.counters,
+    runtime: parts.runtime,
+    now: parts.now,
+    log: parts.log,
+    feed: parts.feed,
+    health: parts.health,
+    profiling: s.enableProfiling,
+    ledger: parts.ledger,
+    coordinationCounters: parts.coordinationCounters,
+    hosts: { bindHost: s.httpHost, allowedHosts: s.allowedHosts },
+    info: {
+      version: VERSION,
+      socketPath: s.socketPath,
+      startedAtMs: parts.startedAtMs,
+      maxAgeMs: s.metricsMaxAgeMs,
+      httpAddress: parts.httpAddress,
+      lastCleanupMs: () => store.lastCleanupMs,
+    },
+  });
+}
+
+/**
+ * The store, its health, and the host's one rate-limit ledger; with a data file, the grants
+ * still inside a window come back.
+ */
+function openStorage(
+  s: DaemonSettings,
+  deps: RunDeps,
+  now: () => number,
+): { store: Store; health: StorageHealth; ledger: Ledger } {
+  let expireError: unknown;
+  const store = (deps.openStore ?? openStoreDefault)({
+    dataFile: s.dataFile,
+    limits: { maxRecords: s.maxRecords, maxAgeMs: s.metricsMaxAgeMs, maxBytes: s.maxStoreBytes },
+    now,
+    // A full disk cannot delete either: start anyway, degraded, and let the timer retry.
+    onExpireError: (err) => (expireError = err),
+  });
+  const health = new StorageHealth({ now, log: deps.log, fileProblem: () => store.fileProblem() });
+  if (expireError !== undefined) health.fail('retention', expireError);
+  const ledger = new Ledger({ maxResources: s.maxRateLimitResources });
+  try {
+    if (store.grantsSince) for (const g of store.grantsSince(now())) ledger.restore(g, now());
+  } catch (err) {
+    store.close();
+    throw new Error(`data_file ${store.location}: cannot read the rate-limit grants: ${(err as Error).message}`);
+  }
+  return { store, health, ledger };
+}
+
+/** Checked when the configuration was read; compiled once here for the per-record path. */
+function redactorOf(patterns: DaemonSettings['redactPatterns']): ReturnType<typeof createRedactor> {
+  const compiled = compileRedactPatterns(patterns);
+  if (!compiled.ok) throw new Error(`invalid redact_patterns: ${compiled.reason}`);
+  return createRedactor(compiled.patterns.map(applyRedactPattern));
+}
+
+/**
+ * A close that fails (the last checkpoint on a full disk) must not keep the stop from
+ * removing the socket and the pid file; what was acknowledged is in the -wal already.
+ */
+function storeCloser(store: Store, log: Logger): () => void {
+  return () => {
+    try {
+      store.close();
+    } catch (err) {
+      log.error({ err }, 'closing the store failed');
+    }
+  };
+}
+
+/** Listens on the configured host and port; returns the bound address as "host:port". */
+async function listenHttp(app: FastifyInstance, s: DaemonSettings): Promise<string> {
+  await app.listen({ host: s.httpHost, port: s.httpPort });
+  const addr = app.server.address();
+  return typeof addr === 'object' && addr
+    ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+    : String(addr);
 }

@@ -86,6 +86,7 @@ async function askHttp(url: string, timeoutMs: number): Promise<DaemonStatus> {
     socket_path: String(s.socket_path),
     http: String(s.http),
     total_metrics: Number(s.total_metrics),
+    // The HTTP API keeps the original Go daemon's name for max_metrics.
     max_metrics: Number(s.max_size),
     storage: String(s.storage),
     profiling: false,

@@ -30,10 +30,10 @@ export interface StatusSource {
   version: string;
   socketPath: string;
   startedAtMs: number;
-  maxMetrics: number;
   profiling: boolean;
   httpAddress: () => string;
-  store: Pick<Store, 'count' | 'kind' | 'location'>;
+  /** Its limits.maxRecords is the max_metrics setting. */
+  store: Pick<Store, 'count' | 'kind' | 'location' | 'limits'>;
   health?: Pick<StorageHealth, 'report'>;
   now: () => number;
   /** The pid file's instance token, when start-up wrote one. */
@@ -51,7 +51,7 @@ export function statusControl(src: StatusSource): (request: { type: unknown }) =
       socket_path: src.socketPath,
       http: src.httpAddress(),
       total_metrics: src.store.count(),
-      max_metrics: src.maxMetrics,
+      max_metrics: src.store.limits.maxRecords,
       storage: src.store.kind === 'memory' ? 'memory' : src.store.location,
       health: health.status,
       ...(health.reason === undefined ? {} : { health_reason: health.reason }),

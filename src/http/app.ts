@@ -31,7 +31,6 @@ export interface DaemonInfo {
   version: string;
   socketPath: string;
   startedAtMs: number;
-  maxMetrics: number;
   maxAgeMs: number;
   /** "host:port" once listening. */
   httpAddress: () => string;
@@ -67,13 +66,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // The API takes no request bodies.
     bodyLimit: 1024,
   });
-  const allowed = new Map<string, Set<string>>();
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const set = allowed.get(route.url) ?? new Set<string>();
-    for (const m of methods) set.add(m);
-    allowed.set(route.url, set);
-  });
+  const unrouted = unroutedReply(app);
   app.addHook('onResponse', (req, reply, done) => {
     req.log.debug(
       { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime },
@@ -83,38 +76,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (reply.statusCode < 300 && req.url.startsWith('/api/metrics/')) deps.health.ok('reads');
     done();
   });
-
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
-    if (isStorageError(err)) {
-      // Not a bug but the disk: say so, and that it may pass, rather than a bare 500.
-      deps.health.fail('reads', err);
-      void reply
-        .code(503)
-        .header('Retry-After', '30')
-        .send({
-          error: `storage_error: reading the stored records failed: ${describeStorageError(err)}`,
-          reason: 'storage_error',
-        });
-      return;
-    }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) deps.log.error({ err }, 'http handler failed');
-    void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
-  });
-  // 404 and 405 are said before any body is read: a DELETE with a JSON content type and no
-  // body is a wrong method (405), not an empty-body error (400).
-  const unrouted = (req: FastifyRequest, reply: FastifyReply): void => {
-    const path = req.url.split('?')[0] ?? req.url;
-    const methods = allowed.get(path);
-    if (methods && !methods.has(req.method)) {
-      void reply
-        .code(405)
-        .header('Allow', [...methods].sort().join(', '))
-        .send({ error: `method ${req.method} not allowed on ${path}` });
-      return;
-    }
-    void reply.code(404).send({ error: `no such endpoint: ${path}` });
-  };
+  app.setErrorHandler(errorReply(deps));
   // Before anything else: a refused Host or cross-site request learns nothing, not even a 404.
   app.addHook('onRequest', requestGuard({ ...deps.hosts, log: deps.log }));
   app.addHook('onRequest', (req, reply, done) => {
@@ -134,4 +96,52 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(coordinationRoutes(ledger, deps.now));
   if (deps.profiling) app.register(profilingRoutes(deps));
   return app;
+}
+
+/**
+ * 404 and 405, said before any body is read: a DELETE with a JSON content type and no body
+ * is a wrong method (405), not an empty-body error (400). Learns each route's methods as
+ * they are added.
+ */
+function unroutedReply(app: FastifyInstance): (req: FastifyRequest, reply: FastifyReply) => void {
+  const allowed = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const set = allowed.get(route.url) ?? new Set<string>();
+    for (const m of methods) set.add(m);
+    allowed.set(route.url, set);
+  });
+  return (req, reply) => {
+    const path = req.url.split('?')[0] ?? req.url;
+    const methods = allowed.get(path);
+    if (methods && !methods.has(req.method)) {
+      void reply
+        .code(405)
+        .header('Allow', [...methods].sort().join(', '))
+        .send({ error: `method ${req.method} not allowed on ${path}` });
+      return;
+    }
+    void reply.code(404).send({ error: `no such endpoint: ${path}` });
+  };
+}
+
+/** Storage errors are 503 (and degrade health); other 4xx keep their status; the rest are 500. */
+function errorReply(deps: AppDeps): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void {
+  return (err, _req, reply) => {
+    if (isStorageError(err)) {
+      // Not a bug but the disk: say so, and that it may pass, rather than a bare 500.
+      deps.health.fail('reads', err);
+      void reply
+        .code(503)
+        .header('Retry-After', '30')
+        .send({
+          error: `storage_error: reading the stored records failed: ${describeStorageError(err)}`,
+          reason: 'storage_error',
+        });
+      return;
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.log.error({ err }, 'http handler failed');
+    void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
+  };
 }

@@ -110,7 +110,6 @@ function app(
       version: 'test',
       socketPath: '/test.sock',
       startedAtMs: Date.now(),
-      maxMetrics: 100,
       maxAgeMs: 86_400_000,
       httpAddress: () => '127.0.0.1:8080',
       lastCleanupMs: () => undefined,

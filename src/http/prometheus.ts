@@ -47,7 +47,42 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
     labelNames: ['version'],
     registers,
   }).set({ version: deps.version }, 1);
+  const unsubscribe = countStoredRuns(deps.feed, registers);
+  storeGauges(deps.store, registers);
+  ingestMetrics(deps.counters, deps.streams, registers);
+  coordinationMetrics(deps.coordination, registers);
+  return { registry, close: unsubscribe };
+}
 
+type Registers = Registry[];
+
+/** A gauge set to read() at each scrape. */
+function scrapedGauge(registers: Registers, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers,
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** A counter kept elsewhere, read at each scrape: reset, then set to the running total. */
+function scrapedCounter(registers: Registers, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** Runs, attempts, rescued runs and durations, counted from the run feed; returns the unsubscribe. */
+function countStoredRuns(feed: RunFeed, registers: Registers): () => void {
   const runs = new Counter({
     name: 'patience_runs_total',
     help: 'Runs stored since patienced started, by final status.',
@@ -74,7 +109,7 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
   runs.inc({ status: 'succeeded' }, 0);
   runs.inc({ status: 'failed' }, 0);
   // Counted per batch: prom-client's labelled inc() costs about a microsecond a call.
-  const unsubscribe = deps.feed.subscribe((batch) => {
+  const unsubscribe = feed.subscribe((batch) => {
     let succeeded = 0;
     let attemptsSum = 0;
     let rescuedCount = 0;
@@ -91,50 +126,42 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
     if (attemptsSum > 0) attempts.inc(attemptsSum);
     if (rescuedCount > 0) rescued.inc(rescuedCount);
   });
+  return unsubscribe;
+}
 
-  const { store, counters, streams } = deps;
-  new Gauge({
-    name: 'patience_records_stored',
-    help: 'Run records held now (bounded by max_metrics, max_store_bytes and metrics_max_age).',
+/** What the store holds now against its limits (-1: no limit). */
+function storeGauges(store: Store, registers: Registers): void {
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(store.count());
-    },
-  });
-  new Gauge({
-    name: 'patience_records_max',
-    help: 'The max_metrics limit.',
+    'patience_records_stored',
+    'Run records held now (bounded by max_metrics, max_store_bytes and metrics_max_age).',
+    () => store.count(),
+  );
+  scrapedGauge(registers, 'patience_records_max', 'The max_metrics limit.', () =>
+    store.limits.maxRecords === Infinity ? -1 : store.limits.maxRecords,
+  );
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(store.limits.maxRecords === Infinity ? -1 : store.limits.maxRecords);
-    },
-  });
-  new Gauge({
-    name: 'patience_records_bytes',
-    help: 'What the records held now count against max_store_bytes (about their size as JSON).',
+    'patience_records_bytes',
+    'What the records held now count against max_store_bytes (about their size as JSON).',
+    () => store.bytes(),
+  );
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(store.bytes());
-    },
-  });
-  new Gauge({
-    name: 'patience_records_max_bytes',
-    help: 'The max_store_bytes limit.',
+    'patience_records_max_bytes',
+    'The max_store_bytes limit.',
+    () => store.limits.maxBytes ?? -1,
+  );
+}
+
+/** The socket's received and rejected counts and connections, and the /api/events streams. */
+function ingestMetrics(counters: IngestCounters, streams: EventStreams, registers: Registers): void {
+  scrapedCounter(
     registers,
-    collect() {
-      this.set(store.limits.maxBytes ?? -1);
-    },
-  });
-  // Counters read from IngestCounters at scrape time: reset, then set to the running total.
-  new Counter({
-    name: 'patience_ingest_received_total',
-    help: 'Run records received over the socket and stored.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(counters.received);
-    },
-  });
+    'patience_ingest_received_total',
+    'Run records received over the socket and stored.',
+    () => counters.received,
+  );
   new Counter({
     name: 'patience_ingest_rejected_total',
     help: 'Socket documents and connections rejected, by reason.',
@@ -145,34 +172,27 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
       for (const reason of REJECT_REASONS) this.inc({ reason }, counters.rejected[reason]);
     },
   });
-  new Gauge({
-    name: 'patience_ingest_connections',
-    help: 'Socket connections being served now.',
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(counters.connectionsActive);
-    },
-  });
-  new Gauge({
-    name: 'patience_event_streams',
-    help: 'Open /api/events streams.',
+    'patience_ingest_connections',
+    'Socket connections being served now.',
+    () => counters.connectionsActive,
+  );
+  scrapedGauge(registers, 'patience_event_streams', 'Open /api/events streams.', () => streams.stats().clients);
+  scrapedCounter(
     registers,
-    collect() {
-      this.set(streams.stats().clients);
-    },
-  });
-  new Counter({
-    name: 'patience_event_streams_dropped_total',
-    help: '/api/events clients cut off because they stopped reading.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(streams.stats().dropped_slow);
-    },
-  });
-  // The rate-limit ledger (docs/coordination.md). The resource label is bounded: the first
-  // 100 resources keep their own, the rest are summed under resource="other".
-  const { ledger, counters: tallies } = deps.coordination;
+    'patience_event_streams_dropped_total',
+    '/api/events clients cut off because they stopped reading.',
+    () => streams.stats().dropped_slow,
+  );
+}
+
+/**
+ * The rate-limit ledger (docs/coordination.md). The resource label is bounded: the first
+ * 100 resources keep their own, the rest are summed under resource="other".
+ */
+function coordinationMetrics(coordination: PrometheusDeps['coordination'], registers: Registers): void {
+  const { ledger, counters: tallies } = coordination;
   new Counter({
     name: 'patience_coordination_grants_total',
     help: 'Rate-limit slots granted since patienced started, by resource (the first 100; the rest as "other").',
@@ -193,22 +213,16 @@ export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
       for (const [resource, t] of tallies.entries()) this.inc({ resource }, t.refused);
     },
   });
-  new Gauge({
-    name: 'patience_coordination_resources',
-    help: 'Rate-limit resources tracked now (bounded by max_rate_limit_resources).',
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(ledger.count);
-    },
-  });
-  new Counter({
-    name: 'patience_coordination_evictions_total',
-    help: 'Idle rate-limit resources forgotten to make room for new ones.',
+    'patience_coordination_resources',
+    'Rate-limit resources tracked now (bounded by max_rate_limit_resources).',
+    () => ledger.count,
+  );
+  scrapedCounter(
     registers,
-    collect() {
-      this.reset();
-      this.inc(ledger.evictedTotal);
-    },
-  });
-  return { registry, close: unsubscribe };
+    'patience_coordination_evictions_total',
+    'Idle rate-limit resources forgotten to make room for new ones.',
+    () => ledger.evictedTotal,
+  );
 }

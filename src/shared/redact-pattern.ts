@@ -63,7 +63,11 @@ export function compileRedactPattern(source: string): PatternCheck {
 
 const fail = (reason: string): PatternCheck => ({ ok: false, reason });
 
-/** The static linear-time check: a reason for refusal, or the number of capturing groups. */
+/**
+ * The static linear-time check: a reason for refusal, or the number of capturing groups.
+ * Long because it is one scanner over the pattern: each branch reads one kind of token, and
+ * all of them share the group stack, the weight, the last atom and the unbounded flag.
+ */
 function checkShape(src: string): string | { captures: number } {
   const stack: Group[] = [
     { capturing: false, hasQuantifier: false, hasAlternation: false, alternatives: 1, length: 0 },

@@ -12,7 +12,8 @@ export const MASK = CHUNK_ROWS - 1;
 /**
  * The shared, cold part. Element access lives in one subclass per element type: a
  * single get/set shared by all four typed-array kinds went megamorphic in V8, tripled
- * append time and boxed every double it read.
+ * append time and boxed every double it read. `V` is the type of the values (a branded id
+ * from ids.ts, or plain number), for the type checker only: 0 reads back as any of them.
  */
 abstract class ChunkedColumn<T extends NumberColumn> {
   protected readonly chunks: T[] = [];
@@ -60,60 +61,60 @@ function beyond(i: number, capacity: number): RangeError {
   return new RangeError(`column: slot ${i} is beyond capacity ${capacity}`);
 }
 
-export class F64Column extends ChunkedColumn<Float64Array> {
+export class F64Column<V extends number = number> extends ChunkedColumn<Float64Array> {
   constructor() {
     super(Float64Array);
   }
-  get(i: number): number {
+  get(i: number): V {
     const c = this.chunks[i >>> SHIFT];
-    return c === undefined ? 0 : (c[i & MASK] ?? 0);
+    return (c === undefined ? 0 : (c[i & MASK] ?? 0)) as V;
   }
-  set(i: number, v: number): void {
+  set(i: number, v: V): void {
     const c = this.chunks[i >>> SHIFT];
     if (c === undefined) throw beyond(i, this.capacity);
     c[i & MASK] = v;
   }
 }
 
-export class U32Column extends ChunkedColumn<Uint32Array> {
+export class U32Column<V extends number = number> extends ChunkedColumn<Uint32Array> {
   constructor() {
     super(Uint32Array);
   }
-  get(i: number): number {
+  get(i: number): V {
     const c = this.chunks[i >>> SHIFT];
-    return c === undefined ? 0 : (c[i & MASK] ?? 0);
+    return (c === undefined ? 0 : (c[i & MASK] ?? 0)) as V;
   }
-  set(i: number, v: number): void {
+  set(i: number, v: V): void {
     const c = this.chunks[i >>> SHIFT];
     if (c === undefined) throw beyond(i, this.capacity);
     c[i & MASK] = v;
   }
 }
 
-export class I32Column extends ChunkedColumn<Int32Array> {
+export class I32Column<V extends number = number> extends ChunkedColumn<Int32Array> {
   constructor() {
     super(Int32Array);
   }
-  get(i: number): number {
+  get(i: number): V {
     const c = this.chunks[i >>> SHIFT];
-    return c === undefined ? 0 : (c[i & MASK] ?? 0);
+    return (c === undefined ? 0 : (c[i & MASK] ?? 0)) as V;
   }
-  set(i: number, v: number): void {
+  set(i: number, v: V): void {
     const c = this.chunks[i >>> SHIFT];
     if (c === undefined) throw beyond(i, this.capacity);
     c[i & MASK] = v;
   }
 }
 
-export class U8Column extends ChunkedColumn<Uint8Array> {
+export class U8Column<V extends number = number> extends ChunkedColumn<Uint8Array> {
   constructor() {
     super(Uint8Array);
   }
-  get(i: number): number {
+  get(i: number): V {
     const c = this.chunks[i >>> SHIFT];
-    return c === undefined ? 0 : (c[i & MASK] ?? 0);
+    return (c === undefined ? 0 : (c[i & MASK] ?? 0)) as V;
   }
-  set(i: number, v: number): void {
+  set(i: number, v: V): void {
     const c = this.chunks[i >>> SHIFT];
     if (c === undefined) throw beyond(i, this.capacity);
     c[i & MASK] = v;

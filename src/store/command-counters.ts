@@ -4,11 +4,12 @@
 // command ids so that even 100k distinct commands merge without a Map per query.
 
 import { grownCapacity, resized } from './growable.ts';
+import { poolId, type PoolId } from './ids.ts';
 import type { StringPool } from './string-pool.ts';
 import type { CommandSummary } from './types.ts';
 
 export class CommandCounters {
-  private readonly slots = new Map<number, number>();
+  private readonly slots = new Map<PoolId, number>();
   private readonly free: number[] = [];
   private used = 0;
   private ids = new Uint32Array(4);
@@ -16,7 +17,7 @@ export class CommandCounters {
   private successes = new Uint32Array(4);
   private durations = new Float64Array(4);
 
-  add(commandId: number, succeeded: boolean, seconds: number): void {
+  add(commandId: PoolId, succeeded: boolean, seconds: number): void {
     let slot = this.slots.get(commandId);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.used++;
@@ -32,7 +33,7 @@ export class CommandCounters {
     this.durations[slot] = (this.durations[slot] ?? 0) + seconds;
   }
 
-  remove(commandId: number, succeeded: boolean, seconds: number): void {
+  remove(commandId: PoolId, succeeded: boolean, seconds: number): void {
     const slot = this.slots.get(commandId);
     if (slot === undefined) throw new Error('command counters: removing a command that was never added');
     const left = (this.counts[slot] ?? 0) - 1;
@@ -50,7 +51,7 @@ export class CommandCounters {
   addTo(totals: CommandTotals): void {
     for (let s = 0; s < this.used; s++) {
       const n = this.counts[s] ?? 0;
-      if (n > 0) totals.add(this.ids[s] ?? 0, n, this.successes[s] ?? 0, this.durations[s] ?? 0);
+      if (n > 0) totals.add(poolId(this.ids[s] ?? 0), n, this.successes[s] ?? 0, this.durations[s] ?? 0);
     }
   }
 
@@ -72,7 +73,7 @@ export class CommandTotals {
   private touched = new Uint32Array(0);
   private touchedCount = 0;
 
-  add(commandId: number, count: number, successes: number, seconds: number): void {
+  add(commandId: PoolId, count: number, successes: number, seconds: number): void {
     if (commandId >= this.counts.length) this.growTo(commandId + 1);
     if (this.counts[commandId] === 0) this.touched[this.touchedCount++] = commandId;
     this.counts[commandId] = (this.counts[commandId] ?? 0) + count;
@@ -97,10 +98,11 @@ export class CommandTotals {
       if (best.length > n) best.pop();
     }
     const cutoff = best.length === n ? (best[n - 1] ?? 0) : 0;
-    const above: number[] = [];
-    const tied: number[] = [];
+    const above: PoolId[] = [];
+    const tied: PoolId[] = [];
     const tiedNames: string[] = [];
-    for (const id of touched) {
+    for (const n32 of touched) {
+      const id = poolId(n32);
       const c = counts[id] ?? 0;
       if (c > cutoff) {
         above.push(id);

@@ -6,6 +6,7 @@
 import type { AggRow, RangeSummary } from './agg-input.ts';
 import { CommandCounters } from './command-counters.ts';
 import { LogHistogram } from './histogram.ts';
+import type { PoolId } from './ids.ts';
 
 export class HourBucket {
   runs = 0;
@@ -23,7 +24,7 @@ export class HourBucket {
   readonly durations = new LogHistogram();
   readonly commands = new CommandCounters();
 
-  add(row: AggRow, commandId: number): void {
+  add(row: AggRow, commandId: PoolId): void {
     this.runs++;
     if (row.succeeded) {
       this.succeeded++;
@@ -36,7 +37,7 @@ export class HourBucket {
     this.commands.add(commandId, row.succeeded, row.durationSeconds);
   }
 
-  remove(row: AggRow, commandId: number): void {
+  remove(row: AggRow, commandId: PoolId): void {
     this.runs--;
     if (row.succeeded) {
       this.succeeded--;

@@ -9,6 +9,7 @@ import type { Attempt, RunRecord } from '../shared/run-record.ts';
 import type { AggRow } from './agg-input.ts';
 import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
+import { rowIndex, type PoolId, type RowIndex, type RunId } from './ids.ts';
 import { recordCost } from './record-cost.ts';
 
 const SUCCEEDED = 1;
@@ -55,7 +56,7 @@ export class RunColumns {
   generation = 0;
   private dead = 0;
 
-  private readonly ids = new F64Column();
+  private readonly ids = new F64Column<RunId>();
   private readonly timestamps = new F64Column();
   private readonly received = new F64Column();
   private readonly durations = new F64Column();
@@ -64,13 +65,13 @@ export class RunColumns {
   private readonly failedAttempts = new U32Column();
   private readonly exitCodes = new I32Column();
   private readonly flags = new U8Column();
-  private readonly commands = new U32Column();
-  private readonly hashes = new U32Column();
-  private readonly strategies = new U32Column();
-  private readonly reasons = new U32Column();
-  private readonly hosts = new U32Column();
+  private readonly commands = new U32Column<PoolId>();
+  private readonly hashes = new U32Column<PoolId>();
+  private readonly strategies = new U32Column<PoolId>();
+  private readonly reasons = new U32Column<PoolId>();
+  private readonly hosts = new U32Column<PoolId>();
   /** Pool ids of the labels as JSON text: runs from one job share one label set. */
-  private readonly labels = new U32Column();
+  private readonly labels = new U32Column<PoolId>();
   private readonly attemptStart = new U32Column();
   private readonly attemptCount = new U32Column();
   private readonly costs = new U32Column();
@@ -102,13 +103,13 @@ export class RunColumns {
   private readonly attemptSuccess = new U8Column();
   private readonly attemptColumns = [this.attemptDurations, this.attemptExitCodes, this.attemptSuccess];
 
-  private readonly exotic = new Map<number, RunRecord>();
+  private readonly exotic = new Map<RunId, RunRecord>();
   private readonly hashCache = new Map<string, string>();
 
   constructor(private readonly pool: StringPool) {}
 
   /** Appends a run and returns its row. */
-  push(id: number, receivedAtMs: number, r: RunRecord): number {
+  push(id: RunId, receivedAtMs: number, r: RunRecord): RowIndex {
     if (this.length === this.ids.capacity) {
       // Reuse tombstoned rows before taking more memory.
       if (this.dead > 0 && this.dead * 8 >= this.length) this.compact();
@@ -116,7 +117,7 @@ export class RunColumns {
     }
     const n = r.attempts.length;
     for (const col of this.attemptColumns) col.reserve(this.attemptsUsed + n);
-    const row = this.length++;
+    const row = rowIndex(this.length++);
     this.live++;
     const fits = fitsColumns(r);
     const derived = r.command_hash === this.derivedHash(r.command);
@@ -156,36 +157,36 @@ export class RunColumns {
     return row;
   }
 
-  isLive(row: number): boolean {
+  isLive(row: RowIndex): boolean {
     return row < this.length && (this.flags.get(row) & DEAD) === 0;
   }
 
-  idAt(row: number): number {
+  idAt(row: RowIndex): RunId {
     return this.ids.get(row);
   }
 
-  timestampAt(row: number): number {
+  timestampAt(row: RowIndex): number {
     return this.timestamps.get(row);
   }
 
-  receivedAt(row: number): number {
+  receivedAt(row: RowIndex): number {
     return this.received.get(row);
   }
 
-  succeededAt(row: number): boolean {
+  succeededAt(row: RowIndex): boolean {
     return (this.flags.get(row) & SUCCEEDED) !== 0;
   }
 
-  costAt(row: number): number {
+  costAt(row: RowIndex): number {
     return this.costs.get(row);
   }
 
-  commandIdAt(row: number): number {
+  commandIdAt(row: RowIndex): PoolId {
     return this.commands.get(row);
   }
 
   /** The first row whose id is at least `id` (ids ascend with rows). */
-  rowAtOrAfter(id: number): number {
+  rowAtOrAfter(id: RunId): RowIndex {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
@@ -193,10 +194,10 @@ export class RunColumns {
       if (this.ids.get(mid) < id) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    return rowIndex(lo);
   }
 
-  aggRow(row: number): AggRow {
+  aggRow(row: RowIndex): AggRow {
     const ex = this.exoticAt(row);
     return {
       timestampMs: this.timestamps.get(row),
@@ -208,7 +209,7 @@ export class RunColumns {
     };
   }
 
-  record(row: number): RunRecord {
+  record(row: RowIndex): RunRecord {
     const ex = this.exoticAt(row);
     if (ex) return structuredClone(ex);
     const attempts: Attempt[] = [];
@@ -247,7 +248,7 @@ export class RunColumns {
   }
 
   /** Marks a row dead and lets go of its strings. The caller compacts when it suits. */
-  kill(row: number): void {
+  kill(row: RowIndex): void {
     if (!this.isLive(row)) return;
     this.flags.set(row, this.flags.get(row) | DEAD);
     for (const col of this.stringColumns) this.pool.release(col.get(row));
@@ -281,7 +282,7 @@ export class RunColumns {
     return hash;
   }
 
-  private exoticAt(row: number): RunRecord | undefined {
+  private exoticAt(row: RowIndex): RunRecord | undefined {
     return this.flags.get(row) & EXOTIC ? this.exotic.get(this.idAt(row)) : undefined;
   }
 
@@ -289,7 +290,7 @@ export class RunColumns {
   private compact(): void {
     let write = 0;
     let attemptWrite = 0;
-    let r = 0;
+    let r = rowIndex(0);
     while (r < this.length) {
       if (!this.isLive(r)) {
         r++;

@@ -6,6 +6,7 @@ import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
+import { rowIndex, runId, type PoolId, type RowIndex } from './ids.ts';
 import type {
   CommandsResult,
   RecentQuery,
@@ -25,7 +26,7 @@ export class MemoryStore implements Store {
   private readonly rows = new RunColumns(this.pool);
   private aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
   /** Rows below this are all dead: eviction by count starts here instead of at 0. */
-  private head = 0;
+  private head = rowIndex(0);
   private headGeneration = 0;
 
   constructor(readonly limits: RetentionLimits) {}
@@ -33,7 +34,7 @@ export class MemoryStore implements Store {
   append(records: RunRecord[], receivedAtMs: number): StoredRun[] {
     const stored: StoredRun[] = [];
     for (const record of records) {
-      const id = this.nextId++;
+      const id = runId(this.nextId++);
       const row = this.rows.push(id, receivedAtMs, record);
       this.aggregates.add(this.rows.aggRow(row));
       stored.push({ id, receivedAtMs, record });
@@ -51,9 +52,9 @@ export class MemoryStore implements Store {
     const maxBytes = q.maxBytes ?? Infinity;
     let bytes = 0;
     const rows = this.rows;
-    const matches = new Map<number, boolean>();
+    const matches = new Map<PoolId, boolean>();
     const wantSucceeded = q.status === undefined ? undefined : q.status === 'succeeded';
-    for (let row = rows.length - 1; row >= 0 && out.length < q.limit; row--) {
+    for (let row = rowIndex(rows.length - 1); row >= 0 && out.length < q.limit; row--) {
       if (!rows.isLive(row)) continue;
       if (wantSucceeded !== undefined && rows.succeededAt(row) !== wantSucceeded) continue;
       if (q.sinceMs !== undefined && rows.timestampAt(row) < q.sinceMs) continue;
@@ -79,14 +80,14 @@ export class MemoryStore implements Store {
   /** The aggregates rank the commands; one pass over the rows gathers the winners' runs. */
   commands(startMs: number, endMs: number, limit: number): CommandsResult {
     const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
-    const wanted = new Set<number>();
+    const wanted = new Set<PoolId>();
     for (const command of order) {
       const id = this.pool.idOf(command);
       if (id !== undefined) wanted.add(id);
     }
     const rows = this.rows;
     const builder = new CommandStatsBuilder();
-    for (let row = 0; row < rows.length && wanted.size > 0; row++) {
+    for (let row = rowIndex(0); row < rows.length && wanted.size > 0; row++) {
       const ts = rows.timestampAt(row);
       if (ts < startMs || ts > endMs || !wanted.has(rows.commandIdAt(row)) || !rows.isLive(row)) continue;
       const r = rows.aggRow(row);
@@ -99,10 +100,10 @@ export class MemoryStore implements Store {
   *iterate(): IterableIterator<StoredRun> {
     const rows = this.rows;
     if (rows.length === 0) return;
-    const lastId = rows.idAt(rows.length - 1);
+    const lastId = rows.idAt(rowIndex(rows.length - 1));
     let generation = rows.generation;
-    let row = 0;
-    let nextId = 0;
+    let row = rowIndex(0);
+    let nextId = runId(0);
     for (;;) {
       if (rows.generation !== generation) {
         generation = rows.generation;
@@ -110,7 +111,7 @@ export class MemoryStore implements Store {
       }
       if (row >= rows.length || rows.idAt(row) > lastId) return;
       if (rows.isLive(row)) {
-        nextId = rows.idAt(row) + 1;
+        nextId = runId(rows.idAt(row) + 1);
         const run = this.storedAt(row);
         row++;
         yield run;
@@ -132,7 +133,7 @@ export class MemoryStore implements Store {
     const cutoff = nowMs - this.limits.maxAgeMs;
     let removed = 0;
     // Run times arrive in any order, so every row is checked, not just the oldest ids.
-    for (let row = 0; row < this.rows.length; row++) {
+    for (let row = rowIndex(0); row < this.rows.length; row++) {
       if (this.rows.isLive(row) && this.rows.timestampAt(row) < cutoff) {
         this.removeRow(row);
         removed++;
@@ -157,7 +158,7 @@ export class MemoryStore implements Store {
     const over = (): boolean => rows.live > this.limits.maxRecords || (rows.bytes > maxBytes && rows.live > 1);
     if (!over()) return;
     if (this.headGeneration !== rows.generation) {
-      this.head = 0;
+      this.head = rowIndex(0);
       this.headGeneration = rows.generation;
     }
     while (over() && this.head < rows.length) {
@@ -167,7 +168,7 @@ export class MemoryStore implements Store {
     rows.compactIfWorthIt();
   }
 
-  private removeRow(row: number): void {
+  private removeRow(row: RowIndex): void {
     this.aggregates.remove(this.rows.aggRow(row));
     this.rows.kill(row);
   }
@@ -176,14 +177,14 @@ export class MemoryStore implements Store {
   private summarize(fromMs: number, toMs: number): RangeSummary {
     const rows = this.rows;
     const summary = new SummaryBuilder();
-    for (let row = 0; row < rows.length; row++) {
+    for (let row = rowIndex(0); row < rows.length; row++) {
       const ts = rows.timestampAt(row);
       if (ts >= fromMs && ts <= toMs && rows.isLive(row)) summary.add(rows.aggRow(row));
     }
     return summary.build();
   }
 
-  private storedAt(row: number): StoredRun {
+  private storedAt(row: RowIndex): StoredRun {
     return { id: this.rows.idAt(row), receivedAtMs: this.rows.receivedAt(row), record: this.rows.record(row) };
   }
 }

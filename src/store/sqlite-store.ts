@@ -73,6 +73,8 @@ export class SqliteStore implements Store {
   private readonly liveGrants: Stmt<[number], [string, number, number, number, number]>;
   private readonly deleteGrants: Stmt<[number], unknown>;
 
+  // Long because every prepared statement is a readonly field, which only the constructor
+  // may assign; the rest is the reload of the aggregates from the file.
   constructor(
     readonly location: string,
     readonly limits: RetentionLimits,

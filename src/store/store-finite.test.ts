@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { HourBucket } from './hour-bucket.ts';
+import { poolId } from './ids.ts';
 import { HOUR, MINUTE, NO_LIMITS, T0, eachStore, run } from './test-support.ts';
 import type { StatsResult } from './types.ts';
 
@@ -44,8 +45,8 @@ test('an hour whose runs were all taken back has sums of exactly 0 again', () =>
     totalAttempts: 1,
     durationSeconds: d,
   }));
-  for (const r of rows) b.add(r, 1);
-  for (const r of rows) b.remove(r, 1);
+  for (const r of rows) b.add(r, poolId(1));
+  for (const r of rows) b.remove(r, poolId(1));
   assert.equal(b.runs, 0);
   assert.equal(b.durationSum, 0);
   assert.equal(b.attempts, 0);

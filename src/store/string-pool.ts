@@ -3,24 +3,25 @@
 // be typed arrays indexed by id, and an id is reused once its last holder lets go.
 
 import { grownCapacity, resized } from './growable.ts';
+import { poolId, type PoolId } from './ids.ts';
 
 /** Id 0 means "absent" in every column that holds pool ids. */
-export const ABSENT = 0;
+export const ABSENT = poolId(0);
 
 export class StringPool {
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<string, PoolId>();
   private strings: (string | undefined)[] = [undefined];
   private refs = new Uint32Array(16);
-  private readonly free: number[] = [];
+  private readonly free: PoolId[] = [];
 
   /** Returns the id of `s`, adding one reference. */
-  intern(s: string): number {
+  intern(s: string): PoolId {
     const known = this.ids.get(s);
     if (known !== undefined) {
       this.refs[known] = (this.refs[known] ?? 0) + 1;
       return known;
     }
-    const id = this.free.pop() ?? this.strings.length;
+    const id = this.free.pop() ?? poolId(this.strings.length);
     if (id === this.strings.length) this.strings.push(s);
     else this.strings[id] = s;
     if (id >= this.refs.length) this.refs = resized(this.refs, grownCapacity(this.refs.length, id + 1));
@@ -30,12 +31,12 @@ export class StringPool {
   }
 
   /** `intern` for an optional value: undefined becomes ABSENT and holds nothing. */
-  internOptional(s: string | undefined): number {
+  internOptional(s: string | undefined): PoolId {
     return s === undefined ? ABSENT : this.intern(s);
   }
 
   /** Drops one reference; the string is forgotten when none are left. */
-  release(id: number): void {
+  release(id: PoolId): void {
     if (id === ABSENT) return;
     const left = (this.refs[id] ?? 0) - 1;
     if (left > 0) {
@@ -50,18 +51,18 @@ export class StringPool {
     this.free.push(id);
   }
 
-  get(id: number): string {
+  get(id: PoolId): string {
     const s = this.strings[id];
     if (s === undefined) throw new Error(`string pool: unknown id ${id}`);
     return s;
   }
 
-  getOptional(id: number): string | undefined {
+  getOptional(id: PoolId): string | undefined {
     return id === ABSENT ? undefined : this.get(id);
   }
 
   /** The id of `s` without taking a reference, or undefined if it is not held. */
-  idOf(s: string): number | undefined {
+  idOf(s: string): PoolId | undefined {
     return this.ids.get(s);
   }
 

@@ -10,6 +10,7 @@ export type { ApiRun, CommandsResult, StatsResult };
 /** The fields of GET /api/daemon/stats that the dashboard shows. */
 export interface DaemonStats {
   total_metrics: number;
+  /** The max_metrics setting (maxRecords), under the original Go daemon's name for it. */
   max_size: number;
   max_age: string;
   last_cleanup: string | null;

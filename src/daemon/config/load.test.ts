@@ -40,7 +40,7 @@ test('defaults, with no file, env or flags', () => {
     socketPath: '/tmp/retry-daemon.sock',
     httpPort: 8080,
     httpHost: '127.0.0.1',
-    maxMetrics: 10000,
+    maxRecords: 10000,
     metricsMaxAgeMs: 86_400_000,
     logLevel: 'info',
     pidFile: '/tmp/retry-daemon.pid',
@@ -87,7 +87,7 @@ test('every key can be set from the file, env and flags', () => {
     socketPath: '/f.sock',
     httpPort: 1,
     httpHost: '0.0.0.0',
-    maxMetrics: 5,
+    maxRecords: 5,
     metricsMaxAgeMs: 3_600_000,
     logLevel: 'debug',
     pidFile: '/f.pid',
@@ -130,7 +130,7 @@ test('every key can be set from the file, env and flags', () => {
     socketPath: '/e.sock',
     httpPort: 2,
     httpHost: '::1',
-    maxMetrics: 6,
+    maxRecords: 6,
     metricsMaxAgeMs: 7_200_000,
     logLevel: 'warn',
     pidFile: '/e.pid',
@@ -190,7 +190,7 @@ test('every key can be set from the file, env and flags', () => {
     socketPath: '/g.sock',
     httpPort: 3,
     httpHost: 'localhost',
-    maxMetrics: 9,
+    maxRecords: 9,
     metricsMaxAgeMs: 5_400_000,
     logLevel: 'error',
     pidFile: '/g.pid',
@@ -219,8 +219,8 @@ test('precedence: flag > env > file > default, key by key', () => {
   assert.equal(r.configFile, '/c.json');
   assert.equal(r.config.httpPort, 3333);
   assert.deepEqual(r.sources.httpPort, { kind: 'flag', name: '-port' });
-  assert.equal(r.config.maxMetrics, 22);
-  assert.deepEqual(r.sources.maxMetrics, { kind: 'env', name: 'RETRY_MAX_METRICS' });
+  assert.equal(r.config.maxRecords, 22);
+  assert.deepEqual(r.sources.maxRecords, { kind: 'env', name: 'RETRY_MAX_METRICS' });
   assert.equal(r.config.logLevel, 'debug');
   assert.deepEqual(r.sources.logLevel, { kind: 'file', path: '/c.json' });
   assert.equal(r.config.enableHttp, false, 'the flag =false beats env true');

@@ -22,7 +22,7 @@ export interface DaemonConfig {
   readonly socketPath: string;
   readonly httpPort: number;
   readonly httpHost: string;
-  readonly maxMetrics: number;
+  readonly maxRecords: number;
   readonly metricsMaxAgeMs: number;
   readonly logLevel: LogLevel;
   readonly pidFile: string;
@@ -70,7 +70,7 @@ export const DEFAULT_CONFIG_PATH = '/usr/local/etc/retry/daemon.json';
 export const KEYS: { readonly [F in ConfigField]: KeySpec<DaemonConfig[F]> } = {
   socketPath: spec('socket_path', 'socket', text(), '/tmp/retry-daemon.sock', 'Unix socket path'),
   httpPort: spec('http_port', 'port', integer(0, 65535), 8080, 'HTTP server port'),
-  maxMetrics: spec('max_metrics', 'max-metrics', integer(1), 10000, 'Maximum number of metrics to store'),
+  maxRecords: spec('max_metrics', 'max-metrics', integer(1), 10000, 'Maximum number of metrics to store'),
   metricsMaxAgeMs: spec('metrics_max_age', 'max-age', duration(1000), 24 * 3_600_000, 'Maximum age of metrics'),
   logLevel: spec('log_level', 'log-level', oneOf(LOG_LEVELS), 'info', 'Log level (debug, info, warn, error)'),
   pidFile: spec('pid_file', 'pid-file', text(), '/tmp/retry-daemon.pid', 'PID file path'),

@@ -24,7 +24,8 @@ export function daemonRoutes(deps: AppDeps, streams: EventStreams): FastifyPlugi
       for (const r of REJECT_REASONS) rejected[r] = counters.rejected[r];
       return {
         total_metrics: deps.store.count(),
-        max_size: info.maxMetrics,
+        // max_metrics (the store's maxRecords), under the original Go daemon's name for it.
+        max_size: deps.store.limits.maxRecords,
         // What max_store_bytes counts (docs/record-limits.md), and the budget.
         store_bytes: deps.store.bytes(),
         max_store_bytes: deps.store.limits.maxBytes ?? null,

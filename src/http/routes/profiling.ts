@@ -1,7 +1,7 @@
 // /debug/pprof/*, the Node.js counterparts of Go's pprof endpoints. Registered only with
 // enable_profiling (everything here is 404 otherwise): a heap snapshot pauses the daemon
 // and may hold command lines, so this is for a debugging session, not for production.
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from 'fastify';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
 import type { IngestCounters } from '../../ingest/counters.ts';
@@ -35,57 +35,15 @@ const PROFILES = [
 
 export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
   return (app, _opts, done) => {
-    let cpuBusy = false;
-    let heapBusy = false;
     // A profile in progress ends early when the daemon shuts down, instead of holding it up.
     const closing = new AbortController();
     app.addHook('preClose', (hookDone) => {
       closing.abort();
       hookDone();
     });
-
-    app.get('/debug/pprof', async (_req, reply) => reply.redirect('/debug/pprof/', 301));
-    app.get('/debug/pprof/', async (req, reply) => {
-      if (!(req.headers.accept ?? '').includes('text/html')) return { profiles: PROFILES };
-      const items = PROFILES.map((p) => `<li><a href="${p.path}">${p.name}</a> — ${p.description}</li>`).join('\n');
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          `<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`,
-        );
-    });
-
-    app.get('/debug/pprof/profile', async (req, reply) => {
-      const seconds = parseSeconds((req.query as Record<string, unknown>)['seconds']);
-      if (typeof seconds === 'string') return reply.code(400).send({ error: seconds });
-      if (cpuBusy)
-        return reply.code(409).send({ error: 'a CPU profile is already being taken; try again when it is done' });
-      cpuBusy = true;
-      const session = new Session();
-      try {
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-        await sleep(seconds * 1000, closing.signal);
-        const { profile } = await session.post('Profiler.stop');
-        attachment(reply, `patienced-${stamp(deps.now())}.cpuprofile`);
-        return reply.type('application/json').send(JSON.stringify(profile));
-      } finally {
-        session.disconnect();
-        cpuBusy = false;
-      }
-    });
-
-    app.get('/debug/pprof/heap', async (_req, reply) => {
-      if (heapBusy)
-        return reply.code(409).send({ error: 'a heap snapshot is already being sent; try again when it is done' });
-      heapBusy = true;
-      const snapshot = v8.getHeapSnapshot();
-      snapshot.once('close', () => (heapBusy = false));
-      attachment(reply, `patienced-${stamp(deps.now())}.heapsnapshot`);
-      return reply.type('application/json').send(snapshot);
-    });
-
+    indexRoutes(app);
+    cpuProfileRoute(app, deps, closing.signal);
+    heapSnapshotRoute(app, deps);
     app.get('/debug/pprof/goroutine', async () => {
       const resources = process.getActiveResourcesInfo();
       const byType: Record<string, number> = {};
@@ -99,6 +57,59 @@ export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
     });
     done();
   };
+}
+
+/** /debug/pprof/: the list of profiles, as JSON or (for a browser) HTML. */
+function indexRoutes(app: FastifyInstance): void {
+  app.get('/debug/pprof', async (_req, reply) => reply.redirect('/debug/pprof/', 301));
+  app.get('/debug/pprof/', async (req, reply) => {
+    if (!(req.headers.accept ?? '').includes('text/html')) return { profiles: PROFILES };
+    const items = PROFILES.map((p) => `<li><a href="${p.path}">${p.name}</a> — ${p.description}</li>`).join('\n');
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`,
+      );
+  });
+}
+
+/** A CPU profile of `seconds`, one at a time. */
+function cpuProfileRoute(app: FastifyInstance, deps: ProfilingDeps, closing: AbortSignal): void {
+  let cpuBusy = false;
+  app.get('/debug/pprof/profile', async (req, reply) => {
+    const seconds = parseSeconds((req.query as Record<string, unknown>)['seconds']);
+    if (typeof seconds === 'string') return reply.code(400).send({ error: seconds });
+    if (cpuBusy)
+      return reply.code(409).send({ error: 'a CPU profile is already being taken; try again when it is done' });
+    cpuBusy = true;
+    const session = new Session();
+    try {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      await sleep(seconds * 1000, closing);
+      const { profile } = await session.post('Profiler.stop');
+      attachment(reply, `patienced-${stamp(deps.now())}.cpuprofile`);
+      return reply.type('application/json').send(JSON.stringify(profile));
+    } finally {
+      session.disconnect();
+      cpuBusy = false;
+    }
+  });
+}
+
+/** A heap snapshot, streamed; one at a time. */
+function heapSnapshotRoute(app: FastifyInstance, deps: ProfilingDeps): void {
+  let heapBusy = false;
+  app.get('/debug/pprof/heap', async (_req, reply) => {
+    if (heapBusy)
+      return reply.code(409).send({ error: 'a heap snapshot is already being sent; try again when it is done' });
+    heapBusy = true;
+    const snapshot = v8.getHeapSnapshot();
+    snapshot.once('close', () => (heapBusy = false));
+    attachment(reply, `patienced-${stamp(deps.now())}.heapsnapshot`);
+    return reply.type('application/json').send(snapshot);
+  });
 }
 
 /** The seconds parameter, or an error message naming it. */

@@ -5,10 +5,11 @@ import { byId, el, fill } from '../dom.ts';
 import { count, dateTime, duration } from '../format.ts';
 
 export function renderSystem(d: DaemonStats): void {
-  const used = d.max_size > 0 ? d.total_metrics / d.max_size : 0;
+  const maxRecords = d.max_size;
+  const used = maxRecords > 0 ? d.total_metrics / maxRecords : 0;
   const meter = el('meter', { min: '0', max: '1', low: '0.7', high: '0.9', optimum: '0', value: String(used) });
   meter.textContent = `${(used * 100).toFixed(1)}%`;
-  setStorage(`${count(d.total_metrics)} of ${count(d.max_size)} records (${(used * 100).toFixed(1)}%)`, meter);
+  setStorage(`${count(d.total_metrics)} of ${count(maxRecords)} records (${(used * 100).toFixed(1)}%)`, meter);
   const rows: Array<[string, string]> = [
     ['Version', d.version],
     ['Uptime', duration(d.uptime_seconds)],
