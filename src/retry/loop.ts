@@ -106,8 +106,8 @@ export class RetryRun {
     this.current?.signal(this.signalsSeen > 1 ? 'SIGKILL' : sig);
   }
 
-  // One loop with every way a run can end in sight, in the order they are checked; split
-  // up, the order (interrupt > failure pattern > budget > --stop-on > --retry-on > last
+  // Long because one loop keeps every way a run can end in sight, in the order they are
+  // checked; split up, the order (interrupt > failure pattern > budget > --stop-on > --retry-on > last
   // attempt > delay past the budget) would be spread over several functions.
   async run(): Promise<RunResult> {
     const { plan, deps } = this;

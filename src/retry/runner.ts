@@ -45,6 +45,9 @@ export function createRunner(overrides: Partial<RunnerDeps> = {}): (req: Attempt
   return (req) => startAttempt(req, deps);
 }
 
+// Long because the child's events (error, exit, close), the pipes' grace period, the
+// timeout and its SIGKILL all share one attempt's state (exit, timedOut, done); split
+// into functions, that state would have to travel as an object through each of them.
 function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
   const began = deps.now();
   let settle!: (o: AttemptOutcome) => void;
