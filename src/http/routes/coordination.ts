@@ -4,7 +4,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { Ledger } from '../../coordination/ledger.ts';
 import { rfc3339Millis } from '../../coordination/time.ts';
 import { limitParam, type Query } from '../params.ts';
-import type { CoordinationResult } from '../../shared/coordination-api.ts';
+import type { CoordinationResult } from '../../shared/api/coordination.ts';
 
 export function coordinationRoutes(ledger: Ledger, now: () => number): FastifyPluginCallback {
   return (app, _opts, done) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { formatGoDuration } from '../../shared/duration.ts';
 import { REJECT_REASONS } from '../../ingest/counters.ts';
-import { rfc3339 } from '../serialize.ts';
+import { rfc3339 } from '../wire/time.ts';
 import type { EventStreams } from '../live/event-streams.ts';
 
 export function daemonRoutes(deps: AppDeps, streams: EventStreams): FastifyPluginCallback {

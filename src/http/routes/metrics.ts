@@ -5,6 +5,7 @@ import type { AppDeps } from '../app.ts';
 import type { StoredRun } from '../../store/types.ts';
 import { BadRequest, enumParam, limitParam, stringParam, timeParam, type Query } from '../params.ts';
 import { CSV_HEADER, toApiRun, toCsvRow } from '../serialize.ts';
+import { toApiCommands, toApiStats } from '../wire/stats.ts';
 
 const DAY_MS = 86_400_000;
 const EXPORT_CHUNK = 256;
@@ -32,14 +33,14 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
 
     app.get('/api/metrics/stats', async (req) => {
       const { start, end } = rangeParams(req.query as Query, deps.now());
-      return deps.store.stats(start, end);
+      return toApiStats(deps.store.stats(start, end));
     });
 
     // The dashboard's command table: stats' top_commands plus exact percentiles per command.
     app.get('/api/metrics/commands', async (req) => {
       const q = req.query as Query;
       const { start, end } = rangeParams(q, deps.now());
-      return deps.store.commands(start, end, limitParam(q, 'limit', 20, 100));
+      return toApiCommands(deps.store.commands(start, end, limitParam(q, 'limit', 20, 100)));
     });
 
     app.get('/api/metrics/export', async (req, reply) => {
