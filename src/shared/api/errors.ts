@@ -20,7 +20,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
-export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((c) => Type.Literal(c)));
+export const ErrorCodeSchema = Type.Enum(ERROR_CODES, { description: 'stable: programs may rely on it' });
 
 export const ApiError = Type.Object(
   {
