@@ -7,7 +7,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validatorCompiler } from './validator.ts';
 import Format from 'typebox/format';
 import type { Store } from '../store/types.ts';
 import type { IngestCounters } from '../ingest/counters.ts';
@@ -65,6 +66,8 @@ export interface AppDeps {
   ledger?: Ledger;
   /** Grants and refusals by resource, for /metrics. */
   coordinationCounters?: CoordinationCounters;
+  /** Where the dashboard's files are (default: web/ beside the bundle; see routes/dashboard.ts). */
+  webRoot?: string;
 }
 
 /** The app with its routes typed from their schemas. */
@@ -80,7 +83,7 @@ function createFastify(log: FastifyBaseLogger) {
     routerOptions: { querystringParser: parseQuery },
   })
     .withTypeProvider<TypeBoxTypeProvider>()
-    .setValidatorCompiler(TypeBoxValidatorCompiler);
+    .setValidatorCompiler(validatorCompiler);
 }
 
 // Hooks, error handling and the route groups in order: over 60 lines, but one list.
@@ -168,7 +171,7 @@ export function buildApp(deps: AppDeps): App {
   const ledger = deps.ledger ?? new Ledger();
   const coordination = { ledger, counters: deps.coordinationCounters ?? new CoordinationCounters() };
   app.register(prometheusRoutes(createPrometheus({ ...deps, streams, coordination, version: deps.info.version })));
-  app.register(dashboardRoutes(deps.log));
+  app.register(dashboardRoutes(deps.log, deps.webRoot));
   app.register(coordinationRoutes(ledger, deps.now));
   if (deps.profiling) app.register(profilingRoutes(deps));
   return app;

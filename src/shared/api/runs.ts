@@ -7,31 +7,30 @@ import { WireRunRecord } from '../run-record.ts';
 const Rfc3339 = Type.String({ format: 'date-time' });
 const Count = Type.Integer({ minimum: 0 });
 
+const field = WireRunRecord.properties;
+
 /**
- * The record's fields with the counts always present, the command hash always set, the
- * time as text, and labels as a free-form map: stored keys have been redacted and need
- * not match the key pattern any more (a response schema drops what it does not list).
+ * The record's fields (their schemas are the socket's), in the order the API has always
+ * written them, with the counts always present, the command hash always set, the time as
+ * text, and labels as a free-form map: stored keys have been redacted and need not match
+ * the key pattern any more (a response schema drops what it does not list).
  */
-export const ApiRunMetrics = Type.Evaluate(
-  Type.Intersect([
-    Type.Omit(WireRunRecord, [
-      'command_hash',
-      'total_attempts',
-      'successful_attempts',
-      'failed_attempts',
-      'timestamp',
-      'labels',
-    ]),
-    Type.Object({
-      command_hash: Type.String(),
-      total_attempts: Count,
-      successful_attempts: Count,
-      failed_attempts: Count,
-      timestamp: Rfc3339,
-      labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-    }),
-  ]),
-);
+export const ApiRunMetrics = Type.Object({
+  command: field.command,
+  command_hash: Type.String(),
+  final_status: field.final_status,
+  total_duration_seconds: field.total_duration_seconds,
+  total_attempts: Count,
+  successful_attempts: Count,
+  failed_attempts: Count,
+  attempts: field.attempts,
+  timestamp: Rfc3339,
+  strategy: field.strategy,
+  exit_code: field.exit_code,
+  reason: field.reason,
+  host: field.host,
+  labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
 export type ApiRunMetrics = Static<typeof ApiRunMetrics>;
 
 export const ApiRun = Type.Object({
