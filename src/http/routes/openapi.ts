@@ -10,7 +10,7 @@ import { COMMON_ERRORS, errorResponses } from '../errors.ts';
 export function registerOpenApi(app: App, version: string): void {
   void app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'patienced HTTP API',
         version,
