@@ -77,6 +77,7 @@ const attachmentOf = (description: string) => ({
   ...ERRORS,
 });
 
+// Over 60 lines: the four routes share the busy flags and the shutdown signal.
 export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallbackTypebox {
   return (app, _opts, done) => {
     let cpuBusy = false;
