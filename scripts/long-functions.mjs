@@ -11,7 +11,8 @@
 //
 // The rule: a function over 60 lines is allowed only when a comment immediately before it
 // (a JSDoc block or `//` lines, attached to the declaration or, for an arrow function or
-// function expression, to the statement, property or argument that holds it) contains a
+// function expression, to the statement, property or argument that holds it, or to the
+// function whose whole body returns it) contains a
 // sentence beginning `Long because` (any case), e.g. `// Long because the steps share ten
 // locals and read top to bottom.` The marker is deliberately explicit: a comment that merely
 // mentions "lines" does not count, so every exception is a stated reason someone can judge.
@@ -82,6 +83,16 @@ function commentHolders(node) {
       ts.isAsExpression(parent) ||
       ts.isSatisfiesExpression(parent) ||
       (ts.isCallExpression(parent) && current !== parent.expression);
+    // A function whose whole body is `return <this function>` (a plugin factory) speaks for it.
+    const returnedAlone =
+      ts.isReturnStatement(parent) &&
+      ts.isBlock(parent.parent) &&
+      parent.parent.statements.length === 1 &&
+      isFunction(parent.parent.parent);
+    if (returnedAlone) {
+      holders.push(...commentHolders(parent.parent.parent));
+      break;
+    }
     if (!holds) break;
     if (ts.isVariableDeclarationList(parent) && parent.declarations.length !== 1) break;
     holders.push(parent);

@@ -8,7 +8,6 @@
 // That depends on the L-th newest grant alone, so a resource keeps at most the largest L it
 // has seen (GrantRing), and only for the longest W it has seen.
 import { GrantRing } from './grant-ring.ts';
-import type { CoordinationResource } from '../shared/coordination-api.ts';
 import { DEFAULT_MAX_GRANTS, DEFAULT_MAX_RESOURCES } from './limits.ts';
 
 export interface AcquireRequest {
@@ -29,8 +28,14 @@ export interface Grant {
 export type Decision =
   { granted: true; grant: Grant } | { granted: false; waitUntilMs: number } | { granted: undefined; error: string };
 
-/** One resource as the API shows it, but with times as unix ms (the route formats them). */
-export interface ResourceView extends Omit<CoordinationResource, 'next_free_at' | 'last_used_at'> {
+/** One resource's figures at a moment (the HTTP layer turns them into /api/coordination's shape). */
+export interface ResourceView {
+  resource_id: string;
+  rate_limit: number;
+  window_seconds: number;
+  granted_in_window: number;
+  granted_total: number;
+  refused_total: number;
   /** Unix ms when a slot frees under the last-seen limit and window; undefined when one is free now. */
   nextFreeMs: number | undefined;
   lastUsedMs: number;

@@ -192,7 +192,7 @@ test('ingest on a failing store answers storage_error and counts it; health degr
   assert.equal((await get(`${h.url}/api/health`)).status, 200);
 });
 
-test('queries on a failing store answer 503 with reason storage_error (never a crash or a bare 500); export too', async (t) => {
+test('queries on a failing store answer 503 with code storage_unavailable (never a crash or a bare 500); export too', async (t) => {
   const h = await start(t);
   h.store.append([run('make', 'succeeded', [[1, true]], Date.now())], Date.now());
   for (const m of ['recent', 'stats', 'commands', 'iterate'] as const) h.store.faults.set(m, DISK_IO);
@@ -204,7 +204,7 @@ test('queries on a failing store answer 503 with reason storage_error (never a c
   ]) {
     const r = await get(`${h.url}${p}`);
     assert.equal(r.status, 503, p);
-    assert.equal(r.body.reason, 'storage_error', p);
+    assert.equal(r.body.code, 'storage_unavailable', p);
     assert.equal(
       r.body.error,
       'storage_error: reading the stored records failed: disk I/O error (SQLITE_IOERR_READ)',
@@ -225,7 +225,7 @@ test('a bug in a query is still a 500 and leaves health alone', async (t) => {
   h.store.faults.set('recent', new TypeError('cannot read properties of undefined'));
   const r = await get(`${h.url}/api/metrics/recent`);
   assert.equal(r.status, 500);
-  assert.deepEqual(r.body, { error: 'internal error' });
+  assert.deepEqual(r.body, { error: 'internal error', code: 'internal' });
   assert.equal((await get(`${h.url}/api/health`)).status, 200);
 });
 

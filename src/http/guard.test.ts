@@ -133,8 +133,9 @@ test('a foreign Host gets 421 and no data, on every path; a loopback Host is ser
     const res = await a.inject({ url, headers: { host: 'evil.example:8080' } });
     assert.equal(res.statusCode, 421, url);
     assert.match(String(res.headers['content-type']), /^application\/json/);
-    const body = res.json<{ error: string }>();
-    assert.deepEqual(Object.keys(body), ['error']);
+    const body = res.json<{ error: string; code: string }>();
+    assert.deepEqual(Object.keys(body), ['error', 'code']);
+    assert.equal(body.code, 'misdirected_host');
     assert.match(
       body.error,
       /^Host "evil\.example:8080" is not a name this daemon answers to: .*add it to allowed_hosts \(-allowed-hosts evil\.example, RETRY_ALLOWED_HOSTS\)$/,
@@ -225,7 +226,10 @@ test('a wrong method is 405 before any body is read (DELETE with a JSON type and
     const empty = await a.inject({ method, url: '/api/health', headers: { 'content-type': 'application/json' } });
     assert.equal(empty.statusCode, 405, `${method} with no body: ${empty.body}`);
     assert.equal(empty.headers['allow'], 'GET, HEAD');
-    assert.deepEqual(empty.json(), { error: `method ${method} not allowed on /api/health` });
+    assert.deepEqual(empty.json(), {
+      error: `method ${method} not allowed on /api/health`,
+      code: 'method_not_allowed',
+    });
     const bad = await a.inject({
       method,
       url: '/api/health',
@@ -247,5 +251,5 @@ test('a wrong method is 405 before any body is read (DELETE with a JSON type and
     headers: { 'content-type': 'application/json' },
   });
   assert.equal(missing.statusCode, 404);
-  assert.deepEqual(missing.json(), { error: 'no such endpoint: /no/such' });
+  assert.deepEqual(missing.json(), { error: 'no such endpoint: /no/such', code: 'not_found' });
 });

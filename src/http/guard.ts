@@ -13,6 +13,7 @@
 // Host they were given, so they pass.
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { canonicalHost, hostOfHeader, isLoopbackHost, isWildcardHost } from './host-names.ts';
+import { sendError } from './errors.ts';
 
 export interface GuardOptions {
   /** http_host as configured ("127.0.0.1", "localhost", "0.0.0.0", "::1", a name). */
@@ -98,23 +99,25 @@ export function requestGuard(opts: GuardOptions): onRequestHookHandler {
     if (!hostOk(host)) {
       const name = hostOfHeader(host ?? '') ?? host ?? '';
       refused(req, `Host ${shown(host ?? '')}`);
-      void reply.code(421).send({
-        error:
-          `Host ${shown(host ?? '')} is not a name this daemon answers to: on ${opts.bindHost} only loopback names ` +
+      void sendError(
+        reply,
+        'misdirected_host',
+        `Host ${shown(host ?? '')} is not a name this daemon answers to: on ${opts.bindHost} only loopback names ` +
           `(localhost, 127.0.0.1, [::1]), http_host and allowed_hosts are, so that a web page cannot reach the API ` +
           `through DNS rebinding. To use this name, add it to allowed_hosts (-allowed-hosts ${name}, RETRY_ALLOWED_HOSTS)`,
-      });
+      );
       return;
     }
     if (actsOnRequest(req)) {
       const why = crossSiteReason(req);
       if (why !== undefined) {
         refused(req, why);
-        void reply.code(403).send({
-          error:
-            `cross-site request refused (${why}): ${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 200)} ` +
+        void sendError(
+          reply,
+          'cross_site_refused',
+          `cross-site request refused (${why}): ${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 200)} ` +
             `is not served to pages of other sites; open it from the address bar or use curl`,
-        });
+        );
         return;
       }
     }

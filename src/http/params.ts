@@ -1,54 +1,66 @@
-// Query parameters checked at the edge: every bad value is a 400 that names it.
+// Query parameters: the route schemas (src/shared/api/) check them; this says what was
+// wrong in words that name the parameter, and reads the times the schemas let through.
+import type { FastifySchemaValidationError } from 'fastify';
+import querystring from 'node:querystring';
 import { parseRfc3339 } from '../shared/rfc3339.ts';
 
+/** A bad parameter found by a handler (say, start after end): a 400 naming it. */
 export class BadRequest extends Error {
   override readonly name = 'BadRequest';
   readonly statusCode = 400;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
 }
-
-export type Query = Record<string, unknown>;
 
 /** Quotes a user-supplied value for an error message, cut to a readable length. */
 function shown(v: string): string {
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 }
 
-function single(q: Query, name: string): string | undefined {
-  const v = q[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new BadRequest(`${name}: give it once`);
-  return v;
-}
-
-/** An RFC 3339 time as unix ms, or undefined when absent. */
-export function timeParam(q: Query, name: string): number | undefined {
-  const v = single(q, name);
-  if (v === undefined || v === '') return undefined;
-  const t = parseRfc3339(v);
-  if (!t.ok) throw new BadRequest(`${name}: ${shown(v)} ${t.reason}`);
+/** An RFC 3339 time (the schema checked its shape and calendar) as unix ms; undefined when absent. */
+export function timeParam(field: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const t = parseRfc3339(value);
+  if (!t.ok) throw new BadRequest(field, `${shown(value)} ${t.reason}`);
   return t.ms;
 }
 
-/** A positive integer, capped at max. */
-export function limitParam(q: Query, name: string, dflt: number, max: number): number {
-  const v = single(q, name);
-  if (v === undefined || v === '') return dflt;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new BadRequest(`${name}: ${shown(v)} is not a positive integer`);
-  return Math.min(Number(v), max);
+interface ParamSchema {
+  format?: string;
+  'x-expect'?: string;
 }
 
-export function enumParam<T extends string>(q: Query, name: string, allowed: readonly T[]): T | undefined {
-  const v = single(q, name);
-  if (v === undefined || v === '') return undefined;
-  if (!(allowed as readonly string[]).includes(v)) {
-    throw new BadRequest(`${name}: ${shown(v)} is not one of ${allowed.join(', ')}`);
+/**
+ * The first schema error of a query string as `{field, message}`: `limit: "abc" is not a
+ * positive integer`. `query` is the raw parse (the schema did not accept it); `properties`
+ * the querystring schema's, whose `x-expect` says what each parameter must be.
+ */
+export function describeQueryError(
+  errors: readonly FastifySchemaValidationError[],
+  query: unknown,
+  properties: Readonly<Record<string, ParamSchema>>,
+): { field: string; message: string } {
+  const first = errors[0];
+  const field = (first?.instancePath ?? '').split('/')[1] ?? '';
+  const raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>)[field] : undefined;
+  if (Array.isArray(raw)) return { field, message: `${field}: give it once` };
+  const value = typeof raw === 'string' ? raw : String(raw);
+  const schema = Object.hasOwn(properties, field) ? properties[field] : undefined;
+  if (schema?.format === 'date-time') {
+    const t = parseRfc3339(value);
+    if (!t.ok) return { field, message: `${field}: ${shown(value)} ${t.reason}` };
   }
-  return v as T;
+  const expect = schema?.['x-expect'] ?? first?.message ?? 'valid';
+  return { field, message: `${field}: ${shown(value)} is not ${expect}` };
 }
 
-export function stringParam(q: Query, name: string, maxLength: number): string | undefined {
-  const v = single(q, name);
-  if (v === undefined || v === '') return undefined;
-  if (v.length > maxLength) throw new BadRequest(`${name}: longer than ${maxLength} characters`);
-  return v;
+/** A query string as node:querystring reads it, but an empty value counts as absent (`?since=`). */
+export function parseQuery(text: string): Record<string, unknown> {
+  const q: Record<string, unknown> = querystring.parse(text);
+  for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
+  return q;
 }

@@ -1,21 +1,15 @@
-// Stored runs in the API's shapes: the original daemon's JSON item, NDJSON and CSV.
+// Stored runs in the API's shapes: the original daemon's JSON item (src/shared/api/runs.ts),
+// NDJSON and CSV. The aggregates' shapes are src/http/wire/.
 import type { StoredRun } from '../store/types.ts';
+import type { ApiRun, ApiRunMetrics } from '../shared/api/runs.ts';
+import { rfc3339 } from './wire/time.ts';
 
-export interface ApiRun {
-  id: number;
-  timestamp: string;
-  received_at: string;
-  metrics: Record<string, unknown>;
-}
-
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export type { ApiRun };
 
 export function toApiRun(run: StoredRun): ApiRun {
   const r = run.record;
   const timestamp = rfc3339(r.timestampMs);
-  const metrics: Record<string, unknown> = {
+  const metrics: ApiRunMetrics = {
     command: r.command,
     command_hash: r.command_hash,
     final_status: r.final_status,

@@ -7,7 +7,7 @@ import { CommandTotals } from './command-counters.ts';
 import { HourBucket } from './hour-bucket.ts';
 import { StatsAccumulator } from './stats-accumulator.ts';
 import type { StringPool } from './string-pool.ts';
-import type { StatsResult } from './types.ts';
+import type { RunStats } from './types.ts';
 
 export class Aggregates {
   private readonly buckets = new Map<number, HourBucket>();
@@ -43,7 +43,7 @@ export class Aggregates {
   }
 
   /** Runs whose timestamp lies in [startMs, endMs], both inclusive; `topCommands` defaults to 10. */
-  stats(startMs: number, endMs: number, topCommands?: number): StatsResult {
+  stats(startMs: number, endMs: number, topCommands?: number): RunStats {
     const acc = new StatsAccumulator(this.commandTotals, this.pool, topCommands);
     if (!(startMs <= endMs)) return acc.result(startMs, endMs);
     const first = hourOf(startMs);

@@ -126,9 +126,9 @@ export class CommandTotals {
       return {
         command: pool.get(id),
         count,
-        success_rate: (this.successes[id] ?? 0) / count,
+        successRate: (this.successes[id] ?? 0) / count,
         // Never below 0: a sum that had runs taken back may keep a tiny negative residue.
-        avg_duration: Math.max(0, Math.round(((this.durations[id] ?? 0) / count) * 1e9)),
+        avgDurationSeconds: Math.max(0, (this.durations[id] ?? 0) / count),
       };
     });
     this.reset();

@@ -4,8 +4,7 @@
 // runs in range, because a p90 per command needs every duration and the aggregates keep
 // no histogram per command.
 
-import { rfc3339Seconds } from './stats-accumulator.ts';
-import type { CommandDetail, CommandsResult } from './types.ts';
+import type { CommandDetail, CommandStats } from './types.ts';
 
 /** One command's raw runs in range. */
 export interface CommandRuns {
@@ -58,7 +57,7 @@ export class CommandStatsBuilder {
   }
 
   /** The commands in the order given (the ranking); any without runs are left out. */
-  build(startMs: number, endMs: number, order: readonly string[]): CommandsResult {
+  build(startMs: number, endMs: number, order: readonly string[]): CommandStats {
     const commands: CommandDetail[] = [];
     for (const command of order) {
       const t = this.runs.get(command);
@@ -69,21 +68,21 @@ export class CommandStatsBuilder {
       commands.push({
         command,
         count: t.count,
-        successful_runs: t.succeeded,
-        failed_runs: t.count - t.succeeded,
-        success_rate: t.succeeded / t.count,
-        rescued_runs: t.rescued,
-        average_attempts: t.attempts / t.count,
-        average_duration_seconds: sum / t.count,
-        duration_seconds: {
+        successfulRuns: t.succeeded,
+        failedRuns: t.count - t.succeeded,
+        successRate: t.succeeded / t.count,
+        rescuedRuns: t.rescued,
+        averageAttempts: t.attempts / t.count,
+        averageDurationSeconds: sum / t.count,
+        durationSeconds: {
           p50: nearestRank(sorted, 0.5),
           p90: nearestRank(sorted, 0.9),
           p99: nearestRank(sorted, 0.99),
           max: sorted[sorted.length - 1] ?? 0,
         },
-        last_run: rfc3339Seconds(t.lastTs),
+        lastRunMs: t.lastTs,
       });
     }
-    return { time_range: { start: rfc3339Seconds(startMs), end: rfc3339Seconds(endMs) }, commands };
+    return { startMs, endMs, commands };
   }
 }

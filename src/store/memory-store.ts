@@ -7,15 +7,7 @@ import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
 import { rowIndex, runId, type PoolId, type RowIndex } from './ids.ts';
-import type {
-  CommandsResult,
-  RecentQuery,
-  RecentRuns,
-  RetentionLimits,
-  StatsResult,
-  Store,
-  StoredRun,
-} from './types.ts';
+import type { CommandStats, RecentQuery, RecentRuns, RetentionLimits, RunStats, Store, StoredRun } from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
@@ -73,13 +65,13 @@ export class MemoryStore implements Store {
     return { runs: out, truncated: false };
   }
 
-  stats(startMs: number, endMs: number): StatsResult {
+  stats(startMs: number, endMs: number): RunStats {
     return this.aggregates.stats(startMs, endMs);
   }
 
   /** The aggregates rank the commands; one pass over the rows gathers the winners' runs. */
-  commands(startMs: number, endMs: number, limit: number): CommandsResult {
-    const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
+  commands(startMs: number, endMs: number, limit: number): CommandStats {
+    const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
     const wanted = new Set<PoolId>();
     for (const command of order) {
       const id = this.pool.idOf(command);

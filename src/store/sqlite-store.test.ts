@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { openStore } from './index.ts';
 import { SCHEMA_VERSION } from './sqlite-schema.ts';
 import { HOUR, MAKE, NO_LIMITS, T0, dataset, eachStore, ids, run } from './test-support.ts';
+// The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
+import { toApiStats } from '../http/wire/stats.ts';
 
 const sqliteOnly = (title: string, body: Parameters<typeof eachStore>[1]): void => eachStore(title, body, ['sqlite']);
 
@@ -13,21 +15,21 @@ sqliteOnly('reopening restores records, ids and stats', (h) => {
   const first = h.open();
   first.append(dataset(), T0 + 1);
   const recent = first.recent({ limit: 10 }).runs;
-  const stats = first.stats(T0, T0 + 3 * HOUR);
-  const partial = first.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000);
+  const stats = toApiStats(first.stats(T0, T0 + 3 * HOUR));
+  const partial = toApiStats(first.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000));
   first.close();
 
   const second = h.open();
   assert.equal(second.count(), 5);
   assert.deepEqual(second.recent({ limit: 10 }).runs, recent);
   assert.deepEqual([...second.iterate()], [...recent].reverse());
-  assert.deepEqual(second.stats(T0, T0 + 3 * HOUR), stats);
-  assert.deepEqual(second.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000), partial);
+  assert.deepEqual(toApiStats(second.stats(T0, T0 + 3 * HOUR)), stats);
+  assert.deepEqual(toApiStats(second.stats(T0 + 15 * 60_000, T0 + 2 * HOUR + 35 * 60_000)), partial);
   assert.deepEqual(
     second.append([run(MAKE, 'failed', [[3, false]], T0 + 30)], T0).map((r) => r.id),
     [6],
   );
-  assert.equal(second.stats(T0, T0 + 3 * HOUR).total_runs, 6);
+  assert.equal(toApiStats(second.stats(T0, T0 + 3 * HOUR)).total_runs, 6);
 });
 
 sqliteOnly('ids keep increasing after every record was removed', (h) => {
@@ -49,12 +51,12 @@ sqliteOnly('reopening with tighter limits applies them at once', (h) => {
   first.close();
   const second = h.open({ maxRecords: 4, maxAgeMs: NO_LIMITS.maxAgeMs });
   assert.deepEqual(ids(second, { limit: 10 }), [5, 4, 3, 2]);
-  assert.equal(second.stats(T0, T0 + 3 * HOUR).total_runs, 4);
+  assert.equal(toApiStats(second.stats(T0, T0 + 3 * HOUR)).total_runs, 4);
   second.close();
   // At 19:00 with a 2 h limit, runs before 17:00 (ids 2 and 4) are expired on open.
   const third = h.open({ maxRecords: 4, maxAgeMs: 2 * HOUR }, T0 + 3 * HOUR);
   assert.deepEqual(ids(third, { limit: 10 }), [5, 3]);
-  assert.equal(third.stats(T0, T0 + 3 * HOUR).total_runs, 2);
+  assert.equal(toApiStats(third.stats(T0, T0 + 3 * HOUR)).total_runs, 2);
 });
 
 sqliteOnly('the file is in WAL mode with a schema version', (h) => {

@@ -24,12 +24,12 @@ import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
 import type {
-  CommandsResult,
+  CommandStats,
   PersistedGrant,
   RecentQuery,
   RecentRuns,
   RetentionLimits,
-  StatsResult,
+  RunStats,
   Store,
   StoredRun,
 } from './types.ts';
@@ -224,13 +224,13 @@ export class SqliteStore implements Store {
     return { runs, truncated: false };
   }
 
-  stats(startMs: number, endMs: number): StatsResult {
+  stats(startMs: number, endMs: number): RunStats {
     return this.aggregates.stats(startMs, endMs);
   }
 
   /** The aggregates rank the commands; SQL sums up the winners' runs in range. */
-  commands(startMs: number, endMs: number, limit: number): CommandsResult {
-    const order = this.aggregates.stats(startMs, endMs, limit).top_commands.map((c) => c.command);
+  commands(startMs: number, endMs: number, limit: number): CommandStats {
+    const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
     const builder = new CommandStatsBuilder();
     if (order.length > 0) {
       for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(

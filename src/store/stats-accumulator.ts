@@ -1,5 +1,5 @@
-// Sums whole hour buckets and summaries of partial hours into the body of
-// GET /api/metrics/stats.
+// Sums whole hour buckets and summaries of partial hours into the stats of a range
+// (GET /api/metrics/stats shows them).
 // Hours must be fed in ascending order; each hour is opened, filled, then closed.
 
 import { HOUR_MS, type RangeSummary } from './agg-input.ts';
@@ -7,17 +7,9 @@ import type { CommandTotals } from './command-counters.ts';
 import type { HourBucket } from './hour-bucket.ts';
 import { LogHistogram } from './histogram.ts';
 import type { StringPool } from './string-pool.ts';
-import type { HourSummary, StatsResult } from './types.ts';
+import type { HourSummary, RunStats } from './types.ts';
 
 const TOP_COMMANDS = 10;
-const MAX_DATE_MS = 8.64e15;
-
-/** RFC 3339 in UTC to the second, as Go marshals a time without fractional seconds. */
-export function rfc3339Seconds(ms: number): string {
-  const clamped = Math.min(MAX_DATE_MS, Math.max(-MAX_DATE_MS, ms));
-  return new Date(Math.floor(clamped / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 export class StatsAccumulator {
   private runs = 0;
   private succeeded = 0;
@@ -35,7 +27,7 @@ export class StatsAccumulator {
   constructor(
     private readonly commands: CommandTotals,
     private readonly pool: StringPool,
-    /** How many commands `top_commands` lists: the API's 10, or the command table's choice. */
+    /** How many commands `topCommands` lists: the API's 10, or the command table's choice. */
     private readonly topCommands = TOP_COMMANDS,
   ) {}
 
@@ -48,9 +40,9 @@ export class StatsAccumulator {
   closeHour(): void {
     if (this.hourRuns === 0) return;
     this.hours.push({
-      hour: rfc3339Seconds(this.hour * HOUR_MS),
-      total_runs: this.hourRuns,
-      success_rate: this.hourSucceeded / this.hourRuns,
+      hourMs: this.hour * HOUR_MS,
+      totalRuns: this.hourRuns,
+      successRate: this.hourSucceeded / this.hourRuns,
     });
   }
 
@@ -90,21 +82,20 @@ export class StatsAccumulator {
     }
   }
 
-  result(startMs: number, endMs: number): StatsResult {
+  result(startMs: number, endMs: number): RunStats {
     const n = this.runs;
     const clamp = (v: number): number => Math.min(this.maxDuration, Math.max(this.minDuration, v));
-    // Never below 0: a sum that had runs taken back may keep a tiny negative residue.
-    const avgSeconds = n === 0 ? 0 : Math.max(0, this.durationSum / n);
     return {
-      time_range: { start: rfc3339Seconds(startMs), end: rfc3339Seconds(endMs) },
-      total_runs: n,
-      successful_runs: this.succeeded,
-      failed_runs: n - this.succeeded,
-      success_rate: n === 0 ? 0 : this.succeeded / n,
-      average_attempts: n === 0 ? 0 : this.attempts / n,
-      average_duration: Math.round(avgSeconds * 1e9),
-      average_duration_seconds: avgSeconds,
-      duration_seconds:
+      startMs,
+      endMs,
+      totalRuns: n,
+      successfulRuns: this.succeeded,
+      failedRuns: n - this.succeeded,
+      successRate: n === 0 ? 0 : this.succeeded / n,
+      averageAttempts: n === 0 ? 0 : this.attempts / n,
+      // Never below 0: a sum that had runs taken back may keep a tiny negative residue.
+      averageDurationSeconds: n === 0 ? 0 : Math.max(0, this.durationSum / n),
+      durationSeconds:
         n === 0
           ? { p50: 0, p90: 0, p99: 0, max: 0 }
           : {
@@ -113,10 +104,10 @@ export class StatsAccumulator {
               p99: clamp(this.durations.quantile(0.99)),
               max: this.maxDuration,
             },
-      rescued_runs: this.rescued,
-      total_attempts: this.attempts,
-      top_commands: this.commands.takeTop(this.topCommands, this.pool),
-      hourly_breakdown: this.hours,
+      rescuedRuns: this.rescued,
+      totalAttempts: this.attempts,
+      topCommands: this.commands.takeTop(this.topCommands, this.pool),
+      hourly: this.hours,
     };
   }
 }

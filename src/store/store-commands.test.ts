@@ -4,13 +4,15 @@ import assert from 'node:assert/strict';
 import type { RunRecord } from '../shared/run-record.ts';
 import { nearestRank } from './command-stats.ts';
 import { CURL, HOUR, MAKE, MINUTE, PING, T0, dataset, eachStore, ids, run } from './test-support.ts';
-import type { CommandDetail } from './types.ts';
+import type { CommandDetail } from '../shared/api/metrics.ts';
 import { seeded } from '../../test/helpers/seeded.ts';
+// The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
+import { toApiCommands } from '../http/wire/stats.ts';
 
 eachStore('commands over the whole dataset: ranked by count then name, exact figures', (h) => {
   const store = h.open();
   store.append(dataset(), T0);
-  const r = store.commands(T0, T0 + 3 * HOUR - 1, 20);
+  const r = toApiCommands(store.commands(T0, T0 + 3 * HOUR - 1, 20));
   assert.deepEqual(r.time_range, { start: '2026-11-26T16:00:00Z', end: '2026-11-26T18:59:59Z' });
   assert.deepEqual(r.commands, [
     {
@@ -56,7 +58,7 @@ eachStore('commands: bounds inside hours, the limit, and an empty range', (h) =>
   const store = h.open();
   store.append(dataset(), T0);
   // 16:15 .. 18:35 takes CURL 16:20 (failed, 4 s), MAKE 17:05 (0.25 s) and PING 18:30 (1 s).
-  const r = store.commands(T0 + 15 * MINUTE, T0 + 2 * HOUR + 35 * MINUTE, 2);
+  const r = toApiCommands(store.commands(T0 + 15 * MINUTE, T0 + 2 * HOUR + 35 * MINUTE, 2));
   assert.deepEqual(
     r.commands.map((c) => [c.command, c.count, c.duration_seconds.max]),
     [
@@ -65,8 +67,8 @@ eachStore('commands: bounds inside hours, the limit, and an empty range', (h) =>
     ],
   );
   assert.equal(r.commands[0]?.success_rate, 0);
-  assert.deepEqual(store.commands(T0 - 5 * HOUR, T0 - 4 * HOUR, 20).commands, []);
-  assert.deepEqual(store.commands(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1, 20).commands, []);
+  assert.deepEqual(toApiCommands(store.commands(T0 - 5 * HOUR, T0 - 4 * HOUR, 20)).commands, []);
+  assert.deepEqual(toApiCommands(store.commands(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1, 20)).commands, []);
 });
 
 function bruteForce(runs: RunRecord[], start: number, end: number, limit: number): CommandDetail[] {
@@ -127,7 +129,7 @@ eachStore('commands match brute force on random runs, after evictions and expiry
     [T0 + 5 * HOUR, T0 + 5 * HOUR + 20 * MINUTE, 100],
   ] as const) {
     assert.deepEqual(
-      store.commands(start, end, limit).commands,
+      toApiCommands(store.commands(start, end, limit)).commands,
       bruteForce(kept, start, end, limit),
       `${start}..${end}`,
     );

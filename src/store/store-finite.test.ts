@@ -8,7 +8,9 @@ import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { HourBucket } from './hour-bucket.ts';
 import { poolId } from './ids.ts';
 import { HOUR, MINUTE, NO_LIMITS, T0, eachStore, run } from './test-support.ts';
-import type { StatsResult } from './types.ts';
+import type { StatsResult } from '../shared/api/metrics.ts';
+// The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
+import { toApiStats, toApiCommands } from '../http/wire/stats.ts';
 
 function assertFinite(value: unknown, path = 'stats'): void {
   if (typeof value === 'number') assert.ok(Number.isFinite(value), `${path} is ${value}`);
@@ -63,12 +65,12 @@ eachStore('runs at the largest allowed numbers keep every stat finite and integr
     Array.from({ length: 50 }, () => big),
     T0,
   );
-  const s = store.stats(T0, T0 + HOUR);
+  const s = toApiStats(store.stats(T0, T0 + HOUR));
   assertFinite(s);
   assertIntegers(s);
   assert.equal(s.total_attempts, 50 * MAX_ATTEMPTS);
   assert.equal(s.average_duration, MAX_DURATION_SECONDS * 1e9);
-  assertFinite(store.commands(T0, T0 + HOUR, 10));
+  assertFinite(toApiCommands(store.commands(T0, T0 + HOUR, 10)));
 });
 
 eachStore(
@@ -87,21 +89,21 @@ eachStore(
     db.close();
 
     const store = h.open({ ...NO_LIMITS });
-    const s = store.stats(T0, T0 + HOUR);
+    const s = toApiStats(store.stats(T0, T0 + HOUR));
     assertFinite(s);
     assertIntegers(s);
     assert.equal(s.total_runs, 4);
     assert.equal(s.total_attempts, 1 + 3 * MAX_ATTEMPTS);
     assert.ok(s.duration_seconds.max <= MAX_DURATION_SECONDS);
     // A query that covers the hour only in part reads the rows through SQL: clamped the same way.
-    const partial = store.stats(T0 + 30_000, T0 + HOUR);
+    const partial = toApiStats(store.stats(T0 + 30_000, T0 + HOUR));
     assertFinite(partial);
     assertIntegers(partial);
     assert.deepEqual(
       [partial.total_runs, partial.total_attempts, partial.average_duration],
       [s.total_runs, s.total_attempts, s.average_duration],
     );
-    assertFinite(store.commands(T0, T0 + HOUR, 10));
+    assertFinite(toApiCommands(store.commands(T0, T0 + HOUR, 10)));
   },
   ['sqlite'],
 );

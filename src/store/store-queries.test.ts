@@ -2,6 +2,8 @@
 // small enough to compute by hand (see dataset() in test-support.ts).
 import assert from 'node:assert/strict';
 import { CURL, HOUR, MAKE, MINUTE, PING, T0, dataset, eachStore, ids, run, within1Percent } from './test-support.ts';
+// The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
+import { toApiStats } from '../http/wire/stats.ts';
 
 eachStore('append assigns increasing ids and returns every record with them', (h) => {
   const store = h.open();
@@ -72,13 +74,13 @@ eachStore('records come back exactly as stored, optional fields included or abse
   assert.deepEqual(byId.get(3)?.record, zero);
   assert.deepEqual(byId.get(4)?.record, huge);
   assert.deepEqual(store.recent({ limit: 1, command: 'curl' }).runs[0]?.record, full);
-  assert.equal(store.stats(T0, T0 + 10).total_attempts, 2 ** 40 + 3);
+  assert.equal(toApiStats(store.stats(T0, T0 + 10)).total_attempts, 2 ** 40 + 3);
 });
 
 eachStore('stats over the whole dataset', (h) => {
   const store = h.open();
   store.append(dataset(), T0);
-  const s = store.stats(T0, T0 + 3 * HOUR - 1);
+  const s = toApiStats(store.stats(T0, T0 + 3 * HOUR - 1));
   assert.deepEqual(s.time_range, { start: '2026-11-26T16:00:00Z', end: '2026-11-26T18:59:59Z' });
   assert.equal(s.total_runs, 5);
   assert.equal(s.successful_runs, 4);
@@ -111,7 +113,7 @@ eachStore('stats with bounds inside hours count only the runs within them', (h) 
   const store = h.open();
   store.append(dataset(), T0);
   // 16:15 .. 18:35 takes CURL 16:20 (failed, 4 s), MAKE 17:05 (0.25 s) and PING 18:30 (1 s).
-  const s = store.stats(T0 + 15 * MINUTE, T0 + 2 * HOUR + 35 * MINUTE);
+  const s = toApiStats(store.stats(T0 + 15 * MINUTE, T0 + 2 * HOUR + 35 * MINUTE));
   assert.equal(s.time_range.start, '2026-11-26T16:15:00Z');
   assert.equal(s.total_runs, 3);
   assert.equal(s.successful_runs, 2);
@@ -138,14 +140,14 @@ eachStore('stats with bounds inside hours count only the runs within them', (h) 
 eachStore('stats bounds are inclusive to the millisecond', (h) => {
   const store = h.open();
   store.append(dataset(), T0);
-  const both = store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE);
+  const both = toApiStats(store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE));
   assert.equal(both.total_runs, 2);
   assert.equal(both.rescued_runs, 1);
-  assert.equal(store.stats(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE).total_runs, 1);
-  assert.equal(store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE - 1).total_runs, 1);
+  assert.equal(toApiStats(store.stats(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE)).total_runs, 1);
+  assert.equal(toApiStats(store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE - 1)).total_runs, 1);
   // A whole hour and nothing else.
-  assert.equal(store.stats(T0, T0 + HOUR - 1).total_runs, 2);
-  assert.equal(store.stats(T0 + HOUR, T0 + 2 * HOUR - 1).total_runs, 1);
+  assert.equal(toApiStats(store.stats(T0, T0 + HOUR - 1)).total_runs, 2);
+  assert.equal(toApiStats(store.stats(T0 + HOUR, T0 + 2 * HOUR - 1)).total_runs, 1);
 });
 
 eachStore('stats of a range with no runs is all zeros', (h) => {
@@ -165,13 +167,13 @@ eachStore('stats of a range with no runs is all zeros', (h) => {
     top_commands: [],
     hourly_breakdown: [],
   };
-  assert.deepEqual(store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE), empty);
+  assert.deepEqual(toApiStats(store.stats(T0 + 10 * MINUTE, T0 + 20 * MINUTE)), empty);
   store.append(dataset(), T0);
-  assert.deepEqual(store.stats(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1), {
+  assert.deepEqual(toApiStats(store.stats(T0 + 10 * MINUTE + 1, T0 + 20 * MINUTE - 1)), {
     ...empty,
     time_range: { start: '2026-11-26T16:10:00Z', end: '2026-11-26T16:19:59Z' },
   });
-  assert.equal(store.stats(T0 - 5 * HOUR, T0 - 4 * HOUR).total_runs, 0);
+  assert.equal(toApiStats(store.stats(T0 - 5 * HOUR, T0 - 4 * HOUR)).total_runs, 0);
 });
 
 eachStore('top_commands: ten at most, by count, ties by command name', (h) => {
@@ -183,7 +185,7 @@ eachStore('top_commands: ten at most, by count, ties by command name', (h) => {
     ),
   );
   store.append(records.reverse(), T0);
-  const top = store.stats(T0, T0 + 10 * HOUR).top_commands;
+  const top = toApiStats(store.stats(T0, T0 + 10 * HOUR)).top_commands;
   assert.deepEqual(
     top.map((c) => `${c.command}:${c.count}`),
     [
@@ -209,7 +211,7 @@ eachStore('percentiles stay within 1% on a wide spread of durations', (h) => {
     durations.map((d, i) => run(MAKE, 'succeeded', [[d, true]], T0 + (i % 600) * MINUTE)),
     T0,
   );
-  const s = store.stats(T0 + 7 * MINUTE, T0 + 590 * MINUTE);
+  const s = toApiStats(store.stats(T0 + 7 * MINUTE, T0 + 590 * MINUTE));
   const inRange = durations.filter((_, i) => i % 600 >= 7 && i % 600 <= 590).sort((a, b) => a - b);
   const rank = (q: number): number => inRange[Math.ceil(q * inRange.length) - 1] ?? NaN;
   assert.equal(s.total_runs, inRange.length);
@@ -226,6 +228,6 @@ eachStore('top_commands: when more than ten tie, the first ten names win whateve
     names.map((name, i) => run(name, 'succeeded', [[1, true]], T0 + i)),
     T0,
   );
-  const top = store.stats(T0, T0 + HOUR).top_commands.map((c) => c.command);
+  const top = toApiStats(store.stats(T0, T0 + HOUR)).top_commands.map((c) => c.command);
   assert.deepEqual(top, [...names].sort().slice(0, 10));
 });

@@ -1,6 +1,8 @@
 // Retention (count and age) and iteration, for both stores.
 import assert from 'node:assert/strict';
 import { CURL, HOUR, MAKE, MINUTE, NO_LIMITS, PING, T0, dataset, eachStore, ids, run } from './test-support.ts';
+// The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
+import { toApiStats } from '../http/wire/stats.ts';
 
 eachStore('maxRecords: the oldest ids go at once, and stats forget them', (h) => {
   const store = h.open({ maxRecords: 3, maxAgeMs: NO_LIMITS.maxAgeMs });
@@ -15,7 +17,7 @@ eachStore('maxRecords: the oldest ids go at once, and stats forget them', (h) =>
     [3, 4, 5],
   );
   // Left: MAKE 18:40 rescued (2.25 s), CURL 16:20 failed (4 s), PING 18:30 (1 s).
-  const s = store.stats(T0, T0 + 3 * HOUR);
+  const s = toApiStats(store.stats(T0, T0 + 3 * HOUR));
   assert.equal(s.total_runs, 3);
   assert.equal(s.successful_runs, 2);
   assert.equal(s.rescued_runs, 1);
@@ -47,7 +49,7 @@ eachStore('maxRecords: a batch larger than the limit keeps only its newest', (h)
   );
   assert.equal(store.count(), 2);
   assert.deepEqual(ids(store, { limit: 10 }), [5, 4]);
-  assert.equal(store.stats(T0, T0 + 3 * HOUR).total_runs, 2);
+  assert.equal(toApiStats(store.stats(T0, T0 + 3 * HOUR)).total_runs, 2);
 });
 
 eachStore('maxRecords: steady eviction through many compactions keeps stats exact', (h) => {
@@ -65,7 +67,7 @@ eachStore('maxRecords: steady eviction through many compactions keeps stats exac
   const all = [...store.iterate()];
   assert.equal(all.length, 1500);
   assert.equal(all[0]?.id, 4501);
-  const s = store.stats(T0, T0 + 7 * HOUR);
+  const s = toApiStats(store.stats(T0, T0 + 7 * HOUR));
   assert.equal(s.total_runs, 1500);
   assert.deepEqual(
     s.top_commands.map((c) => [c.command, c.count]),
@@ -77,14 +79,14 @@ eachStore('removeExpired: by run time, wherever the runs sit in id order', (h) =
   const now = T0 + 3 * HOUR;
   const store = h.open({ maxRecords: 100, maxAgeMs: HOUR }, T0);
   store.append(dataset(), T0);
-  const before = store.stats(T0, now);
+  const before = toApiStats(store.stats(T0, now));
   assert.equal(before.duration_seconds.max, 4);
   // Older than 18:00: ids 1 (17:05), 2 (16:10) and 4 (16:20); 3 (18:40) and 5 (18:30) stay.
   assert.equal(store.removeExpired(now), 3);
   assert.equal(store.lastCleanupMs, now);
   assert.equal(store.count(), 2);
   assert.deepEqual(ids(store, { limit: 10 }), [5, 3]);
-  const s = store.stats(T0, now);
+  const s = toApiStats(store.stats(T0, now));
   assert.equal(s.total_runs, 2);
   assert.equal(s.rescued_runs, 1);
   assert.equal(s.duration_seconds.max, 2.25);
@@ -113,7 +115,7 @@ eachStore('removeExpired: thousands of scattered expiries keep stats exact', (h)
   const keep = records.filter((r) => r.timestampMs >= now - 5 * HOUR);
   assert.equal(store.removeExpired(now), 4000 - keep.length);
   assert.equal(store.count(), keep.length);
-  const s = store.stats(T0, now);
+  const s = toApiStats(store.stats(T0, now));
   assert.equal(s.total_runs, keep.length);
   assert.equal(
     s.average_duration_seconds.toFixed(9),

@@ -1,4 +1,5 @@
-// The store's contract, shared by the in-memory and the SQLite implementations.
+// The store's contract, shared by the in-memory and the SQLite implementations. It speaks in
+// domain values (unix ms, seconds, camelCase); src/http/wire/ turns them into the API's shapes.
 import type { RunRecord } from '../shared/run-record.ts';
 
 export interface StoredRun {
@@ -33,6 +34,7 @@ export interface RecentRuns {
   truncated: boolean;
 }
 
+/** Seconds. */
 export interface DurationPercentiles {
   p50: number;
   p90: number;
@@ -43,57 +45,61 @@ export interface DurationPercentiles {
 export interface CommandSummary {
   command: string;
   count: number;
-  success_rate: number;
-  /** Nanoseconds, integer (Go's time.Duration). */
-  avg_duration: number;
+  /** 0..1 */
+  successRate: number;
+  /** Never below 0. */
+  avgDurationSeconds: number;
 }
 
 export interface HourSummary {
-  /** RFC 3339, the start of the hour (UTC). */
-  hour: string;
-  total_runs: number;
-  success_rate: number;
+  /** The start of the hour (UTC), unix ms. */
+  hourMs: number;
+  totalRuns: number;
+  successRate: number;
 }
 
-/** The body of GET /api/metrics/stats (README, "HTTP API"). */
-export interface StatsResult {
-  time_range: { start: string; end: string };
-  total_runs: number;
-  successful_runs: number;
-  failed_runs: number;
+/** Aggregates over the runs whose timestamp lies in [startMs, endMs]. */
+export interface RunStats {
+  startMs: number;
+  endMs: number;
+  totalRuns: number;
+  successfulRuns: number;
+  failedRuns: number;
   /** 0..1 */
-  success_rate: number;
-  average_attempts: number;
-  /** Nanoseconds, integer. */
-  average_duration: number;
-  average_duration_seconds: number;
-  duration_seconds: DurationPercentiles;
-  rescued_runs: number;
-  total_attempts: number;
-  top_commands: CommandSummary[];
-  hourly_breakdown: HourSummary[];
+  successRate: number;
+  averageAttempts: number;
+  /** Never below 0. */
+  averageDurationSeconds: number;
+  durationSeconds: DurationPercentiles;
+  rescuedRuns: number;
+  totalAttempts: number;
+  /** The busiest first, ties by command name. */
+  topCommands: CommandSummary[];
+  /** The hours with runs, ascending. */
+  hourly: HourSummary[];
 }
 
-/** One command's runs in a range, from its raw records (GET /api/metrics/commands). */
+/** One command's runs in a range, from its raw records. */
 export interface CommandDetail {
   command: string;
   count: number;
-  successful_runs: number;
-  failed_runs: number;
+  successfulRuns: number;
+  failedRuns: number;
   /** 0..1 */
-  success_rate: number;
-  rescued_runs: number;
-  average_attempts: number;
-  average_duration_seconds: number;
+  successRate: number;
+  rescuedRuns: number;
+  averageAttempts: number;
+  averageDurationSeconds: number;
   /** Exact nearest-rank percentiles of this command's run durations. */
-  duration_seconds: DurationPercentiles;
-  /** RFC 3339, the latest run time in range. */
-  last_run: string;
+  durationSeconds: DurationPercentiles;
+  /** The latest run time in range, unix ms. */
+  lastRunMs: number;
 }
 
-export interface CommandsResult {
-  time_range: { start: string; end: string };
-  /** The busiest first (ties by name), as `top_commands` of the stats ranks them. */
+export interface CommandStats {
+  startMs: number;
+  endMs: number;
+  /** The busiest first (ties by name), as `topCommands` of the stats ranks them. */
   commands: CommandDetail[];
 }
 
@@ -139,9 +145,9 @@ export interface Store {
   /** Newest first (by id), filtered, at most q.limit and about q.maxBytes. */
   recent(q: RecentQuery): RecentRuns;
   /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
-  stats(startMs: number, endMs: number): StatsResult;
+  stats(startMs: number, endMs: number): RunStats;
   /** Per-command figures over runs whose timestamp lies in [startMs, endMs]; the `limit` busiest. */
-  commands(startMs: number, endMs: number, limit: number): CommandsResult;
+  commands(startMs: number, endMs: number, limit: number): CommandStats;
   /**
    * Every stored record, oldest first, without materialising them all at once. Appends
    * and removals may go on between steps: the iteration ends at the newest record

@@ -1,47 +1,12 @@
-// The daemon's JSON API as the dashboard uses it. The shapes are the server's own types,
-// imported as types only (nothing from the server ends up in the bundle).
-import type { ApiRun } from '../http/serialize.ts';
-import type { CommandsResult, StatsResult } from '../store/types.ts';
-import type { EventStreamStats } from '../http/live/event-streams.ts';
-import type { CoordinationResult } from '../shared/coordination-api.ts';
+// The daemon's JSON API as the dashboard uses it. The shapes are the API's own schemas
+// (src/shared/api/), imported as types only: nothing of them ends up in the bundle.
+import type { ApiRun } from '../shared/api/runs.ts';
+import type { CommandsResult, RecentResult, StatsResult } from '../shared/api/metrics.ts';
+import type { DaemonStats } from '../shared/api/daemon.ts';
+import type { CoordinationResult } from '../shared/api/coordination.ts';
+import type { ApiError } from '../shared/api/errors.ts';
 
-export type { ApiRun, CommandsResult, StatsResult };
-
-/** The fields of GET /api/daemon/stats that the dashboard shows. */
-export interface DaemonStats {
-  total_metrics: number;
-  /** The max_metrics setting (maxRecords), under the original Go daemon's name for it. */
-  max_size: number;
-  max_age: string;
-  last_cleanup: string | null;
-  uptime_seconds: number;
-  version: string;
-  received: number;
-  rejected_total: number;
-  connections_active: number;
-  socket_path: string;
-  http: string;
-  storage: string;
-  event_streams?: EventStreamStats;
-}
-
-export interface RecentResult {
-  metrics: ApiRun[];
-  count: number;
-}
-
-/** The fields of a stored run record (ApiRun.metrics) that the dashboard reads. */
-export interface RunFields {
-  command: string;
-  final_status: 'succeeded' | 'failed';
-  total_duration_seconds: number;
-  total_attempts: number;
-  strategy?: string;
-}
-
-export function runFields(run: ApiRun): RunFields {
-  return run.metrics as unknown as RunFields;
-}
+export type { ApiRun, CommandsResult, DaemonStats, RecentResult, StatsResult };
 
 /** GET /api/coordination: the host-wide rate-limit ledger. */
 export type { CoordinationResult };
@@ -57,7 +22,7 @@ async function getJson<T>(path: string, params: Record<string, string> = {}): Pr
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
-      message = ((await res.json()) as { error?: string }).error ?? message;
+      message = ((await res.json()) as Partial<ApiError>).error ?? message;
     } catch {
       // not JSON: keep the status line
     }

@@ -11,7 +11,7 @@ import { runRecord, send } from '../helpers/socket.ts';
 import type {
   CoordinationResource as Resource,
   CoordinationResult as Coordination,
-} from '../../src/shared/coordination-api.ts';
+} from '../../src/shared/api/coordination.ts';
 
 const acquire = (resource_id: string, rate_limit: number, window_seconds: number): Record<string, unknown> => ({
   type: 'acquire',

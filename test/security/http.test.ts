@@ -177,7 +177,10 @@ test('DELETE with a JSON content type and no body is 405, not 400', async () => 
   });
   assert.equal(r.status, 405, r.body);
   assert.equal(r.headers['allow'], 'GET, HEAD');
-  assert.deepEqual(JSON.parse(r.body), { error: 'method DELETE not allowed on /api/metrics/recent' });
+  assert.deepEqual(JSON.parse(r.body), {
+    error: 'method DELETE not allowed on /api/metrics/recent',
+    code: 'method_not_allowed',
+  });
 });
 
 test('a date that does not exist is a 400 naming the parameter, not silently 2 March', async () => {
@@ -200,7 +203,8 @@ test('a date that does not exist is a 400 naming the parameter, not silently 2 M
   for (const [p, error] of cases) {
     const r = await request(d.url, p);
     assert.equal(r.status, 400, p);
-    assert.deepEqual(JSON.parse(r.body), { error });
+    const field = error.slice(0, error.indexOf(':'));
+    assert.deepEqual(JSON.parse(r.body), { error, code: 'bad_parameter', field });
   }
   assert.equal((await request(d.url, '/api/metrics/recent?since=2024-02-29T00:00:00Z')).status, 200);
 });

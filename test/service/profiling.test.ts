@@ -28,7 +28,7 @@ test('with enable_profiling: index, CPU profile, heap snapshot, active handles',
   for (const bad of ['0', '61', 'abc', '1.5']) {
     const r = await getJson(`${d.url}/debug/pprof/profile?seconds=${bad}`);
     assert.equal(r.status, 400, bad);
-    assert.match((r.body as { error: string }).error, /^seconds: must be a whole number from 1 to 60/);
+    assert.match((r.body as { error: string }).error, /^seconds: ".*" is not a whole number from 1 to 60$/);
   }
 
   // One CPU profile at a time: a second request while the first runs gets 409.

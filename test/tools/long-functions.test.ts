@@ -80,3 +80,15 @@ test('the comment on the statement that holds an arrow function counts for it', 
   );
   assert.equal(r.code, 0);
 });
+
+test('a commented function whose whole body returns a long arrow function speaks for it; with more in its body it does not', (t) => {
+  const inner = fn('  return (app: unknown): void => {', 61, '').replace(/\n}$/, '\n  };');
+  const alone = check(t, `// Long because each route carries its schema.\nexport function routes() {\n${inner}\n}\n`);
+  assert.equal(alone.code, 0, alone.stdout);
+  const more = check(
+    t,
+    `// Long because each route carries its schema.\nexport function routes() {\n  const x = 1;\n${inner}\n}\n`,
+  );
+  assert.equal(more.code, 1);
+  assert.match(more.stdout, /^fixture\.ts:4 \(anonymous\) 61\n$/);
+});

@@ -3,7 +3,11 @@
 // Content-Security-Policy allows nothing inline and nothing from elsewhere.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyBaseLogger, FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { COMMON_ERRORS, errorResponses, sendError } from '../errors.ts';
+import { Streamed } from '../streamed.ts';
 
 export const DASHBOARD_CSP = [
   "default-src 'none'",
@@ -33,21 +37,33 @@ export function defaultWebRoot(): string {
   return typeof __dirname === 'string' ? path.join(__dirname, 'web') : path.resolve('dist', 'web');
 }
 
-export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot()): FastifyPluginCallback {
+const FILE_RESPONSES = {
+  200: {
+    description: 'the file, with a strict Content-Security-Policy',
+    content: Object.fromEntries(
+      [...new Set(Object.values(FILES))].map((type) => [type, { schema: Streamed(Type.String()) }]),
+    ),
+  },
+  ...errorResponses('not_found', 'dashboard_missing', ...COMMON_ERRORS),
+};
+
+export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot()): FastifyPluginCallbackTypebox {
   // Read once and kept: a handful of small files that change only with a new build.
   const cache = new Map<string, Buffer>();
   const serve = async (reply: FastifyReply, name: string): Promise<FastifyReply> => {
     const type = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
-    if (type === undefined) return reply.code(404).send({ error: `no such file: /assets/${name}` });
+    if (type === undefined) return sendError(reply, 'not_found', `no such file: /assets/${name}`);
     let body = cache.get(name);
     if (body === undefined) {
       try {
         body = await readFile(path.join(webRoot, name));
       } catch (err) {
         log.error({ err, webRoot }, 'dashboard files are missing');
-        return reply
-          .code(500)
-          .send({ error: `the dashboard's files are missing from ${webRoot}; rebuild with npm run build` });
+        return sendError(
+          reply,
+          'dashboard_missing',
+          `the dashboard's files are missing from ${webRoot}; rebuild with npm run build`,
+        );
       }
       cache.set(name, body);
     }
@@ -60,13 +76,25 @@ export function dashboardRoutes(log: FastifyBaseLogger, webRoot = defaultWebRoot
       .send(body);
   };
   return (app, _opts, done) => {
-    app.get('/', async (_req, reply) => serve(reply, 'index.html'));
-    app.get('/assets/:name', async (req, reply) => {
-      const { name } = req.params as { name: string };
-      // The page itself lives at / only.
-      if (name === 'index.html') return reply.code(404).send({ error: 'no such file: /assets/index.html' });
-      return serve(reply, name);
-    });
+    app.get('/', { schema: { summary: 'the dashboard', response: FILE_RESPONSES } }, async (_req, reply) =>
+      serve(reply, 'index.html'),
+    );
+    app.get(
+      '/assets/:name',
+      {
+        schema: {
+          summary: "the dashboard's script, style sheet and icon",
+          params: Type.Object({ name: Type.String() }),
+          response: FILE_RESPONSES,
+        },
+      },
+      async (req, reply) => {
+        const { name } = req.params;
+        // The page itself lives at / only.
+        if (name === 'index.html') return sendError(reply, 'not_found', 'no such file: /assets/index.html');
+        return serve(reply, name);
+      },
+    );
     done();
   };
 }

@@ -1,10 +1,24 @@
 // /api/metrics/*: recent runs, aggregated stats, and the streamed export.
 import { Readable } from 'node:stream';
-import type { FastifyPluginCallback } from 'fastify';
+import Type from 'typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.ts';
 import type { StoredRun } from '../../store/types.ts';
-import { BadRequest, enumParam, limitParam, stringParam, timeParam, type Query } from '../params.ts';
+import {
+  CommandsQuery,
+  CommandsResult,
+  ExportQuery,
+  RangeQuery,
+  RecentQuery,
+  RecentResult,
+  StatsResult,
+} from '../../shared/api/metrics.ts';
+import { BadRequest, timeParam } from '../params.ts';
 import { CSV_HEADER, toApiRun, toCsvRow } from '../serialize.ts';
+import { toApiCommands, toApiStats } from '../wire/stats.ts';
+import { COMMON_ERRORS, errorResponses } from '../errors.ts';
+import { ApiRun } from '../../shared/api/runs.ts';
+import { Streamed } from '../streamed.ts';
 
 const DAY_MS = 86_400_000;
 const EXPORT_CHUNK = 256;
@@ -15,58 +29,112 @@ const EXPORT_CHUNK = 256;
  */
 export const RECENT_MAX_BYTES = 8 * 1_048_576;
 
-export function metricsRoutes(deps: AppDeps): FastifyPluginCallback {
-  return (app, _opts, done) => {
-    app.get('/api/metrics/recent', async (req) => {
-      const q = req.query as Query;
-      const { runs, truncated } = deps.store.recent({
-        limit: limitParam(q, 'limit', 10, 1000),
-        command: stringParam(q, 'command', 4096),
-        status: enumParam(q, 'status', ['succeeded', 'failed'] as const),
-        sinceMs: timeParam(q, 'since'),
-        untilMs: timeParam(q, 'until'),
-        maxBytes: RECENT_MAX_BYTES,
-      });
-      return { metrics: runs.map(toApiRun), count: runs.length, truncated };
-    });
+/** What a query of the store may answer besides its 200. */
+const ERRORS = errorResponses('bad_parameter', 'storage_unavailable', ...COMMON_ERRORS);
 
-    app.get('/api/metrics/stats', async (req) => {
-      const { start, end } = rangeParams(req.query as Query, deps.now());
-      return deps.store.stats(start, end);
-    });
+const EXPORT_TYPES = { json: 'application/json', ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' };
+
+// Long because each route of the group carries its schema; one plugin for the group.
+export function metricsRoutes(deps: AppDeps): FastifyPluginCallbackTypebox {
+  return (app, _opts, done) => {
+    app.get(
+      '/api/metrics/recent',
+      {
+        schema: {
+          summary: 'stored runs, newest first',
+          querystring: RecentQuery,
+          response: { 200: RecentResult, ...ERRORS },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const { runs, truncated } = deps.store.recent({
+          limit: Math.min(q.limit ?? 10, 1000),
+          command: q.command,
+          status: q.status,
+          sinceMs: timeParam('since', q.since),
+          untilMs: timeParam('until', q.until),
+          maxBytes: RECENT_MAX_BYTES,
+        });
+        return { metrics: runs.map(toApiRun), count: runs.length, truncated };
+      },
+    );
+
+    app.get(
+      '/api/metrics/stats',
+      {
+        schema: {
+          summary: 'aggregates over a time range',
+          querystring: RangeQuery,
+          response: { 200: StatsResult, ...ERRORS },
+        },
+      },
+      async (req) => {
+        const { start, end } = range(req.query, deps.now());
+        return toApiStats(deps.store.stats(start, end));
+      },
+    );
 
     // The dashboard's command table: stats' top_commands plus exact percentiles per command.
-    app.get('/api/metrics/commands', async (req) => {
-      const q = req.query as Query;
-      const { start, end } = rangeParams(q, deps.now());
-      return deps.store.commands(start, end, limitParam(q, 'limit', 20, 100));
-    });
+    app.get(
+      '/api/metrics/commands',
+      {
+        schema: {
+          summary: 'the busiest commands of a time range, with exact percentiles',
+          querystring: CommandsQuery,
+          response: { 200: CommandsResult, ...ERRORS },
+        },
+      },
+      async (req) => {
+        const { start, end } = range(req.query, deps.now());
+        return toApiCommands(deps.store.commands(start, end, Math.min(req.query.limit ?? 20, 100)));
+      },
+    );
 
-    app.get('/api/metrics/export', async (req, reply) => {
-      const format = enumParam(req.query as Query, 'format', ['json', 'ndjson', 'csv'] as const) ?? 'json';
-      const date = new Date(deps.now()).toISOString().slice(0, 10);
-      const types = { json: 'application/json', ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' };
-      // The first page is read before the headers go out, so that a storage fault is a 503
-      // (see app.ts) rather than a 200 cut short.
-      const runs = deps.store.iterate();
-      const first = runs.next();
-      void reply
-        .header('Content-Type', types[format])
-        .header('Content-Disposition', `attachment; filename=retry-metrics-${date}.${format}`);
-      return reply.send(Readable.from(reportFailure(exportChunks(startingWith(first, runs), format), deps)));
-    });
+    app.get(
+      '/api/metrics/export',
+      {
+        schema: {
+          summary: 'every stored record, streamed as an attachment',
+          querystring: ExportQuery,
+          response: {
+            200: {
+              description: 'a JSON array of /recent items, one item per line (NDJSON), or CSV',
+              content: {
+                [EXPORT_TYPES.json]: { schema: Streamed(Type.Array(ApiRun)) },
+                [EXPORT_TYPES.ndjson]: { schema: Streamed(Type.String({ description: 'one item of /recent a line' })) },
+                [EXPORT_TYPES.csv]: { schema: Streamed(Type.String({ description: 'RFC 4180, a header row first' })) },
+              },
+            },
+            ...ERRORS,
+          },
+        },
+      },
+      async (req, reply) => {
+        const format = req.query.format ?? 'json';
+        const date = new Date(deps.now()).toISOString().slice(0, 10);
+        // The first page is read before the headers go out, so that a storage fault is a 503
+        // (see app.ts) rather than a 200 cut short.
+        const runs = deps.store.iterate();
+        const first = runs.next();
+        void reply
+          .header('Content-Type', EXPORT_TYPES[format])
+          .header('Content-Disposition', `attachment; filename=retry-metrics-${date}.${format}`);
+        return reply.send(Readable.from(reportFailure(exportChunks(startingWith(first, runs), format), deps)));
+      },
+    );
 
     done();
   };
 }
 
 /** start= and end= (RFC 3339); by default the 24 h before now, or after a future start. */
-function rangeParams(q: Query, nowMs: number): { start: number; end: number } {
-  let start = timeParam(q, 'start');
-  let end = timeParam(q, 'end');
+function range(q: RangeQuery, nowMs: number): { start: number; end: number } {
+  let start = timeParam('start', q.start);
+  let end = timeParam('end', q.end);
   end ??= start !== undefined && start > nowMs ? start + DAY_MS : nowMs;
   start ??= end - DAY_MS;
-  if (start > end) throw new BadRequest('start: must not be after end');
+  if (start > end) throw new BadRequest('start', 'must not be after end');
   return { start, end };
 }
 

@@ -1,7 +1,11 @@
 // /debug/pprof/*, the Node.js counterparts of Go's pprof endpoints. Registered only with
 // enable_profiling (everything here is 404 otherwise): a heap snapshot pauses the daemon
 // and may hold command lines, so this is for a debugging session, not for production.
-import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { COMMON_ERRORS, errorResponses, sendError } from '../errors.ts';
+import { Streamed } from '../streamed.ts';
 import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
 import type { IngestCounters } from '../../ingest/counters.ts';
@@ -33,18 +37,133 @@ const PROFILES = [
   },
 ] as const;
 
-export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
+// The guard refuses these to cross-site requests (guard.ts): each may say so.
+const ERRORS = errorResponses('cross_site_refused', ...COMMON_ERRORS);
+
+const ProfileQuery = Type.Object({
+  seconds: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_SECONDS,
+      default: DEFAULT_SECONDS,
+      'x-expect': `a whole number from 1 to ${MAX_SECONDS}`,
+    }),
+  ),
+});
+
+const ProfileIndex = Type.Object({
+  profiles: Type.Array(Type.Object({ name: Type.String(), path: Type.String(), description: Type.String() })),
+});
+
+const Handles = Type.Object({
+  total: Type.Integer(),
+  by_type: Type.Record(Type.String(), Type.Integer()),
+  handles: Type.Array(
+    Type.Object({
+      type: Type.String(),
+      active: Type.Boolean(),
+      referenced: Type.Boolean(),
+      fd: Type.Optional(Type.Integer()),
+      local: Type.Optional(Type.Unknown()),
+      remote: Type.Optional(Type.Unknown()),
+    }),
+  ),
+  socket_connections: Type.Object({ active: Type.Integer(), waiting: Type.Integer() }),
+});
+
+const attachmentOf = (description: string) => ({
+  200: { description, content: { 'application/json': { schema: Streamed(Type.Object({})) } } },
+  ...errorResponses('profile_busy'),
+  ...ERRORS,
+});
+
+// Long because the four routes share the busy flags and the shutdown signal.
+export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallbackTypebox {
   return (app, _opts, done) => {
+    let cpuBusy = false;
+    let heapBusy = false;
     // A profile in progress ends early when the daemon shuts down, instead of holding it up.
     const closing = new AbortController();
     app.addHook('preClose', (hookDone) => {
       closing.abort();
       hookDone();
     });
-    indexRoutes(app);
-    cpuProfileRoute(app, deps, closing.signal);
-    heapSnapshotRoute(app, deps);
-    app.get('/debug/pprof/goroutine', async () => {
+
+    app.get(
+      '/debug/pprof',
+      { schema: { summary: 'see /debug/pprof/', response: { 301: { description: 'to /debug/pprof/' }, ...ERRORS } } },
+      async (_req, reply) => reply.redirect('/debug/pprof/', 301),
+    );
+    const indexSchema = {
+      summary: 'the profiles on offer',
+      response: {
+        200: {
+          description: 'JSON, or an HTML page for Accept: text/html',
+          content: {
+            'application/json': { schema: ProfileIndex },
+            'text/html; charset=utf-8': { schema: Streamed(Type.String()) },
+          },
+        },
+        ...ERRORS,
+      },
+    };
+    app.get('/debug/pprof/', { schema: indexSchema }, async (req, reply) => {
+      if (!(req.headers.accept ?? '').includes('text/html')) return { profiles: [...PROFILES] };
+      const items = PROFILES.map((p) => `<li><a href="${p.path}">${p.name}</a> — ${p.description}</li>`).join('\n');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`,
+        );
+    });
+
+    const profileSchema = {
+      summary: 'a CPU profile (.cpuprofile) over ?seconds=N',
+      querystring: ProfileQuery,
+      response: {
+        ...attachmentOf('a .cpuprofile for Chrome DevTools or speedscope'),
+        ...errorResponses('bad_parameter'),
+      },
+    };
+    app.get('/debug/pprof/profile', { schema: profileSchema }, async (req, reply) => {
+      const seconds = req.query.seconds ?? DEFAULT_SECONDS;
+      if (cpuBusy)
+        return sendError(reply, 'profile_busy', 'a CPU profile is already being taken; try again when it is done');
+      cpuBusy = true;
+      const session = new Session();
+      try {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        await sleep(seconds * 1000, closing.signal);
+        const { profile } = await session.post('Profiler.stop');
+        attachment(reply, `patienced-${stamp(deps.now())}.cpuprofile`);
+        return reply.type('application/json').send(JSON.stringify(profile));
+      } finally {
+        session.disconnect();
+        cpuBusy = false;
+      }
+    });
+
+    const heapSchema = {
+      summary: 'a heap snapshot (.heapsnapshot), streamed',
+      response: attachmentOf('a .heapsnapshot for the Memory panel of Chrome DevTools'),
+    };
+    app.get('/debug/pprof/heap', { schema: heapSchema }, async (_req, reply) => {
+      if (heapBusy)
+        return sendError(reply, 'profile_busy', 'a heap snapshot is already being sent; try again when it is done');
+      heapBusy = true;
+      const snapshot = v8.getHeapSnapshot();
+      snapshot.once('close', () => (heapBusy = false));
+      attachment(reply, `patienced-${stamp(deps.now())}.heapsnapshot`);
+      return reply.type('application/json').send(snapshot);
+    });
+
+    const handlesSchema = {
+      summary: "the event loop's active handles and requests",
+      response: { 200: Handles, ...ERRORS },
+    };
+    app.get('/debug/pprof/goroutine', { schema: handlesSchema }, async () => {
       const resources = process.getActiveResourcesInfo();
       const byType: Record<string, number> = {};
       for (const r of resources) byType[r] = (byType[r] ?? 0) + 1;
@@ -57,67 +176,6 @@ export function profilingRoutes(deps: ProfilingDeps): FastifyPluginCallback {
     });
     done();
   };
-}
-
-/** /debug/pprof/: the list of profiles, as JSON or (for a browser) HTML. */
-function indexRoutes(app: FastifyInstance): void {
-  app.get('/debug/pprof', async (_req, reply) => reply.redirect('/debug/pprof/', 301));
-  app.get('/debug/pprof/', async (req, reply) => {
-    if (!(req.headers.accept ?? '').includes('text/html')) return { profiles: PROFILES };
-    const items = PROFILES.map((p) => `<li><a href="${p.path}">${p.name}</a> — ${p.description}</li>`).join('\n');
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!doctype html>\n<meta charset="utf-8">\n<title>patienced profiling</title>\n<h1>/debug/pprof/</h1>\n<ul>\n${items}\n</ul>\n`,
-      );
-  });
-}
-
-/** A CPU profile of `seconds`, one at a time. */
-function cpuProfileRoute(app: FastifyInstance, deps: ProfilingDeps, closing: AbortSignal): void {
-  let cpuBusy = false;
-  app.get('/debug/pprof/profile', async (req, reply) => {
-    const seconds = parseSeconds((req.query as Record<string, unknown>)['seconds']);
-    if (typeof seconds === 'string') return reply.code(400).send({ error: seconds });
-    if (cpuBusy)
-      return reply.code(409).send({ error: 'a CPU profile is already being taken; try again when it is done' });
-    cpuBusy = true;
-    const session = new Session();
-    try {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-      await sleep(seconds * 1000, closing);
-      const { profile } = await session.post('Profiler.stop');
-      attachment(reply, `patienced-${stamp(deps.now())}.cpuprofile`);
-      return reply.type('application/json').send(JSON.stringify(profile));
-    } finally {
-      session.disconnect();
-      cpuBusy = false;
-    }
-  });
-}
-
-/** A heap snapshot, streamed; one at a time. */
-function heapSnapshotRoute(app: FastifyInstance, deps: ProfilingDeps): void {
-  let heapBusy = false;
-  app.get('/debug/pprof/heap', async (_req, reply) => {
-    if (heapBusy)
-      return reply.code(409).send({ error: 'a heap snapshot is already being sent; try again when it is done' });
-    heapBusy = true;
-    const snapshot = v8.getHeapSnapshot();
-    snapshot.once('close', () => (heapBusy = false));
-    attachment(reply, `patienced-${stamp(deps.now())}.heapsnapshot`);
-    return reply.type('application/json').send(snapshot);
-  });
-}
-
-/** The seconds parameter, or an error message naming it. */
-export function parseSeconds(raw: unknown): number | string {
-  if (raw === undefined) return DEFAULT_SECONDS;
-  const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  if (n >= 1 && n <= MAX_SECONDS) return n;
-  return `seconds: must be a whole number from 1 to ${MAX_SECONDS}, got ${JSON.stringify(raw)}`;
 }
 
 function attachment(reply: FastifyReply, filename: string): void {

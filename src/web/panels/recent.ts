@@ -1,5 +1,5 @@
 // Recent runs in the range, newest first; live events are added on top without a reload.
-import { runFields, type ApiRun } from '../api.ts';
+import type { ApiRun } from '../api.ts';
 import { byId, el, fill } from '../dom.ts';
 import { duration, shortTime } from '../format.ts';
 
@@ -31,7 +31,7 @@ export class RecentPanel {
     fill(
       byId('recent-body'),
       this.runs.map((run) => {
-        const m = runFields(run);
+        const m = run.metrics;
         const ms = Date.parse(run.timestamp);
         return el(
           'tr',

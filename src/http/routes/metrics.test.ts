@@ -1,0 +1,139 @@
+// /api/metrics/* through inject(), on a real SQLite file: the bodies are what the wire
+// functions make of the store's answers, byte for byte, and every bad parameter is a 400
+// that names it with the code bad_parameter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, assertShape, NOW, testApp } from './test-app.ts';
+import { dataset, MAKE, run, T0, HOUR } from '../../store/test-support.ts';
+import { toApiRun } from '../serialize.ts';
+import { toApiCommands, toApiStats } from '../wire/stats.ts';
+import { CommandsResult, RecentResult, StatsResult } from '../../shared/api/metrics.ts';
+import { FaultyStore, DISK_IO } from '../../store/fault-injection.ts';
+import { NO_LIMITS } from '../../store/test-support.ts';
+
+test('GET /api/metrics/recent: the stored runs, newest first, serialised exactly as JSON.stringify would', async (t) => {
+  const { app, store } = testApp(t);
+  store.append(dataset(), NOW - HOUR);
+  const res = await app.inject({ url: '/api/metrics/recent?limit=3' });
+  assert.equal(res.statusCode, 200);
+  const expected = store.recent({ limit: 3 }).runs;
+  assert.deepEqual(
+    expected.map((r) => r.id),
+    [5, 4, 3],
+  );
+  assert.equal(res.body, JSON.stringify({ metrics: expected.map(toApiRun), count: 3, truncated: false }));
+  assertShape(RecentResult, res);
+  const failed = (await app.inject({ url: '/api/metrics/recent?status=failed&command=curl' })).json<RecentResult>();
+  assert.deepEqual(
+    failed.metrics.map((m) => m.id),
+    [4],
+  );
+});
+
+test('GET /api/metrics/recent: a record with every field round-trips unchanged (labels a free-form map)', async (t) => {
+  const { app, store } = testApp(t);
+  const full = run(
+    MAKE,
+    'failed',
+    [
+      [0.5, false, 2],
+      [1.25, false, 137],
+    ],
+    T0 + 5 * 60_000,
+    {
+      strategy: 'exponential',
+      exit_code: 137,
+      reason: 'max retries reached (exit code 137)',
+      host: 'web-1',
+      // Stored keys are redacted keys: they need not match the key pattern of the socket's schema.
+      labels: { team: 'infra', '*** key': 'v', 'a/b.c-d_e': '' },
+    },
+  );
+  const [stored] = store.append([full], NOW - 1000);
+  assert.ok(stored);
+  const res = await app.inject({ url: '/api/metrics/recent' });
+  assert.equal(res.body, JSON.stringify({ metrics: [toApiRun(stored)], count: 1, truncated: false }));
+  const item = res.json<RecentResult>().metrics[0];
+  assert.deepEqual(item?.metrics.labels, full.labels);
+  assert.deepEqual(item?.metrics.attempts, full.attempts);
+  assert.equal(item?.metrics.exit_code, 137);
+  assert.equal(item?.received_at, new Date(NOW - 1000).toISOString());
+});
+
+test('GET /api/metrics/recent: bad parameters are 400 bad_parameter naming the field', async (t) => {
+  const { app } = testApp(t, { store: 'memory' });
+  const cases: Array<[string, string, string]> = [
+    ['limit=abc', 'limit', 'limit: "abc" is not a positive integer'],
+    ['limit=0', 'limit', 'limit: "0" is not a positive integer'],
+    ['limit=1.5', 'limit', 'limit: "1.5" is not a positive integer'],
+    ['limit=1&limit=2', 'limit', 'limit: give it once'],
+    ['status=maybe', 'status', 'status: "maybe" is not one of succeeded, failed'],
+    ['since=yesterday', 'since', 'since: "yesterday" is not an RFC 3339 time such as 2026-01-02T15:04:05Z'],
+    ['since=2026-02-30T00:00:00Z', 'since', 'since: "2026-02-30T00:00:00Z" has day 30: February 2026 has days 01..28'],
+    [`command=${'x'.repeat(4097)}`, 'command', `command: "${'x'.repeat(80)}…" is not at most 4096 characters`],
+  ];
+  for (const [q, field, message] of cases) {
+    const body = assertError(await app.inject({ url: `/api/metrics/recent?${q}` }), 400, 'bad_parameter', field);
+    assert.equal(body.error, message, q);
+  }
+  // Empty values are absent, and a large limit is capped rather than refused.
+  assert.equal((await app.inject({ url: '/api/metrics/recent?since=&limit=5000' })).statusCode, 200);
+});
+
+test('GET /api/metrics/stats and /commands: the wire shapes of the store aggregates; bounds checked', async (t) => {
+  const { app, store } = testApp(t);
+  store.append(dataset(), NOW - HOUR);
+  const stats = await app.inject({ url: '/api/metrics/stats' });
+  assert.equal(stats.statusCode, 200);
+  assert.equal(stats.body, JSON.stringify(toApiStats(store.stats(NOW - 24 * HOUR, NOW))));
+  assertShape(StatsResult, stats);
+  assert.equal(stats.json<StatsResult>().total_runs, 5);
+  assert.equal(stats.json<StatsResult>().time_range.start, '2026-11-25T19:00:00Z');
+
+  const start = new Date(T0).toISOString();
+  const commands = await app.inject({ url: `/api/metrics/commands?start=${start}&limit=2` });
+  assert.equal(commands.body, JSON.stringify(toApiCommands(store.commands(T0, NOW, 2))));
+  assertShape(CommandsResult, commands);
+  assert.equal(commands.json<CommandsResult>().commands.length, 2);
+
+  for (const url of ['/api/metrics/stats', '/api/metrics/commands']) {
+    const reversed = assertError(
+      await app.inject({ url: `${url}?start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z` }),
+      400,
+      'bad_parameter',
+      'start',
+    );
+    assert.equal(reversed.error, 'start: must not be after end');
+    assertError(await app.inject({ url: `${url}?end=soon` }), 400, 'bad_parameter', 'end');
+  }
+  assertError(await app.inject({ url: '/api/metrics/commands?limit=0' }), 400, 'bad_parameter', 'limit');
+});
+
+test('GET /api/metrics/export: json, ndjson and csv with their content types; a bad format is a 400', async (t) => {
+  const { app, store } = testApp(t);
+  const runs = store.append(dataset(), NOW - HOUR);
+  const json = await app.inject({ url: '/api/metrics/export' });
+  assert.equal(json.headers['content-type'], 'application/json');
+  assert.equal(json.headers['content-disposition'], 'attachment; filename=retry-metrics-2026-11-26.json');
+  assert.equal(json.body, JSON.stringify(runs.map(toApiRun)));
+  const ndjson = await app.inject({ url: '/api/metrics/export?format=ndjson' });
+  assert.equal(ndjson.headers['content-type'], 'application/x-ndjson');
+  assert.equal(ndjson.body, runs.map((r) => `${JSON.stringify(toApiRun(r))}\n`).join(''));
+  const csv = await app.inject({ url: '/api/metrics/export?format=csv' });
+  assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
+  assert.equal(csv.body.split('\r\n').length, 1 + runs.length + 1);
+  const bad = assertError(await app.inject({ url: '/api/metrics/export?format=xml' }), 400, 'bad_parameter', 'format');
+  assert.equal(bad.error, 'format: "xml" is not one of json, ndjson, csv');
+});
+
+test('a failing store: every query is a 503 storage_unavailable with Retry-After', async (t) => {
+  const store = new FaultyStore(NO_LIMITS);
+  const { app } = testApp(t, { store });
+  for (const m of ['recent', 'stats', 'commands', 'iterate'] as const) store.faults.set(m, DISK_IO);
+  for (const url of ['/api/metrics/recent', '/api/metrics/stats', '/api/metrics/commands', '/api/metrics/export']) {
+    const res = await app.inject({ url });
+    const body = assertError(res, 503, 'storage_unavailable');
+    assert.equal(res.headers['retry-after'], '30', url);
+    assert.equal(body.error, 'storage_error: reading the stored records failed: disk I/O error (SQLITE_IOERR_READ)');
+  }
+});

@@ -1,0 +1,112 @@
+// GET /api/metrics/*: the query parameters and the JSON bodies (README, "HTTP API").
+import Type, { type Static } from 'typebox';
+import { ApiRun } from './runs.ts';
+
+/** Strict RFC 3339 (the calendar day must exist; see src/shared/rfc3339.ts). */
+export const TimeParam = (description: string) =>
+  Type.String({ format: 'date-time', description, 'x-expect': 'an RFC 3339 time such as 2026-01-02T15:04:05Z' });
+/** A positive integer; larger than `max` is capped, not refused. */
+export const LimitParam = (dflt: number, max: number) =>
+  Type.Integer({
+    minimum: 1,
+    default: dflt,
+    description: `1..${max} (larger is capped), default ${dflt}`,
+    'x-expect': 'a positive integer',
+  });
+const Rfc3339 = Type.String({ format: 'date-time' });
+
+export const RecentQuery = Type.Object({
+  limit: Type.Optional(LimitParam(10, 1000)),
+  command: Type.Optional(
+    Type.String({ maxLength: 4096, description: 'a substring of the command', 'x-expect': 'at most 4096 characters' }),
+  ),
+  status: Type.Optional(
+    Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { 'x-expect': 'one of succeeded, failed' }),
+  ),
+  since: Type.Optional(TimeParam('runs at or after this time')),
+  until: Type.Optional(TimeParam('runs at or before this time')),
+});
+export type RecentQuery = Static<typeof RecentQuery>;
+
+export const RecentResult = Type.Object({
+  metrics: Type.Array(ApiRun, { description: 'newest first' }),
+  count: Type.Integer({ minimum: 0 }),
+  truncated: Type.Boolean({ description: 'the 8 MiB budget ended the list before limit' }),
+});
+export type RecentResult = Static<typeof RecentResult>;
+
+export const RangeQuery = Type.Object({
+  start: Type.Optional(TimeParam('default: 24 h before end')),
+  end: Type.Optional(TimeParam('default: now, or 24 h after a future start')),
+});
+export type RangeQuery = Static<typeof RangeQuery>;
+
+export const CommandsQuery = Type.Object({
+  start: Type.Optional(TimeParam('default: 24 h before end')),
+  end: Type.Optional(TimeParam('default: now, or 24 h after a future start')),
+  limit: Type.Optional(LimitParam(20, 100)),
+});
+export type CommandsQuery = Static<typeof CommandsQuery>;
+
+const TimeRange = Type.Object({ start: Rfc3339, end: Rfc3339 });
+const Percentiles = Type.Object({ p50: Type.Number(), p90: Type.Number(), p99: Type.Number(), max: Type.Number() });
+
+export const CommandSummary = Type.Object({
+  command: Type.String(),
+  count: Type.Integer(),
+  success_rate: Type.Number(),
+  avg_duration: Type.Integer({ description: 'nanoseconds' }),
+});
+
+export const HourSummary = Type.Object({
+  hour: Rfc3339,
+  total_runs: Type.Integer(),
+  success_rate: Type.Number(),
+});
+
+export const StatsResult = Type.Object({
+  time_range: TimeRange,
+  total_runs: Type.Integer(),
+  successful_runs: Type.Integer(),
+  failed_runs: Type.Integer(),
+  success_rate: Type.Number({ description: '0..1' }),
+  average_attempts: Type.Number(),
+  average_duration: Type.Integer({ description: 'nanoseconds' }),
+  average_duration_seconds: Type.Number(),
+  duration_seconds: Percentiles,
+  rescued_runs: Type.Integer(),
+  total_attempts: Type.Integer(),
+  top_commands: Type.Array(CommandSummary),
+  hourly_breakdown: Type.Array(HourSummary),
+});
+export type StatsResult = Static<typeof StatsResult>;
+
+export const CommandDetail = Type.Object({
+  command: Type.String(),
+  count: Type.Integer(),
+  successful_runs: Type.Integer(),
+  failed_runs: Type.Integer(),
+  success_rate: Type.Number(),
+  rescued_runs: Type.Integer(),
+  average_attempts: Type.Number(),
+  average_duration_seconds: Type.Number(),
+  duration_seconds: Percentiles,
+  last_run: Rfc3339,
+});
+export type CommandDetail = Static<typeof CommandDetail>;
+
+export const CommandsResult = Type.Object({
+  time_range: TimeRange,
+  commands: Type.Array(CommandDetail, { description: 'the busiest first' }),
+});
+export type CommandsResult = Static<typeof CommandsResult>;
+
+export const ExportQuery = Type.Object({
+  format: Type.Optional(
+    Type.Union([Type.Literal('json'), Type.Literal('ndjson'), Type.Literal('csv')], {
+      default: 'json',
+      'x-expect': 'one of json, ndjson, csv',
+    }),
+  ),
+});
+export type ExportQuery = Static<typeof ExportQuery>;
