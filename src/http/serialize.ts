@@ -1,4 +1,6 @@
-// Stored runs in the API's shapes: the original daemon's JSON item, NDJSON and CSV.
+// Stored runs in the API's shapes: the original daemon's JSON item, NDJSON and CSV. The
+// record's part follows src/shared/record-fields.ts field by field.
+import { RECORD_FIELDS, type RecordField } from '../shared/record-fields.ts';
 import type { StoredRun } from '../store/types.ts';
 
 export interface ApiRun {
@@ -12,51 +14,74 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A record's fields by wire name; `timestamp` is not among them (the record keeps timestampMs). */
+function fieldsOf(run: StoredRun): Readonly<Record<string, unknown>> {
+  return run.record as unknown as Readonly<Record<string, unknown>>;
+}
+
+/** The record's fields in list order, absent optional ones left out, the time as RFC 3339. */
 export function toApiRun(run: StoredRun): ApiRun {
-  const r = run.record;
-  const timestamp = rfc3339(r.timestampMs);
-  const metrics: Record<string, unknown> = {
-    command: r.command,
-    command_hash: r.command_hash,
-    final_status: r.final_status,
-    total_duration_seconds: r.total_duration_seconds,
-    total_attempts: r.total_attempts,
-    successful_attempts: r.successful_attempts,
-    failed_attempts: r.failed_attempts,
-    attempts: r.attempts,
-    timestamp,
-  };
-  if (r.strategy !== undefined) metrics.strategy = r.strategy;
-  if (r.exit_code !== undefined) metrics.exit_code = r.exit_code;
-  if (r.reason !== undefined) metrics.reason = r.reason;
-  if (r.host !== undefined) metrics.host = r.host;
-  if (r.labels !== undefined) metrics.labels = r.labels;
+  const fields = fieldsOf(run);
+  const timestamp = rfc3339(run.record.timestampMs);
+  const metrics: Record<string, unknown> = {};
+  for (const f of RECORD_FIELDS) {
+    const value = f.kind === 'timestamp' ? timestamp : fields[f.name];
+    if (value !== undefined) metrics[f.name] = value;
+  }
   return { id: run.id, timestamp, received_at: rfc3339(run.receivedAtMs), metrics };
 }
 
-export const CSV_HEADER =
-  'id,timestamp,received_at,command,command_hash,final_status,total_duration_seconds,total_attempts,successful_attempts,failed_attempts,exit_code,strategy,reason,host,labels\r\n';
+type Cell = (run: StoredRun) => string;
+
+interface CsvColumn {
+  name: string;
+  position: number;
+  cell: Cell;
+}
+
+/** One CSV cell per field, by kind: an absent optional field is an empty cell. */
+function cellOf(f: RecordField): Cell {
+  const name = f.name;
+  switch (f.kind) {
+    case 'timestamp':
+      return (run) => rfc3339(run.record.timestampMs);
+    case 'text':
+    case 'status':
+      return (run) => csvText((fieldsOf(run)[name] as string | undefined) ?? '');
+    case 'int':
+    case 'number':
+      return (run) => {
+        const v = fieldsOf(run)[name];
+        return v === undefined ? '' : String(v);
+      };
+    case 'labels':
+      return (run) => {
+        const v = fieldsOf(run)[name];
+        return v === undefined ? '' : csvText(JSON.stringify(v));
+      };
+    case 'attempts':
+      throw new Error(`${name}: attempts have no CSV column`);
+  }
+}
+
+/** The stored run's own columns around the record's (record-fields.ts gives each field's position). */
+const CSV_COLUMNS: readonly CsvColumn[] = [
+  { name: 'id', position: 0, cell: (run: StoredRun) => String(run.id) },
+  { name: 'received_at', position: 2, cell: (run: StoredRun) => rfc3339(run.receivedAtMs) },
+  ...RECORD_FIELDS.flatMap((f): CsvColumn[] =>
+    'csv' in f ? [{ name: f.name, position: f.csv, cell: cellOf(f) }] : [],
+  ),
+].sort((a, b) => a.position - b.position);
+
+const CELLS: readonly Cell[] = CSV_COLUMNS.map((c) => c.cell);
+
+export const CSV_HEADER = `${CSV_COLUMNS.map((c) => c.name).join(',')}\r\n`;
 
 /** One RFC 4180 row. Text that a spreadsheet would run as a formula gets a leading '. */
 export function toCsvRow(run: StoredRun): string {
-  const r = run.record;
-  return `${[
-    String(run.id),
-    rfc3339(r.timestampMs),
-    rfc3339(run.receivedAtMs),
-    csvText(r.command),
-    csvText(r.command_hash),
-    r.final_status,
-    String(r.total_duration_seconds),
-    String(r.total_attempts),
-    String(r.successful_attempts),
-    String(r.failed_attempts),
-    r.exit_code === undefined ? '' : String(r.exit_code),
-    csvText(r.strategy ?? ''),
-    csvText(r.reason ?? ''),
-    csvText(r.host ?? ''),
-    r.labels === undefined ? '' : csvText(JSON.stringify(r.labels)),
-  ].join(',')}\r\n`;
+  const cells = new Array<string>(CELLS.length);
+  for (let i = 0; i < CELLS.length; i++) cells[i] = (CELLS[i] as Cell)(run);
+  return `${cells.join(',')}\r\n`;
 }
 
 function csvText(value: string): string {
