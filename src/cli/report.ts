@@ -24,6 +24,8 @@ export interface RecordInput {
   endMs: number;
   host: string;
   labels: Record<string, string>;
+  /** --timeout, the time limit per attempt; 0 for none. */
+  timeoutMs?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export function buildRecord(i: RecordInput): WireRunRecord {
   const ok = i.result.attempts.filter((a) => a.success).length;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.labels)) labels[k] = redact(v);
-  return {
+  const record: WireRunRecord = {
     command,
     command_hash: commandHash(command),
     final_status: i.result.success ? 'succeeded' : 'failed',
@@ -55,6 +57,9 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     host: clip(i.host, MAX_HOST_LENGTH),
     labels,
   };
+  // A limit beyond the daemon's (a year) is as good as none, and is sent as that year.
+  if (i.timeoutMs !== undefined && i.timeoutMs > 0) record.duration_limit = seconds(i.timeoutMs);
+  return record;
 }
 
 const seconds = (ms: number): number => Math.min(MAX_DURATION_SECONDS, Math.max(0, Math.round(ms) / 1000));

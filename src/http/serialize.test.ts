@@ -44,6 +44,7 @@ const runs: StoredRun[] = [
       reason: '@timeout, "killed"',
       host: 'web-1\r',
       labels: { team: 'infra', 'a/b.c-d_e': '=1+2, "x"' },
+      duration_limit: 3.5,
     },
   },
   {
@@ -74,7 +75,7 @@ const runs: StoredRun[] = [
 test('toApiRun: the JSON of each run, keys in their documented order', () => {
   const golden = [
     '{"id":1,"timestamp":"2026-11-26T16:05:07.250Z","received_at":"2026-11-26T16:05:07.262Z","metrics":{"command":"make test","command_hash":"abcd1234","final_status":"succeeded","total_duration_seconds":1.5,"total_attempts":1,"successful_attempts":1,"failed_attempts":0,"attempts":[{"duration_seconds":1.5,"exit_code":0,"success":true}],"timestamp":"2026-11-26T16:05:07.250Z"}}',
-    '{"id":42,"timestamp":"2026-11-26T16:05:07.250Z","received_at":"2026-11-26T16:05:08.250Z","metrics":{"command":"=cmd \\"quoted\\", with comma\\nand newline","command_hash":"+hash","final_status":"failed","total_duration_seconds":0.000001,"total_attempts":2,"successful_attempts":0,"failed_attempts":2,"attempts":[{"duration_seconds":5e-7,"exit_code":-2147483648,"success":false},{"duration_seconds":31622400,"exit_code":124,"success":false}],"timestamp":"2026-11-26T16:05:07.250Z","strategy":"-exp","exit_code":124,"reason":"@timeout, \\"killed\\"","host":"web-1\\r","labels":{"team":"infra","a/b.c-d_e":"=1+2, \\"x\\""}}}',
+    '{"id":42,"timestamp":"2026-11-26T16:05:07.250Z","received_at":"2026-11-26T16:05:08.250Z","metrics":{"command":"=cmd \\"quoted\\", with comma\\nand newline","command_hash":"+hash","final_status":"failed","total_duration_seconds":0.000001,"total_attempts":2,"successful_attempts":0,"failed_attempts":2,"attempts":[{"duration_seconds":5e-7,"exit_code":-2147483648,"success":false},{"duration_seconds":31622400,"exit_code":124,"success":false}],"timestamp":"2026-11-26T16:05:07.250Z","strategy":"-exp","exit_code":124,"reason":"@timeout, \\"killed\\"","host":"web-1\\r","labels":{"team":"infra","a/b.c-d_e":"=1+2, \\"x\\""},"duration_limit":3.5}}',
     '{"id":7,"timestamp":"2026-11-26T16:05:07.250Z","received_at":"2026-11-26T16:05:07.250Z","metrics":{"command":"ünïcödé ✓","command_hash":"ff","final_status":"succeeded","total_duration_seconds":3,"total_attempts":2,"successful_attempts":1,"failed_attempts":1,"attempts":[{"duration_seconds":2,"exit_code":1,"success":false},{"duration_seconds":1,"exit_code":0,"success":true}],"timestamp":"2026-11-26T16:05:07.250Z","strategy":"fixed","exit_code":0,"reason":"","host":"","labels":{}}}',
   ];
   assert.deepEqual(
@@ -85,9 +86,9 @@ test('toApiRun: the JSON of each run, keys in their documented order', () => {
 
 test('CSV_HEADER and toCsvRow: the export, byte for byte', () => {
   const golden =
-    'id,timestamp,received_at,command,command_hash,final_status,total_duration_seconds,total_attempts,successful_attempts,failed_attempts,exit_code,strategy,reason,host,labels\r\n' +
-    '1,2026-11-26T16:05:07.250Z,2026-11-26T16:05:07.262Z,make test,abcd1234,succeeded,1.5,1,1,0,,,,,\r\n' +
-    '42,2026-11-26T16:05:07.250Z,2026-11-26T16:05:08.250Z,"\'=cmd ""quoted"", with comma\nand newline",\'+hash,failed,0.000001,2,0,2,124,\'-exp,"\'@timeout, ""killed""","web-1\r","{""team"":""infra"",""a/b.c-d_e"":""=1+2, \\""x\\""""}"\r\n' +
-    '7,2026-11-26T16:05:07.250Z,2026-11-26T16:05:07.250Z,ünïcödé ✓,ff,succeeded,3,2,1,1,0,fixed,,,{}\r\n';
+    'id,timestamp,received_at,command,command_hash,final_status,total_duration_seconds,total_attempts,successful_attempts,failed_attempts,exit_code,strategy,reason,host,labels,duration_limit\r\n' +
+    '1,2026-11-26T16:05:07.250Z,2026-11-26T16:05:07.262Z,make test,abcd1234,succeeded,1.5,1,1,0,,,,,,\r\n' +
+    '42,2026-11-26T16:05:07.250Z,2026-11-26T16:05:08.250Z,"\'=cmd ""quoted"", with comma\nand newline",\'+hash,failed,0.000001,2,0,2,124,\'-exp,"\'@timeout, ""killed""","web-1\r","{""team"":""infra"",""a/b.c-d_e"":""=1+2, \\""x\\""""}",3.5\r\n' +
+    '7,2026-11-26T16:05:07.250Z,2026-11-26T16:05:07.250Z,ünïcödé ✓,ff,succeeded,3,2,1,1,0,fixed,,,{},\r\n';
   assert.equal(CSV_HEADER + runs.map(toCsvRow).join(''), golden);
 });

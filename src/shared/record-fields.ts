@@ -50,6 +50,8 @@ export const RECORD_FIELDS = [
   { name: 'reason', kind: 'text', optional: true, core: false, max: L.MAX_REASON_LENGTH, csv: 12 },
   { name: 'host', kind: 'text', optional: true, core: false, max: L.MAX_HOST_LENGTH, csv: 13 },
   { name: 'labels', kind: 'labels', optional: true, core: false, csv: 14 },
+  // Seconds each attempt may run (patience --timeout), when it has a limit.
+  { name: 'duration_limit', ...duration, optional: true, core: false, csv: 15 },
 ] as const satisfies readonly FieldSpec[];
 
 export type RecordField = (typeof RECORD_FIELDS)[number];
