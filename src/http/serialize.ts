@@ -73,6 +73,11 @@ const CSV_COLUMNS: readonly CsvColumn[] = [
   ),
 ].sort((a, b) => a.position - b.position);
 
+// A position given twice or skipped in record-fields.ts would shift every later column.
+CSV_COLUMNS.forEach((c, i) => {
+  if (c.position !== i) throw new Error(`CSV column ${c.name} is at ${c.position}, expected ${i}`);
+});
+
 const CELLS: readonly Cell[] = CSV_COLUMNS.map((c) => c.cell);
 
 export const CSV_HEADER = `${CSV_COLUMNS.map((c) => c.name).join(',')}\r\n`;
