@@ -71,8 +71,6 @@ export interface ExtraValue {
 /** The extra fields of a RunRecord (and of the wire record): all optional. */
 export type RecordExtras = { [F in ExtraField as F['name']]?: ExtraValue[F['kind']] };
 
-export type ExtraName = ExtraField['name'];
-
 /** The longest JSON text of a double in range, e.g. 0.0000012345678901234567. */
 const LONGEST_NUMBER = 25;
 
