@@ -183,6 +183,7 @@ async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
       endMs: d.now(),
       host: d.hostname(),
       labels: s.labels,
+      timeoutMs: s.timeoutMs,
     });
     await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
   }

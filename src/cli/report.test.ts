@@ -57,6 +57,18 @@ test('the record has the protocol fields and the extensions, with the command re
   assert.equal(fromRunRecord, commandHash, 'run-record.ts re-exports the same commandHash');
 });
 
+test('duration_limit is --timeout in seconds when it is set, and absent without one', () => {
+  const input = { commandLine: 'make', strategy: 'fixed', result, endMs: Date.now(), host: 'h', labels: {} };
+  assert.equal(buildRecord({ ...input, timeoutMs: 90_000 }).duration_limit, 90);
+  assert.equal(buildRecord({ ...input, timeoutMs: 1500 }).duration_limit, 1.5);
+  assert.equal(buildRecord({ ...input, timeoutMs: 400 * 86_400_000 }).duration_limit, MAX_DURATION_SECONDS);
+  assert.equal('duration_limit' in buildRecord({ ...input, timeoutMs: 0 }), false);
+  assert.equal('duration_limit' in buildRecord(input), false);
+  const v = validateRunRecord(JSON.parse(JSON.stringify(buildRecord({ ...input, timeoutMs: 250 }))), Date.now());
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  assert.equal(v.record.duration_limit, 0.25);
+});
+
 test('a record beyond the daemon limits is clipped so that the daemon accepts it, not refused', () => {
   const r = buildRecord({
     commandLine: `echo ${'y'.repeat(20_000)}`,

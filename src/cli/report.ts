@@ -28,6 +28,8 @@ export interface RecordInput {
   endMs: number;
   host: string;
   labels: Record<string, string>;
+  /** --timeout, the time limit per attempt; 0 for none. */
+  timeoutMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export function buildRecord(i: RecordInput): WireRunRecord {
   const ok = i.result.attempts.filter((a) => a.success).length;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.labels)) labels[k] = redact(v);
-  return {
+  const record: WireRunRecord = {
     command,
     command_hash: commandHash(command),
     final_status: finalStatus(i.result.outcome),
@@ -59,6 +61,9 @@ export function buildRecord(i: RecordInput): WireRunRecord {
     host: clip(i.host, MAX_HOST_LENGTH),
     labels,
   };
+  // A limit beyond the daemon's (a year) is as good as none, and is sent as that year.
+  if (i.timeoutMs !== undefined && i.timeoutMs > 0) record.duration_limit = seconds(i.timeoutMs);
+  return record;
 }
 
 /** The record's final_status: every outcome but success is a failed run. */

@@ -3,6 +3,7 @@
 // reject reason only, never the command, which is unbounded and may carry secrets.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types.ts';
+import { isRescued } from '../store/rescued.ts';
 import { REJECT_REASONS, type IngestCounters } from '../ingest/counters.ts';
 import type { EventStreams } from './live/event-streams.ts';
 import type { RunFeed } from './live/run-feed.ts';
@@ -114,10 +115,9 @@ function countStoredRuns(feed: RunFeed, registers: Registers): () => void {
     let attemptsSum = 0;
     let rescuedCount = 0;
     for (const { record: r } of batch) {
-      if (r.final_status === 'succeeded') {
-        succeeded++;
-        if (r.failed_attempts > 0) rescuedCount++;
-      }
+      const ok = r.final_status === 'succeeded';
+      if (ok) succeeded++;
+      if (isRescued(ok, r.failed_attempts)) rescuedCount++;
       attemptsSum += r.total_attempts;
       duration.observe(r.total_duration_seconds);
     }

@@ -1,56 +1,88 @@
 // Stored runs in the API's shapes: the original daemon's JSON item (src/shared/api/runs.ts),
 // NDJSON and CSV. The aggregates' shapes are src/http/wire/.
+import { RECORD_FIELDS, type RecordField } from '../shared/record-fields.ts';
 import type { StoredRun } from '../store/types.ts';
+import type { RunRecord } from '../shared/run-record.ts';
 import type { ApiRun, ApiRunMetrics } from '../shared/api/runs.ts';
 import { rfc3339 } from './wire/time.ts';
 
 export type { ApiRun };
 
-export function toApiRun(run: StoredRun): ApiRun {
-  const r = run.record;
-  const timestamp = rfc3339(r.timestampMs);
-  const metrics: ApiRunMetrics = {
-    command: r.command,
-    command_hash: r.command_hash,
-    final_status: r.final_status,
-    total_duration_seconds: r.total_duration_seconds,
-    total_attempts: r.total_attempts,
-    successful_attempts: r.successful_attempts,
-    failed_attempts: r.failed_attempts,
-    attempts: r.attempts,
-    timestamp,
-  };
-  if (r.strategy !== undefined) metrics.strategy = r.strategy;
-  if (r.exit_code !== undefined) metrics.exit_code = r.exit_code;
-  if (r.reason !== undefined) metrics.reason = r.reason;
-  if (r.host !== undefined) metrics.host = r.host;
-  if (r.labels !== undefined) metrics.labels = r.labels;
-  return { id: run.id, timestamp, received_at: rfc3339(run.receivedAtMs), metrics };
+/** A field the record keeps under its wire name (the time it keeps as timestampMs). */
+type KeptField = Exclude<RecordField['name'], 'timestamp'>;
+
+function valueOf(run: StoredRun, name: KeptField): RunRecord[KeptField] {
+  return run.record[name];
 }
 
-export const CSV_HEADER =
-  'id,timestamp,received_at,command,command_hash,final_status,total_duration_seconds,total_attempts,successful_attempts,failed_attempts,exit_code,strategy,reason,host,labels\r\n';
+/** The record's fields in list order, absent optional ones left out, the time as RFC 3339. */
+export function toApiRun(run: StoredRun): ApiRun {
+  const timestamp = rfc3339(run.record.timestampMs);
+  const metrics: Partial<Record<RecordField['name'], unknown>> = {};
+  for (const f of RECORD_FIELDS) {
+    const value = f.kind === 'timestamp' ? timestamp : valueOf(run, f.name);
+    if (value !== undefined) metrics[f.name] = value;
+  }
+  // Every required field was set above: the list is the schema's.
+  return { id: run.id, timestamp, received_at: rfc3339(run.receivedAtMs), metrics: metrics as ApiRunMetrics };
+}
+
+type Cell = (run: StoredRun) => string;
+
+interface CsvColumn {
+  name: string;
+  position: number;
+  cell: Cell;
+}
+
+/** One CSV cell per field, by kind: an absent optional field is an empty cell. */
+function cellOf(f: RecordField): Cell {
+  const name = f.name;
+  switch (f.kind) {
+    case 'timestamp':
+      return (run) => rfc3339(run.record.timestampMs);
+    case 'text':
+    case 'status':
+      return (run) => csvText((valueOf(run, f.name) as string | undefined) ?? '');
+    case 'int':
+    case 'number':
+      return (run) => {
+        const v = valueOf(run, f.name);
+        return v === undefined ? '' : String(v);
+      };
+    case 'labels':
+      return (run) => {
+        const v = valueOf(run, f.name);
+        return v === undefined ? '' : csvText(JSON.stringify(v));
+      };
+    case 'attempts':
+      throw new Error(`${name}: attempts have no CSV column`);
+  }
+}
+
+/** The stored run's own columns around the record's (record-fields.ts gives each field's position). */
+const CSV_COLUMNS: readonly CsvColumn[] = [
+  { name: 'id', position: 0, cell: (run: StoredRun) => String(run.id) },
+  { name: 'received_at', position: 2, cell: (run: StoredRun) => rfc3339(run.receivedAtMs) },
+  ...RECORD_FIELDS.flatMap((f): CsvColumn[] =>
+    'csv' in f ? [{ name: f.name, position: f.csv, cell: cellOf(f) }] : [],
+  ),
+].sort((a, b) => a.position - b.position);
+
+// A position given twice or skipped in record-fields.ts would shift every later column.
+CSV_COLUMNS.forEach((c, i) => {
+  if (c.position !== i) throw new Error(`CSV column ${c.name} is at ${c.position}, expected ${i}`);
+});
+
+const CELLS: readonly Cell[] = CSV_COLUMNS.map((c) => c.cell);
+
+export const CSV_HEADER = `${CSV_COLUMNS.map((c) => c.name).join(',')}\r\n`;
 
 /** One RFC 4180 row. Text that a spreadsheet would run as a formula gets a leading '. */
 export function toCsvRow(run: StoredRun): string {
-  const r = run.record;
-  return `${[
-    String(run.id),
-    rfc3339(r.timestampMs),
-    rfc3339(run.receivedAtMs),
-    csvText(r.command),
-    csvText(r.command_hash),
-    r.final_status,
-    String(r.total_duration_seconds),
-    String(r.total_attempts),
-    String(r.successful_attempts),
-    String(r.failed_attempts),
-    r.exit_code === undefined ? '' : String(r.exit_code),
-    csvText(r.strategy ?? ''),
-    csvText(r.reason ?? ''),
-    csvText(r.host ?? ''),
-    r.labels === undefined ? '' : csvText(JSON.stringify(r.labels)),
-  ].join(',')}\r\n`;
+  const cells = new Array<string>(CELLS.length);
+  for (let i = 0; i < CELLS.length; i++) cells[i] = (CELLS[i] as Cell)(run);
+  return `${cells.join(',')}\r\n`;
 }
 
 function csvText(value: string): string {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateRunRecord } from './run-record.ts';
 import * as L from './record-limits.ts';
+import { MAX_RECORD_BYTES } from './record-fields.ts';
 
 const NOW = Date.UTC(2026, 10, 30, 12);
 
@@ -56,6 +57,7 @@ function largest(): Record<string, unknown> {
     reason: esc(L.MAX_REASON_LENGTH),
     host: esc(L.MAX_HOST_LENGTH),
     labels: labels(L.MAX_LABELS, (i) => String(i).padStart(L.MAX_LABEL_KEY_LENGTH, 'k'), esc(L.MAX_LABEL_VALUE_LENGTH)),
+    duration_limit: 0.0000012345678901234567,
   };
 }
 
@@ -64,9 +66,11 @@ test('the largest valid record is accepted and fits MAX_RECORD_BYTES, which max_
   const v = validateRunRecord(record, NOW);
   assert.ok(v.ok, v.ok ? '' : v.error);
   const bytes = Buffer.byteLength(JSON.stringify(record));
-  assert.ok(bytes <= L.MAX_RECORD_BYTES, `${bytes} > ${L.MAX_RECORD_BYTES}`);
+  assert.ok(bytes <= MAX_RECORD_BYTES, `${bytes} > ${MAX_RECORD_BYTES}`);
   // The bound is tight: within 1% of the real worst case (the timestamp is shorter than its 64).
-  assert.ok(bytes > L.MAX_RECORD_BYTES * 0.99, `${bytes} is far below ${L.MAX_RECORD_BYTES}`);
+  assert.ok(bytes > MAX_RECORD_BYTES * 0.99, `${bytes} is far below ${MAX_RECORD_BYTES}`);
+  // The figure docs/record-limits.md and the README give for max_message_bytes.
+  assert.equal(MAX_RECORD_BYTES, 345878);
 });
 
 test('text fields at their limit pass, one character more is refused naming the field', () => {
@@ -130,6 +134,18 @@ test('numbers too large to add up are refused naming the field (numeric poisonin
   // JSON.parse turns 1e400 into Infinity; the schema refuses it like any other non-number.
   assert.match(error({ total_duration_seconds: Infinity }), /^total_duration_seconds: must be number/);
   assert.match(error({ total_duration_seconds: NaN }), /^total_duration_seconds: must be number/);
+});
+
+test('duration_limit: seconds from 0 to 366 days, kept as sent', () => {
+  assert.match(error({ duration_limit: -1 }), /^duration_limit: must be >= 0/);
+  assert.match(error({ duration_limit: 1.7e308 }), /^duration_limit: must be <= 31622400 \(got 1\.7e\+308\)/);
+  assert.match(error({ duration_limit: '30s' }), /^duration_limit: must be number/);
+  for (const limit of [0, 0.25, L.MAX_DURATION_SECONDS]) {
+    const v = validateRunRecord(base({ duration_limit: limit }), NOW);
+    assert.ok(v.ok && v.record.duration_limit === limit, String(limit));
+  }
+  const none = validateRunRecord(base(), NOW);
+  assert.ok(none.ok && !('duration_limit' in none.record));
 });
 
 test('counts must agree with attempts when given', () => {

@@ -1,64 +1,77 @@
 // The wire contract (README, "The socket protocol"; docs/record-limits.md): the run record that `patience` sends and `patienced`
 // stores. One TypeBox schema serves the socket (compiled check) and the HTTP layer.
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
 import { parseRfc3339 } from './rfc3339.ts';
 import * as L from './record-limits.ts';
+import { EXTRA_FIELDS, RECORD_FIELDS, type ExtraField, type FieldSpec, type RecordExtras } from './record-fields.ts';
 
 export { commandHash };
 
-const Duration = Type.Number({ minimum: 0, maximum: L.MAX_DURATION_SECONDS });
-const ExitCode = Type.Integer({ minimum: L.MIN_EXIT_CODE, maximum: L.MAX_EXIT_CODE });
-const Count = Type.Integer({ minimum: 0, maximum: L.MAX_ATTEMPTS });
 const text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
 const Attempt = Type.Object({
-  duration_seconds: Duration,
-  exit_code: ExitCode,
+  duration_seconds: Type.Number({ minimum: 0, maximum: L.MAX_DURATION_SECONDS }),
+  exit_code: Type.Integer({ minimum: L.MIN_EXIT_CODE, maximum: L.MAX_EXIT_CODE }),
   success: Type.Boolean(),
 });
+export type Attempt = Static<typeof Attempt>;
 
 /** RFC 3339 with a mandatory offset, as Go marshals time.Time; the calendar is checked apart. */
 const RFC3339_PATTERN = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
 
+/** A field's schema from its kind and bounds (record-fields.ts; docs/record-limits.md). */
+export function schemaOf(f: FieldSpec): TSchema {
+  switch (f.kind) {
+    case 'text':
+      return text(f.max ?? 0, f.min ?? 0);
+    case 'int':
+      return Type.Integer({ minimum: f.min, maximum: f.max });
+    case 'number':
+      return Type.Number({ minimum: f.min, maximum: f.max });
+    case 'status':
+      return Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]);
+    case 'attempts':
+      return Type.Array(Attempt, { maxItems: f.max });
+    case 'timestamp':
+      // Unix seconds, or an RFC 3339 string (how Go marshals time.Time); not before
+      // 2000, not more than 5 minutes ahead of the daemon's clock (checked after the schema).
+      return Type.Union([
+        Type.Number({ minimum: L.MIN_TIMESTAMP_SECONDS }),
+        Type.String({ maxLength: L.MAX_TIMESTAMP_TEXT_LENGTH, pattern: RFC3339_PATTERN }),
+      ]);
+    case 'labels':
+      // A key outside the pattern fails `additionalProperties`: TypeBox's Record alone would let it through.
+      return Type.Record(Type.String({ pattern: L.LABEL_KEY_PATTERN }), text(L.MAX_LABEL_VALUE_LENGTH), {
+        maxProperties: L.MAX_LABELS,
+        additionalProperties: false,
+      });
+  }
+}
+
 // Every field is bounded (docs/record-limits.md): lengths, entries and numeric ranges.
-export const WireRunRecord = Type.Object({
-  command: text(L.MAX_COMMAND_LENGTH, 1),
-  command_hash: Type.Optional(text(L.MAX_COMMAND_HASH_LENGTH, 1)),
-  final_status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
-  total_duration_seconds: Duration,
-  // When given, they must agree with `attempts` (checked after the schema).
-  total_attempts: Type.Optional(Count),
-  successful_attempts: Type.Optional(Count),
-  failed_attempts: Type.Optional(Count),
-  attempts: Type.Array(Attempt, { maxItems: L.MAX_ATTEMPTS }),
-  // Unix seconds, or an RFC 3339 string (how Go marshals time.Time); not before
-  // 2000, not more than 5 minutes ahead of the daemon's clock (checked after the schema).
-  timestamp: Type.Optional(
-    Type.Union([
-      Type.Number({ minimum: L.MIN_TIMESTAMP_SECONDS }),
-      Type.String({ maxLength: L.MAX_TIMESTAMP_TEXT_LENGTH, pattern: RFC3339_PATTERN }),
-    ]),
-  ),
-  strategy: Type.Optional(text(L.MAX_STRATEGY_LENGTH)),
-  exit_code: Type.Optional(ExitCode),
-  reason: Type.Optional(text(L.MAX_REASON_LENGTH)),
-  host: Type.Optional(text(L.MAX_HOST_LENGTH)),
-  // A key outside the pattern fails `additionalProperties`: TypeBox's Record alone would let it through.
-  labels: Type.Optional(
-    Type.Record(Type.String({ pattern: L.LABEL_KEY_PATTERN }), text(L.MAX_LABEL_VALUE_LENGTH), {
-      maxProperties: L.MAX_LABELS,
-      additionalProperties: false,
-    }),
-  ),
-});
-export type WireRunRecord = Static<typeof WireRunRecord>;
-export type Attempt = Static<typeof Attempt>;
+// Given counts must agree with `attempts` (checked after the schema).
+export const WireRunRecord = Type.Object(
+  Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, f.optional ? Type.Optional(schemaOf(f)) : schemaOf(f)])),
+);
+
+/** A record as the wire schema admits it. */
+export interface WireRunRecord extends RecordExtras {
+  command: string;
+  command_hash?: string;
+  final_status: 'succeeded' | 'failed';
+  total_duration_seconds: number;
+  total_attempts?: number;
+  successful_attempts?: number;
+  failed_attempts?: number;
+  attempts: Attempt[];
+  timestamp?: number | string;
+}
 
 /** A validated, normalised run record: counts derived, command redacted, time in unix ms. */
-export interface RunRecord {
+export interface RunRecord extends RecordExtras {
   command: string;
   command_hash: string;
   final_status: 'succeeded' | 'failed';
@@ -69,14 +82,14 @@ export interface RunRecord {
   attempts: Attempt[];
   /** The run's end, unix milliseconds. */
   timestampMs: number;
-  strategy?: string;
-  exit_code?: number;
-  reason?: string;
-  host?: string;
-  labels?: Record<string, string>;
 }
 
 const check = Compile(WireRunRecord);
+
+/** The schema is built from the list, so TypeBox cannot infer its type: the interface spells it out. */
+function isWire(value: unknown): value is WireRunRecord {
+  return check.Check(value);
+}
 
 export type Validated = { ok: true; record: RunRecord } | { ok: false; error: string };
 
@@ -88,7 +101,7 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'a run record must be a JSON object' };
   }
-  if (!check.Check(value)) return { ok: false, error: describe(value) };
+  if (!isWire(value)) return { ok: false, error: describe(value) };
   const v = value;
   const time = timestampOf(v.timestamp, nowMs);
   if (typeof time === 'string') return { ok: false, error: time };
@@ -110,12 +123,18 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
     })),
     timestampMs: time,
   };
-  if (v.strategy !== undefined) record.strategy = redactText(v.strategy);
-  if (v.exit_code !== undefined) record.exit_code = v.exit_code;
-  if (v.reason !== undefined) record.reason = redactText(v.reason);
-  if (v.host !== undefined) record.host = redactText(v.host);
-  if (v.labels !== undefined) record.labels = redactLabels(v.labels, redactText);
+  for (const f of EXTRA_FIELDS) copyExtra(f, v, record, redactText);
   return { ok: true, record };
+}
+
+/** One optional field, redacted when it is text. */
+function copyExtra(f: ExtraField, from: RecordExtras, to: RecordExtras, redactText: Redact): void {
+  const value = from[f.name];
+  if (value === undefined) return;
+  const out = to as Record<string, unknown>;
+  if (typeof value === 'string') out[f.name] = redactText(value);
+  else if (typeof value === 'number') out[f.name] = value;
+  else out[f.name] = redactLabels(value, redactText);
 }
 
 // A label named like a credential (`db_password`, `api-token`) is a secret whatever its value.

@@ -3,6 +3,7 @@
 // covers, and to recompute an hour's extremes after a removal).
 
 import type { RunRecord } from '../shared/run-record.ts';
+import { isRescued } from './rescued.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -36,7 +37,7 @@ export interface CommandTally {
   command: string;
   count: number;
   succeeded: number;
-  /** Succeeded after at least one failed attempt. */
+  /** rescued.ts */
   rescued: number;
   attempts: number;
   durationSum: number;
@@ -71,10 +72,8 @@ export class SummaryBuilder {
       this.tallies.set(row.command, t);
     }
     t.count++;
-    if (row.succeeded) {
-      t.succeeded++;
-      if (row.failedAttempts > 0) t.rescued++;
-    }
+    if (row.succeeded) t.succeeded++;
+    if (isRescued(row.succeeded, row.failedAttempts)) t.rescued++;
     t.attempts += row.totalAttempts;
     t.durationSum += row.durationSeconds;
     this.durations.push(row.durationSeconds);

@@ -4,13 +4,14 @@
 // runs in range, because a p90 per command needs every duration and the aggregates keep
 // no histogram per command.
 
+import { isRescued } from './rescued.ts';
 import type { CommandDetail, CommandStats } from './types.ts';
 
 /** One command's raw runs in range. */
 export interface CommandRuns {
   count: number;
   succeeded: number;
-  /** Succeeded after at least one failed attempt. */
+  /** rescued.ts */
   rescued: number;
   attempts: number;
   lastTs: number;
@@ -42,10 +43,8 @@ export class CommandStatsBuilder {
       this.runs.set(command, t);
     }
     t.count++;
-    if (succeeded) {
-      t.succeeded++;
-      if (failedAttempts > 0) t.rescued++;
-    }
+    if (succeeded) t.succeeded++;
+    if (isRescued(succeeded, failedAttempts)) t.rescued++;
     t.attempts += totalAttempts;
     if (timestampMs > t.lastTs) t.lastTs = timestampMs;
     t.durations.push(durationSeconds);

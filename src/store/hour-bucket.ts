@@ -7,11 +7,12 @@ import type { AggRow, RangeSummary } from './agg-input.ts';
 import { CommandCounters } from './command-counters.ts';
 import { LogHistogram } from './histogram.ts';
 import type { PoolId } from './ids.ts';
+import { isRescued } from './rescued.ts';
 
 export class HourBucket {
   runs = 0;
   succeeded = 0;
-  /** Succeeded after at least one failed attempt. */
+  /** rescued.ts */
   rescued = 0;
   attempts = 0;
   durationSum = 0;
@@ -26,10 +27,8 @@ export class HourBucket {
 
   add(row: AggRow, commandId: PoolId): void {
     this.runs++;
-    if (row.succeeded) {
-      this.succeeded++;
-      if (row.failedAttempts > 0) this.rescued++;
-    }
+    if (row.succeeded) this.succeeded++;
+    if (isRescued(row.succeeded, row.failedAttempts)) this.rescued++;
     this.attempts += row.totalAttempts;
     this.durationSum += row.durationSeconds;
     this.widen(row);
@@ -39,10 +38,8 @@ export class HourBucket {
 
   remove(row: AggRow, commandId: PoolId): void {
     this.runs--;
-    if (row.succeeded) {
-      this.succeeded--;
-      if (row.failedAttempts > 0) this.rescued--;
-    }
+    if (row.succeeded) this.succeeded--;
+    if (isRescued(row.succeeded, row.failedAttempts)) this.rescued--;
     this.attempts -= row.totalAttempts;
     this.durationSum -= row.durationSeconds;
     if (

@@ -8,20 +8,22 @@ import { commandHash } from '../shared/command-hash.ts';
 import type { Attempt, RunRecord } from '../shared/run-record.ts';
 import type { AggRow } from './agg-input.ts';
 import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
+import { extraColumns, type ExtraColumn, type RowColumn } from './extra-columns.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
 import { rowIndex, type PoolId, type RowIndex, type RunId } from './ids.ts';
 import { recordCost } from './record-cost.ts';
 
 const SUCCEEDED = 1;
-const HAS_EXIT_CODE = 2;
-const DEAD = 4;
+const DEAD = 2;
 /** The row's numbers did not fit the columns; the record itself is kept aside. */
-const EXOTIC = 8;
+const EXOTIC = 4;
 /**
  * command_hash is sha256(command)'s prefix, as it nearly always is: recomputed on read
  * (about 1 µs) instead of holding an 8-char string per distinct command.
  */
-const HASH_DERIVED = 16;
+const HASH_DERIVED = 8;
+/** Presence of the optional integer fields (extra-columns.ts), one bit each. */
+const PRESENCE_BITS = [16, 32, 64, 128];
 
 /** Tombstones tolerated before a compaction is worth its copying. */
 const MIN_DEAD = 1024;
@@ -37,11 +39,10 @@ function clampU32(n: number): number {
   return Math.min(n, UINT32_MAX);
 }
 
-/** Whether the record's integers fit the Uint32/Int32 columns without loss. */
+/** Whether the record's core integers fit the Uint32/Int32 columns without loss. */
 function fitsColumns(r: RunRecord): boolean {
   if (r.total_attempts > UINT32_MAX || r.successful_attempts > UINT32_MAX || r.failed_attempts > UINT32_MAX)
     return false;
-  if (r.exit_code !== undefined && !isInt32(r.exit_code)) return false;
   for (const a of r.attempts) if (!isInt32(a.exit_code)) return false;
   return true;
 }
@@ -63,19 +64,15 @@ export class RunColumns {
   private readonly totalAttempts = new U32Column();
   private readonly successfulAttempts = new U32Column();
   private readonly failedAttempts = new U32Column();
-  private readonly exitCodes = new I32Column();
   private readonly flags = new U8Column();
   private readonly commands = new U32Column<PoolId>();
   private readonly hashes = new U32Column<PoolId>();
-  private readonly strategies = new U32Column<PoolId>();
-  private readonly reasons = new U32Column<PoolId>();
-  private readonly hosts = new U32Column<PoolId>();
-  /** Pool ids of the labels as JSON text: runs from one job share one label set. */
-  private readonly labels = new U32Column<PoolId>();
+  /** The optional fields of record-fields.ts, one column each. */
+  private readonly extras: readonly ExtraColumn[];
   private readonly attemptStart = new U32Column();
   private readonly attemptCount = new U32Column();
   private readonly costs = new U32Column();
-  private readonly rowColumns = [
+  private readonly rowColumns: RowColumn[] = [
     this.ids,
     this.timestamps,
     this.received,
@@ -83,19 +80,13 @@ export class RunColumns {
     this.totalAttempts,
     this.successfulAttempts,
     this.failedAttempts,
-    this.exitCodes,
     this.flags,
     this.commands,
     this.hashes,
-    this.strategies,
-    this.reasons,
-    this.hosts,
-    this.labels,
     this.attemptStart,
     this.attemptCount,
     this.costs,
   ];
-  private readonly stringColumns = [this.commands, this.hashes, this.strategies, this.reasons, this.hosts, this.labels];
 
   private attemptsUsed = 0;
   private readonly attemptDurations = new F64Column();
@@ -106,7 +97,10 @@ export class RunColumns {
   private readonly exotic = new Map<RunId, RunRecord>();
   private readonly hashCache = new Map<string, string>();
 
-  constructor(private readonly pool: StringPool) {}
+  constructor(private readonly pool: StringPool) {
+    this.extras = extraColumns(pool, PRESENCE_BITS);
+    this.rowColumns.push(...this.extras.map((e) => e.column));
+  }
 
   /** Appends a run and returns its row. */
   push(id: RunId, receivedAtMs: number, r: RunRecord): RowIndex {
@@ -119,7 +113,8 @@ export class RunColumns {
     for (const col of this.attemptColumns) col.reserve(this.attemptsUsed + n);
     const row = rowIndex(this.length++);
     this.live++;
-    const fits = fitsColumns(r);
+    let fits = fitsColumns(r);
+    for (const e of this.extras) fits &&= e.fits(r);
     const derived = r.command_hash === this.derivedHash(r.command);
     this.ids.set(row, id);
     this.timestamps.set(row, r.timestampMs);
@@ -128,20 +123,11 @@ export class RunColumns {
     this.totalAttempts.set(row, clampU32(r.total_attempts));
     this.successfulAttempts.set(row, clampU32(r.successful_attempts));
     this.failedAttempts.set(row, clampU32(r.failed_attempts));
-    this.exitCodes.set(row, r.exit_code ?? 0);
-    this.flags.set(
-      row,
-      (r.final_status === 'succeeded' ? SUCCEEDED : 0) |
-        (r.exit_code !== undefined ? HAS_EXIT_CODE : 0) |
-        (fits ? 0 : EXOTIC) |
-        (derived ? HASH_DERIVED : 0),
-    );
+    let flags = (r.final_status === 'succeeded' ? SUCCEEDED : 0) | (fits ? 0 : EXOTIC) | (derived ? HASH_DERIVED : 0);
+    for (const e of this.extras) flags |= e.write(row, r);
+    this.flags.set(row, flags);
     this.commands.set(row, this.pool.intern(r.command));
     this.hashes.set(row, derived ? ABSENT : this.pool.intern(r.command_hash));
-    this.strategies.set(row, this.pool.internOptional(r.strategy));
-    this.reasons.set(row, this.pool.internOptional(r.reason));
-    this.hosts.set(row, this.pool.internOptional(r.host));
-    this.labels.set(row, this.pool.internOptional(r.labels === undefined ? undefined : JSON.stringify(r.labels)));
     this.attemptStart.set(row, this.attemptsUsed);
     this.attemptCount.set(row, n);
     const cost = recordCost(r);
@@ -235,15 +221,7 @@ export class RunColumns {
       attempts,
       timestampMs: this.timestamps.get(row),
     };
-    const strategy = this.pool.getOptional(this.strategies.get(row));
-    if (strategy !== undefined) r.strategy = strategy;
-    if (flags & HAS_EXIT_CODE) r.exit_code = this.exitCodes.get(row);
-    const reason = this.pool.getOptional(this.reasons.get(row));
-    if (reason !== undefined) r.reason = reason;
-    const host = this.pool.getOptional(this.hosts.get(row));
-    if (host !== undefined) r.host = host;
-    const labels = this.pool.getOptional(this.labels.get(row));
-    if (labels !== undefined) r.labels = JSON.parse(labels) as Record<string, string>;
+    for (const e of this.extras) e.read(row, flags, r);
     return r;
   }
 
@@ -251,7 +229,9 @@ export class RunColumns {
   kill(row: RowIndex): void {
     if (!this.isLive(row)) return;
     this.flags.set(row, this.flags.get(row) | DEAD);
-    for (const col of this.stringColumns) this.pool.release(col.get(row));
+    this.pool.release(this.commands.get(row));
+    this.pool.release(this.hashes.get(row));
+    for (const e of this.extras) e.release(row);
     this.exotic.delete(this.idAt(row));
     this.bytes -= this.costs.get(row);
     this.live--;

@@ -1,15 +1,27 @@
 // Run records to and from rows of the `runs` table. Attempts are one JSON text of
 // [duration, exit code, 0|1] triples: a third of the size of the wire objects, and
-// still readable with the sqlite3 shell.
+// still readable with the sqlite3 shell. Each optional field of record-fields.ts has a
+// nullable column of its own name (labels as JSON text).
 
 import type { Attempt, RunRecord } from '../shared/run-record.ts';
+import { EXTRA_FIELDS, extraOf, setExtra, type FieldKind } from '../shared/record-fields.ts';
 import type { AggRow } from './agg-input.ts';
 import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import type { StoredRun } from './types.ts';
 
-export const INSERT_COLUMNS =
-  'ts_ms, received_ms, command, command_hash, succeeded, duration_s, total_attempts, ' +
-  'successful_attempts, failed_attempts, attempts, strategy, exit_code, reason, host, labels';
+/** The SQLite type of an optional field's column, by kind. */
+export const EXTRA_COLUMN_TYPES: Partial<Record<FieldKind, string>> = {
+  text: 'TEXT',
+  int: 'INTEGER',
+  number: 'REAL',
+  labels: 'TEXT',
+};
+
+export const INSERT_COLUMNS = [
+  'ts_ms, received_ms, command, command_hash, succeeded, duration_s, total_attempts',
+  'successful_attempts, failed_attempts, attempts',
+  ...EXTRA_FIELDS.map((f) => f.name),
+].join(', ');
 
 /**
  * A data file written before the record limits may hold runs of 1e300 attempts or
@@ -36,11 +48,8 @@ export interface RunRow {
   successful_attempts: number;
   failed_attempts: number;
   attempts: string;
-  strategy: string | null;
-  exit_code: number | null;
-  reason: string | null;
-  host: string | null;
-  labels: string | null;
+  /** The optional fields' columns, by field name; NULL when absent. */
+  [extra: string]: string | number | null;
 }
 
 type AttemptTriple = [number, number, number];
@@ -58,11 +67,10 @@ export function insertParams(r: RunRecord, receivedAtMs: number): unknown[] {
     r.successful_attempts,
     r.failed_attempts,
     JSON.stringify(attempts),
-    r.strategy ?? null,
-    r.exit_code ?? null,
-    r.reason ?? null,
-    r.host ?? null,
-    r.labels === undefined ? null : JSON.stringify(r.labels),
+    ...EXTRA_FIELDS.map((f) => {
+      const v = extraOf(r, f.name);
+      return v === undefined ? null : f.kind === 'labels' ? JSON.stringify(v) : v;
+    }),
   ];
 }
 
@@ -84,11 +92,11 @@ export function storedRunOf(row: RunRow): StoredRun {
     attempts,
     timestampMs: row.ts_ms,
   };
-  if (row.strategy !== null) record.strategy = row.strategy;
-  if (row.exit_code !== null) record.exit_code = row.exit_code;
-  if (row.reason !== null) record.reason = row.reason;
-  if (row.host !== null) record.host = row.host;
-  if (row.labels !== null) record.labels = JSON.parse(row.labels) as Record<string, string>;
+  for (const f of EXTRA_FIELDS) {
+    const v = row[f.name];
+    if (v === null || v === undefined) continue;
+    setExtra(record, f.name, f.kind === 'labels' ? (JSON.parse(String(v)) as Record<string, string>) : v);
+  }
   return { id: row.id, receivedAtMs: row.received_ms, record };
 }
 

@@ -1,8 +1,12 @@
 // Opens the data file and brings its schema up to date. `user_version` records which
 // migrations have run, so a later release appends to MIGRATIONS and old files follow.
+// The optional fields' columns follow src/shared/record-fields.ts instead: one missing
+// from the file is added on open (addFieldColumns).
 
 import Database from 'better-sqlite3';
 import { describeStorageError } from './storage-error.ts';
+import { EXTRA_FIELDS } from '../shared/record-fields.ts';
+import { EXTRA_COLUMN_TYPES } from './sqlite-codec.ts';
 
 const MIGRATIONS: readonly string[] = [
   // 1: runs, in id order (AUTOINCREMENT: ids never go back, even after every row is
@@ -110,5 +114,21 @@ function migrate(db: Database.Database, path: string): void {
       db.exec(MIGRATIONS[v] ?? '');
       db.pragma(`user_version = ${v + 1}`);
     })();
+  }
+  db.transaction(() => addFieldColumns(db))();
+}
+
+/**
+ * A nullable column for each optional field the file lacks (one added to the list after the
+ * file was written). ADD COLUMN only changes the schema: no row is rewritten, and the
+ * old rows read the field as absent. An older patienced ignores the extra column.
+ */
+function addFieldColumns(db: Database.Database): void {
+  const have = new Set(db.prepare<[], string>("SELECT name FROM pragma_table_info('runs')").pluck().all());
+  for (const f of EXTRA_FIELDS) {
+    if (have.has(f.name)) continue;
+    const type = EXTRA_COLUMN_TYPES[f.kind];
+    if (!/^[a-z_]+$/.test(f.name) || type === undefined) throw new Error(`no column for the field ${f.name}`);
+    db.exec(`ALTER TABLE runs ADD COLUMN ${f.name} ${type}`);
   }
 }

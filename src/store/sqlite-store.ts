@@ -20,6 +20,7 @@ import {
   type RunRow,
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
+import { RESCUED_SQL } from './rescued.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
@@ -100,7 +101,7 @@ export class SqliteStore implements Store {
       this.deleteId = db.prepare('DELETE FROM runs WHERE id = ?');
       this.tallies = db
         .prepare<[number, number], TallyRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
                 TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
          FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
         )
@@ -112,7 +113,7 @@ export class SqliteStore implements Store {
       // column, and SQLite 3.53 prints doubles so that they read back exactly.
       this.commandRows = db
         .prepare<[number, number, string], CommandRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(succeeded = 1 AND failed_attempts > 0), TOTAL(${ATTEMPTS_SQL}),
+          `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
                   MAX(ts_ms), group_concat(${DURATION_SQL})
            FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
         )

@@ -55,6 +55,7 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
   assert.equal(m.failed_attempts, 2);
   assert.equal(m.exit_code, 0);
   assert.deepEqual(m.labels, { team: 'infra' });
+  assert.equal('duration_limit' in m, false, 'no --timeout, no duration_limit');
   const attempts = m.attempts as Array<{ duration_seconds: number; exit_code: number; success: boolean }>;
   assert.deepEqual(
     attempts.map((a) => [a.exit_code, a.success]),
@@ -87,11 +88,15 @@ test('a failing run is reported as failed with its exit code and reason', async 
     XDG_CONFIG_HOME: d.dir,
     RETRY_SOCKET_PATH: d.socketPath,
   };
-  const run = spawnSync(process.execPath, [CLI_BIN, 'fixed', '-a', '2', '-d', '10ms', '--', 'sh', '-c', 'exit 7'], {
-    env,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [CLI_BIN, 'fixed', '-a', '2', '-d', '10ms', '-t', '90s', '--', 'sh', '-c', 'exit 7'],
+    {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   assert.equal(run.status, 7);
   const m = ((await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent).metrics[0]?.metrics;
   assert.ok(m);
@@ -99,6 +104,10 @@ test('a failing run is reported as failed with its exit code and reason', async 
   assert.equal(m.strategy, 'fixed');
   assert.equal(m.exit_code, 7);
   assert.match(String(m.reason), /max retries reached \(exit code 7\)/);
+  assert.equal(m.duration_limit, 90, '--timeout 90s');
+  const csv = (await (await fetch(`${d.url}/api/metrics/export?format=csv`)).text()).split('\r\n');
+  assert.match(csv[0] ?? '', /,labels,duration_limit$/);
+  assert.match(csv[1] ?? '', /,90$/);
   assert.equal(await d.stop(), 0, d.logs());
   fs.rmSync(d.dir, { recursive: true, force: true });
 });

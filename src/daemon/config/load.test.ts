@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, type LoadOptions, type LoadResult } from './load.ts';
 import { describeConfig } from './sources.ts';
-import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-fields.ts';
 
 const DEFAULT_PATH = '/test/etc/daemon.json';
 

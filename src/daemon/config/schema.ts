@@ -1,6 +1,6 @@
 // The one table of patienced settings: config-file key, env var, flag, type, default and help.
 // Everything else in this folder (file check, env, flags, help text, reports) is derived from it.
-import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-fields.ts';
 import {
   boolean,
   duration,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usageText } from './usage.ts';
 import { FIELDS, KEYS } from './schema.ts';
-import { MAX_RECORD_BYTES } from '../../shared/record-limits.ts';
+import { MAX_RECORD_BYTES } from '../../shared/record-fields.ts';
 
 // Copied verbatim from the original daemon's documented "Command Line Options" block.
 const SEED = `Usage: patienced [options]

@@ -33,7 +33,8 @@ export const RecentResult = Type.Object({
   count: Type.Integer({ minimum: 0 }),
   truncated: Type.Boolean({ description: 'the 8 MiB budget ended the list before limit' }),
 });
-export type RecentResult = Static<typeof RecentResult>;
+/** Static<> of a list-built schema is loose: the item is the written-out ApiRun. */
+export type RecentResult = Omit<Static<typeof RecentResult>, 'metrics'> & { metrics: ApiRun[] };
 
 export const RangeQuery = Type.Object({
   start: Type.Optional(TimeParam('default: 24 h before end')),

@@ -1,37 +1,41 @@
 // A stored run as the API shows it: an item of /api/metrics/recent, of the JSON and NDJSON
-// export, and the data of an /api/events `run` event. `metrics` is the run record as stored
-// (derived from the socket's schema in src/shared/run-record.ts) with its time in RFC 3339.
-import Type, { type Static } from 'typebox';
-import { WireRunRecord } from '../run-record.ts';
+// export, and the data of an /api/events `run` event. `metrics` is the run record as stored,
+// one property per field of src/shared/record-fields.ts, in that order, with its time in
+// RFC 3339.
+import Type, { type TSchema } from 'typebox';
+import { schemaOf, type Attempt } from '../run-record.ts';
+import { RECORD_FIELDS, type RecordExtras, type RecordField } from '../record-fields.ts';
 
 const Rfc3339 = Type.String({ format: 'date-time' });
-const Count = Type.Integer({ minimum: 0 });
-
-const field = WireRunRecord.properties;
 
 /**
- * The record's fields (their schemas are the socket's), in the order the API has always
- * written them, with the counts always present, the command hash always set, the time as
- * text, and labels as a free-form map: stored keys have been redacted and need not match
- * the key pattern any more (a response schema drops what it does not list).
+ * A field as the API writes it: the socket's schema, except that the counts and the
+ * command hash are always present (derived on ingest), the time is RFC 3339 text, and
+ * labels are a free-form map (stored keys have been redacted and need not match the key
+ * pattern any more).
  */
-export const ApiRunMetrics = Type.Object({
-  command: field.command,
-  command_hash: Type.String(),
-  final_status: field.final_status,
-  total_duration_seconds: field.total_duration_seconds,
-  total_attempts: Count,
-  successful_attempts: Count,
-  failed_attempts: Count,
-  attempts: field.attempts,
-  timestamp: Rfc3339,
-  strategy: field.strategy,
-  exit_code: field.exit_code,
-  reason: field.reason,
-  host: field.host,
-  labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-});
-export type ApiRunMetrics = Static<typeof ApiRunMetrics>;
+function apiSchemaOf(f: RecordField): TSchema {
+  if (f.kind === 'timestamp') return Rfc3339;
+  if (f.kind === 'labels') return Type.Optional(Type.Record(Type.String(), Type.String()));
+  if (f.name === 'command_hash') return Type.String();
+  if (f.kind === 'int' && f.core) return Type.Integer({ minimum: 0 });
+  return f.optional ? Type.Optional(schemaOf(f)) : schemaOf(f);
+}
+
+export const ApiRunMetrics = Type.Object(Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, apiSchemaOf(f)])));
+
+/** The schema above as a type (TypeBox cannot infer one built from the list). */
+export type ApiRunMetrics = RecordExtras & {
+  command: string;
+  command_hash: string;
+  final_status: 'succeeded' | 'failed';
+  total_duration_seconds: number;
+  total_attempts: number;
+  successful_attempts: number;
+  failed_attempts: number;
+  attempts: Attempt[];
+  timestamp: string;
+};
 
 export const ApiRun = Type.Object({
   id: Type.Integer({ minimum: 1, description: 'assigned by the daemon, increasing in arrival order' }),
@@ -39,4 +43,9 @@ export const ApiRun = Type.Object({
   received_at: Rfc3339,
   metrics: ApiRunMetrics,
 });
-export type ApiRun = Static<typeof ApiRun>;
+export type ApiRun = {
+  id: number;
+  timestamp: string;
+  received_at: string;
+  metrics: ApiRunMetrics;
+};
