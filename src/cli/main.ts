@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { adaptiveFile, loadOutcomes, saveOutcomes } from '../retry/adaptive-store.ts';
 import { EXIT, runExitCode } from '../retry/exit-codes.ts';
 import { formatDuration } from '../retry/format.ts';
-import { RetryRun, type AttemptRequest, type RunningAttempt } from '../retry/loop.ts';
+import { RetryRun, type AttemptRequest, type RunningAttempt, type RunResult } from '../retry/loop.ts';
 import { createRunner } from '../retry/runner.ts';
 import { deriveResourceId } from '../retry/strategies/diophantine.ts';
 import { buildBackoff } from '../retry/strategies/index.ts';
@@ -113,30 +113,18 @@ async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
   const warn = (m: string): void => void d.stderr.write(`patience: warning: ${m}\n`);
   const stateDir = join(d.env.XDG_STATE_HOME || join(d.homedir(), '.local', 'state'), 'patience');
   const line = commandLine(s.command);
-  const notes: string[] = [];
 
   // adaptive: what earlier runs of this command taught it.
   const learned: DelayOutcome[] = [];
   const learnedFile = s.strategy === 'adaptive' ? adaptiveFile(stateDir, redact(line)) : undefined;
-  if (learnedFile) {
-    learned.push(...(await loadOutcomes(learnedFile)));
-    notes.push(
-      `Learned so far for this command: ${learned.length} outcome${learned.length === 1 ? '' : 's'} (${learnedFile}).`,
-    );
-  }
+  if (learnedFile) learned.push(...(await loadOutcomes(learnedFile)));
   const before = learned.length;
   const backoff = buildBackoff(s.strategy, s.params, learned);
-
   const resource = s.strategy === 'diophantine' ? (s.resourceId ?? deriveResourceId(s.command)) : undefined;
-  const limitLabel = resource && `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;
-  if (s.strategy === 'http-aware')
-    notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
-  if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
-  const authority = s.daemon ? `patienced at ${daemonSocketPath(s, d.env)} (else the local ledger)` : 'the ledger';
-  if (limitLabel)
-    notes.push(`Rate limit: ${limitLabel}, checked against ${authority} before every attempt when it runs.`);
 
   if (s.dryRun) {
+    const taught = learnedFile ? { file: learnedFile, count: learned.length } : undefined;
+    const notes = planNotes(s, d.env, resource, taught);
     d.stdout.write(renderDryRun(s, backoff, d.random, { notes }));
     return EXIT.success;
   }
@@ -175,17 +163,49 @@ async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
       debug(`cannot save ${learnedFile}: ${err.message}`),
     );
   }
-  if (s.report) {
-    const record = buildRecord({
-      commandLine: line,
-      strategy: s.strategy,
-      result,
-      endMs: d.now(),
-      host: d.hostname(),
-      labels: s.labels,
-      timeoutMs: s.timeoutMs,
-    });
-    await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
-  }
+  if (s.report) await report(s, d, line, result, debug);
   return runExitCode(result.outcome);
+}
+
+/** What --dry-run says beside the delays: what the strategy learned, hints, randomness, the rate limit. */
+function planNotes(
+  s: RunSettings,
+  env: CliMainDeps['env'],
+  resource: string | undefined,
+  learned: { file: string; count: number } | undefined,
+): string[] {
+  const notes: string[] = [];
+  if (learned) {
+    const outcomes = `${learned.count} outcome${learned.count === 1 ? '' : 's'}`;
+    notes.push(`Learned so far for this command: ${outcomes} (${learned.file}).`);
+  }
+  if (s.strategy === 'http-aware')
+    notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
+  if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
+  if (resource) {
+    const limitLabel = `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;
+    const authority = s.daemon ? `patienced at ${daemonSocketPath(s, env)} (else the local ledger)` : 'the ledger';
+    notes.push(`Rate limit: ${limitLabel}, checked against ${authority} before every attempt when it runs.`);
+  }
+  return notes;
+}
+
+/** The run record to patienced; never fails the run (report.ts keeps to its time budget). */
+async function report(
+  s: RunSettings,
+  d: CliMainDeps,
+  line: string,
+  result: RunResult,
+  debug: (m: string) => void,
+): Promise<void> {
+  const record = buildRecord({
+    commandLine: line,
+    strategy: s.strategy,
+    result,
+    endMs: d.now(),
+    host: d.hostname(),
+    labels: s.labels,
+    timeoutMs: s.timeoutMs,
+  });
+  await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
 }
