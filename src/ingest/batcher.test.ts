@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Batcher, type Outcome } from './batcher.ts';
+import { Batcher, type DocumentReply } from './batcher.ts';
 import { IngestCounters } from './counters.ts';
 import { DISK_FULL, FaultyStore } from '../store/fault-injection.ts';
 import { DataFileMoved } from '../store/storage-error.ts';
@@ -29,8 +29,8 @@ function harness(): {
 }
 
 /** Queues n records and flushes; resolves with their outcomes in order. */
-function addAll(batcher: Batcher, n: number): Outcome[] {
-  const out: Outcome[] = [];
+function addAll(batcher: Batcher, n: number): DocumentReply[] {
+  const out: DocumentReply[] = [];
   for (let i = 0; i < n; i++) batcher.add(run(`cmd-${i}`, 'succeeded', [[1, true]], T0), (o) => out.push(o));
   batcher.flush();
   return out;
@@ -70,7 +70,7 @@ test('once the store works again the next batch is acknowledged', () => {
 test('a data file gone: the reply says which file, and rejections and answers of the batch keep their own replies', () => {
   const h = harness();
   h.store.faults.set('append', new DataFileMoved('data_file /x/d.db was deleted or renamed while patienced ran'));
-  const out: Outcome[] = [];
+  const out: DocumentReply[] = [];
   h.batcher.reject('invalid_json', 'invalid JSON: x', (o) => out.push(o));
   h.batcher.add(run('a', 'succeeded', [[1, true]], T0), (o) => out.push(o));
   h.batcher.answer({ status: 'ok', daemon: {} }, (o) => out.push(o));
@@ -82,7 +82,7 @@ test('a data file gone: the reply says which file, and rejections and answers of
     error:
       "storage_error: the record was not stored: data_file /x/d.db was deleted or renamed while patienced ran; send it again once the daemon's storage is fixed",
   });
-  assert.deepEqual(out[2], { ok: true, reply: { status: 'ok', daemon: {} } });
+  assert.deepEqual(out[2], { ok: true, answer: { status: 'ok', daemon: {} } });
 });
 
 test('acquires: decided in order, a grant stored in the batch before its answer; a storage fault grants nothing', () => {
@@ -97,18 +97,18 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
     ledger,
     onAcquire: (r, g) => counts.push(`${r}:${g}`),
   });
-  const ask = (out: Outcome[]): void =>
+  const ask = (out: DocumentReply[]): void =>
     batcher.acquire({ resource_id: 'r', rate_limit: 1, window_seconds: 10 }, (o) => out.push(o));
 
-  const out: Outcome[] = [];
+  const out: DocumentReply[] = [];
   ask(out);
   batcher.add(run('a', 'succeeded', [[1, true]], T0), (o) => out.push(o));
   ask(out);
   batcher.flush();
   assert.deepEqual(out, [
-    { ok: true, reply: { status: 'ok', granted: true } },
+    { ok: true, answer: { status: 'ok', granted: true } },
     { ok: true },
-    { ok: true, reply: { status: 'ok', granted: false, wait_until: new Date(T0 + 10_000).toISOString() } },
+    { ok: true, answer: { status: 'ok', granted: false, wait_until: new Date(T0 + 10_000).toISOString() } },
   ]);
   assert.equal(store.count(), 1);
   assert.deepEqual(
@@ -120,7 +120,7 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
 
   // A storage fault: the acquire is told storage_error and the slot stays free.
   store.faults.set('append', DISK_FULL);
-  const failed: Outcome[] = [];
+  const failed: DocumentReply[] = [];
   batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => failed.push(o));
   batcher.flush();
   assert.equal(failed[0]?.ok, false);
@@ -130,8 +130,8 @@ test('acquires: decided in order, a grant stored in the batch before its answer;
   );
   assert.equal(counters.rejected.storage_error, 1);
   store.faults.delete('append');
-  const retry: Outcome[] = [];
+  const retry: DocumentReply[] = [];
   batcher.acquire({ resource_id: 'other', rate_limit: 1, window_seconds: 10 }, (o) => retry.push(o));
   batcher.flush();
-  assert.deepEqual(retry, [{ ok: true, reply: { status: 'ok', granted: true } }], 'the failed grant was taken back');
+  assert.deepEqual(retry, [{ ok: true, answer: { status: 'ok', granted: true } }], 'the failed grant was taken back');
 });
