@@ -48,9 +48,9 @@ export interface Preface {
   ended: boolean;
 }
 
-// Over 60 lines: one closure per connection keeps its state in locals (no per-connection
-// class allocation beyond these handlers); the parts are the ServedConnection, close, the
-// outbox, the framer's sink and the socket's events.
+// Over 60 lines: the connection's state lives in these locals, shared by its handlers (the
+// ServedConnection, close, the outbox, the framer's sink, the socket's events); splitting
+// them apart would pass that state around on the per-document path.
 export function serveConnection(
   socket: Socket,
   opts: ConnectionOptions,
