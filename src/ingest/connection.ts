@@ -65,9 +65,8 @@ export function serveConnection(
     documentSince: opts.now(),
     sweepMark: hooks.sweeps(),
     documents: 0,
-    get partialBytes(): number {
-      return framer.partialBytes;
-    },
+    /** The framer's, copied after each call to it (a plain field: the sweep reads it often). */
+    partialBytes: 0,
     pending: 0,
     writeBlockedSince: undefined as number | undefined,
     shed(error: string): void {
@@ -108,6 +107,7 @@ export function serveConnection(
   const close = (line: string | undefined): void => {
     closing = true;
     framer.stop();
+    c.partialBytes = 0;
     if (c.writeBlockedSince !== undefined) {
       // Its replies are stuck unread: a polite end would never complete.
       socket.destroy();
@@ -181,6 +181,7 @@ export function serveConnection(
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
   const framed = (before: number): void => {
+    c.partialBytes = framer.partialBytes;
     if (c.documents !== before && !closing) {
       c.documentSince = opts.now();
       c.sweepMark = hooks.sweeps();
@@ -214,7 +215,9 @@ export function serveConnection(
   };
 
   const onEnd = (): void => {
+    const before = c.documents;
     framer.end();
+    framed(before);
     if (framer.holding) return;
     peerEnded = true;
     maybeEnd();
