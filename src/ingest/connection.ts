@@ -10,7 +10,7 @@ import type { Batcher, DocumentReply } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { ConnectionClock, Expiry } from './deadlines.ts';
 import type { DocumentHandler } from './documents.ts';
-import { NdjsonFramer, type FramerSink } from './framer.ts';
+import { NdjsonFramer } from './framer.ts';
 import { OK_LINE, errorLine, replyLine } from './reply-line.ts';
 
 export interface ConnectionOptions {
@@ -69,6 +69,25 @@ export function serveConnection(
     partialBytes: 0,
     pending: 0,
     writeBlockedSince: undefined as number | undefined,
+    // The framer's sink (FramerSink in framer.ts): each document is counted and handed on.
+    document(bytes: Buffer): void {
+      c.documents++;
+      c.pending++;
+      documents.bytes(bytes, reply);
+    },
+    object(value: object): void {
+      c.documents++;
+      c.pending++;
+      documents.value(value, reply);
+    },
+    tooLarge(): void {
+      c.documents++;
+      c.pending++;
+      closing = true;
+      socket.pause();
+      hooks.leaving(c);
+      opts.batcher.reject('too_large', `document exceeds max_message_bytes (${opts.maxMessageBytes} bytes)`, reply);
+    },
     shed(error: string): void {
       if (closing) return;
       const lost = framer.partialBytes > 0 || c.documents === 0;
@@ -157,27 +176,8 @@ export function serveConnection(
     else if (peerEnded) socket.end();
   };
 
-  const sink: FramerSink = {
-    document(bytes) {
-      c.documents++;
-      c.pending++;
-      documents.bytes(bytes, reply);
-    },
-    object(value) {
-      c.documents++;
-      c.pending++;
-      documents.value(value, reply);
-    },
-    tooLarge() {
-      c.documents++;
-      c.pending++;
-      closing = true;
-      socket.pause();
-      hooks.leaving(c);
-      opts.batcher.reject('too_large', `document exceeds max_message_bytes (${opts.maxMessageBytes} bytes)`, reply);
-    },
-  };
-  const framer = new NdjsonFramer(opts.maxMessageBytes, sink);
+  // The connection is the framer's sink: one object less per connection.
+  const framer = new NdjsonFramer(opts.maxMessageBytes, c);
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
   const framed = (before: number): void => {
