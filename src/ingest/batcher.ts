@@ -8,19 +8,23 @@ import { describeStorageError } from '../store/storage-error.ts';
 import type { AcquireRequest, Grant, Ledger } from '../coordination/ledger.ts';
 import { rfc3339Millis } from '../coordination/time.ts';
 
-export type Outcome =
-  { ok: true; reply?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
+/** What a document is answered: ok (with the answer of a control or acquire request), or why it was refused. */
+export type DocumentReply =
+  { ok: true; answer?: Record<string, unknown> } | { ok: false; reason: RejectReason; error: string };
 
-interface Entry {
-  record?: RunRecord;
-  rejection?: { reason: RejectReason; error: string };
+/** Takes one document's reply (called once, after its batch is stored). */
+export type ReplyTo = (reply: DocumentReply) => void;
+
+/** A queued document. An acquire is decided when its batch is flushed, in document order. */
+type Entry =
+  | { kind: 'record'; record: RunRecord; done: ReplyTo }
+  | { kind: 'rejected'; reason: RejectReason; error: string; done: ReplyTo }
   /** A control request's answer (not a record), written in turn like the others. */
-  answer?: Record<string, unknown>;
-  /** A rate-limit acquire, decided in turn and answered after its grant is stored. */
-  acquire?: AcquireRequest;
-  grant?: Grant;
-  done: (outcome: Outcome) => void;
-}
+  | { kind: 'answered'; answer: Record<string, unknown>; done: ReplyTo }
+  | { kind: 'acquire'; request: AcquireRequest; done: ReplyTo };
+
+/** An entry once its acquire is decided: a grant is answered only after it is stored. */
+type Decided = Exclude<Entry, { kind: 'acquire' }> | { kind: 'granted'; grant: Grant; done: ReplyTo };
 
 export interface BatcherDeps {
   store: Store;
@@ -34,7 +38,8 @@ export interface BatcherDeps {
   onAcquire?: (resourceId: string, granted: boolean) => void;
 }
 
-const GRANTED = { status: 'ok', granted: true };
+const OK: DocumentReply = { ok: true };
+const GRANTED: DocumentReply = { ok: true, answer: { status: 'ok', granted: true } };
 
 export class Batcher {
   private entries: Entry[] = [];
@@ -43,26 +48,26 @@ export class Batcher {
   constructor(private readonly deps: BatcherDeps) {}
 
   /** Queues a valid record; `done` is called after the batch holding it is stored. */
-  add(record: RunRecord, done: (o: Outcome) => void): void {
-    this.push({ record, done });
+  add(record: RunRecord, done: ReplyTo): void {
+    this.push({ kind: 'record', record, done });
   }
 
   /** Queues a rejection, so that replies keep the order of the documents. */
-  reject(reason: RejectReason, error: string, done: (o: Outcome) => void): void {
-    this.push({ rejection: { reason, error }, done });
+  reject(reason: RejectReason, error: string, done: ReplyTo): void {
+    this.push({ kind: 'rejected', reason, error, done });
   }
 
   /** Queues the answer to a control request, so that it too keeps its place in line. */
-  answer(reply: Record<string, unknown>, done: (o: Outcome) => void): void {
-    this.push({ answer: reply, done });
+  answer(answer: Record<string, unknown>, done: ReplyTo): void {
+    this.push({ kind: 'answered', answer, done });
   }
 
   /**
    * Queues an acquire. It is decided when the batch is flushed, in document order, and a
    * grant is stored (with a data file) in the batch's transaction before it is answered.
    */
-  acquire(request: AcquireRequest, done: (o: Outcome) => void): void {
-    this.push({ acquire: request, done });
+  acquire(request: AcquireRequest, done: ReplyTo): void {
+    this.push({ kind: 'acquire', request, done });
   }
 
   /** Whether acquire requests are served (a ledger is wired in). */
@@ -82,14 +87,14 @@ export class Batcher {
     this.entries = [];
     const records: RunRecord[] = [];
     const grants: Grant[] = [];
+    const decided: Decided[] = [];
     const now = this.deps.now();
     for (const e of entries) {
-      if (e.record) records.push(e.record);
-      else if (e.acquire) this.decide(e, now, grants);
+      if (e.kind === 'record') records.push(e.record);
+      decided.push(e.kind === 'acquire' ? this.decide(e.request, e.done, now, grants) : e);
     }
     let stored: StoredRun[] = [];
-    let failure: string | undefined;
-    let fault = '';
+    let fault: string | undefined;
     if (records.length > 0 || grants.length > 0) {
       try {
         stored = this.deps.store.append(records, now, grants);
@@ -99,58 +104,72 @@ export class Batcher {
         // Whatever the store threw (a full disk, an I/O error, the data file gone), the
         // records are not known to be stored, so none of them is acknowledged.
         fault = describeStorageError(err);
-        failure = `storage_error: the record was not stored: ${fault}; send it again once the daemon's storage is fixed`;
         this.deps.onStoreError?.(err);
       }
     }
-    const { counters } = this.deps;
-    for (const e of entries) {
-      if (e.rejection) {
-        counters.reject(e.rejection.reason);
-        e.done({ ok: false, ...e.rejection });
-      } else if (e.answer) {
-        e.done({ ok: true, reply: e.answer });
-      } else if (e.grant && failure !== undefined) {
-        counters.reject('storage_error');
-        e.done({
-          ok: false,
-          reason: 'storage_error',
-          error: `storage_error: no slot was granted: ${fault}; ask again once the daemon's storage is fixed`,
-        });
-      } else if (e.grant) {
-        this.deps.onAcquire?.(e.grant.resourceId, true);
-        e.done({ ok: true, reply: GRANTED });
-      } else if (failure !== undefined) {
-        counters.reject('storage_error');
-        e.done({ ok: false, reason: 'storage_error', error: failure });
-      } else {
-        counters.received++;
-        e.done({ ok: true });
-      }
-    }
+    for (const e of decided) e.done(this.replyOf(e, fault));
     if (stored.length > 0) this.deps.onStored?.(stored);
   }
 
+  /** The reply of a decided entry, counted; `fault` when the batch could not be stored. */
+  private replyOf(e: Decided, fault: string | undefined): DocumentReply {
+    const { counters } = this.deps;
+    switch (e.kind) {
+      case 'rejected':
+        counters.reject(e.reason);
+        return { ok: false, reason: e.reason, error: e.error };
+      case 'answered':
+        return { ok: true, answer: e.answer };
+      case 'granted':
+        if (fault !== undefined) {
+          counters.reject('storage_error');
+          return {
+            ok: false,
+            reason: 'storage_error',
+            error: `storage_error: no slot was granted: ${fault}; ask again once the daemon's storage is fixed`,
+          };
+        }
+        this.deps.onAcquire?.(e.grant.resourceId, true);
+        return GRANTED;
+      case 'record':
+        if (fault !== undefined) {
+          counters.reject('storage_error');
+          return {
+            ok: false,
+            reason: 'storage_error',
+            error: `storage_error: the record was not stored: ${fault}; send it again once the daemon's storage is fixed`,
+          };
+        }
+        counters.received++;
+        return OK;
+    }
+  }
+
   /** Decides an acquire at once (a grant is counted before the next one is judged). */
-  private decide(e: Entry, now: number, grants: Grant[]): void {
+  private decide(request: AcquireRequest, done: ReplyTo, now: number, grants: Grant[]): Decided {
     const { ledger } = this.deps;
-    if (!e.acquire || !ledger) {
-      e.rejection = {
+    if (!ledger) {
+      return {
+        kind: 'rejected',
         reason: 'unsupported_type',
         error: 'type: coordination request "acquire" is not supported by this daemon',
+        done,
       };
-      return;
     }
-    const d = ledger.acquire(e.acquire, now);
+    const d = ledger.acquire(request, now);
     if (d.granted === true) {
-      e.grant = d.grant;
       grants.push(d.grant);
-    } else if (d.granted === false) {
-      this.deps.onAcquire?.(e.acquire.resource_id, false);
-      e.answer = { status: 'ok', granted: false, wait_until: rfc3339Millis(d.waitUntilMs) };
-    } else {
-      e.rejection = { reason: 'coordination_full', error: d.error };
+      return { kind: 'granted', grant: d.grant, done };
     }
+    if (d.granted === false) {
+      this.deps.onAcquire?.(request.resource_id, false);
+      return {
+        kind: 'answered',
+        answer: { status: 'ok', granted: false, wait_until: rfc3339Millis(d.waitUntilMs) },
+        done,
+      };
+    }
+    return { kind: 'rejected', reason: 'coordination_full', error: d.error, done };
   }
 
   private push(e: Entry): void {

@@ -1,15 +1,17 @@
-// One client connection: NDJSON framing (plus the Go client's single document that ends
-// without a newline), limits, and one reply line per document, in document order. The
-// deadlines are not kept here: the server's one sweep reads each connection's clock
-// (deadlines.ts) and calls expire() or shed(), so a connection costs no timer of its own.
+// One client connection's socket: it feeds the framer (framer.ts), hands each document to
+// the document handler (documents.ts), and writes the replies in document order, one write
+// per batch; it pauses reading while replies go unread or documents are held for the next
+// turn, and closes. The deadlines are not kept here: the server's one sweep reads each
+// connection's clock (deadlines.ts) and calls expire() or shed(), so a connection costs no
+// timer of its own.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { validateRunRecord } from '../shared/run-record.ts';
-import { ACQUIRE_TYPE, validateAcquire } from '../coordination/acquire-request.ts';
-import type { Redact } from '../shared/redact.ts';
-import type { Batcher, Outcome } from './batcher.ts';
+import type { Batcher, DocumentReply } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { ConnectionClock, Expiry } from './deadlines.ts';
+import type { DocumentHandler } from './documents.ts';
+import { NdjsonFramer } from './framer.ts';
+import { OK_LINE, errorLine, replyLine } from './reply-line.ts';
 
 export interface ConnectionOptions {
   maxMessageBytes: number;
@@ -17,16 +19,12 @@ export interface ConnectionOptions {
   counters: IngestCounters;
   now: () => number;
   log: Logger;
-  /** Hides credentials in every text field; the built-in redaction when unset. */
-  redact?: Redact;
-  /** Answers a control request (a document with a "type"), or undefined when the type is not one it serves. */
-  control?: (request: { type: unknown }) => Record<string, unknown> | undefined;
 }
 
 /** What the server keeps of a connection it serves. */
 export interface ServedConnection extends ConnectionClock {
   readonly socket: Socket;
-  /** Frees the slot for a new client; `error` is the line a client that loses a document is told. */
+  /** Frees the slot for a new client; `error` is the text a client that loses a document is told. */
   shed(error: string): void;
   /** Carries out what a deadline demands. */
   expire(e: Expiry, documentMs: number): void;
@@ -42,14 +40,7 @@ export interface ConnectionHooks {
   closed(c: ServedConnection): void;
 }
 
-const NEWLINE = 0x0a;
-const CLOSE_BRACE = 0x7d;
-/** Lines handled per connection per turn of the event loop (a record is ~300 bytes, so a 64 KiB read rarely holds more). */
-const MAX_DOCUMENTS_PER_TURN = 256;
-const OK_LINE = '{"status":"ok"}\n';
 const OK_BUFFER = Buffer.from(OK_LINE);
-
-const errorLine = (error: string): string => `${JSON.stringify({ status: 'error', error })}\n`;
 
 /** What the client sent while it waited for a slot, read before it was served. */
 export interface Preface {
@@ -57,8 +48,15 @@ export interface Preface {
   ended: boolean;
 }
 
-export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: ConnectionHooks): ServedConnection {
-  let parts: Buffer[] = [];
+// Over 60 lines: the connection's state lives in these locals, shared by its handlers (the
+// ServedConnection, close, the outbox, the framer's sink, the socket's events); splitting
+// them apart would pass that state around on the per-document path.
+export function serveConnection(
+  socket: Socket,
+  opts: ConnectionOptions,
+  documents: DocumentHandler,
+  hooks: ConnectionHooks,
+): ServedConnection {
   let peerEnded = false;
   let closing = false;
 
@@ -67,24 +65,48 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     documentSince: opts.now(),
     sweepMark: hooks.sweeps(),
     documents: 0,
+    /** The framer's, copied after each call to it (a plain field: the sweep reads it often). */
     partialBytes: 0,
     pending: 0,
     writeBlockedSince: undefined as number | undefined,
+    // The framer's sink (FramerSink in framer.ts): each document is counted and handed on.
+    document(bytes: Buffer): void {
+      c.documents++;
+      c.pending++;
+      documents.bytes(bytes, reply);
+    },
+    object(value: object): void {
+      c.documents++;
+      c.pending++;
+      documents.value(value, reply);
+    },
+    tooLarge(): void {
+      c.documents++;
+      c.pending++;
+      closing = true;
+      socket.pause();
+      hooks.leaving(c);
+      opts.batcher.reject('too_large', `document exceeds max_message_bytes (${opts.maxMessageBytes} bytes)`, reply);
+    },
     shed(error: string): void {
       if (closing) return;
-      const lost = c.partialBytes > 0 || c.documents === 0;
+      const lost = framer.partialBytes > 0 || c.documents === 0;
       if (lost || c.writeBlockedSince !== undefined) opts.counters.reject('shed_stale');
-      close(lost ? error : undefined);
+      close(lost ? errorLine('shed_stale', error) : undefined);
     },
     expire(e: Expiry, documentMs: number): void {
       if (closing) return;
       if (e === 'write_timeout') {
+        // Its replies are unread: nothing more is written (close destroys it).
         opts.counters.reject('write_timeout');
         close(undefined);
       } else if (e === 'document_timeout') {
         opts.counters.reject('document_timeout');
         close(
-          `no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`,
+          errorLine(
+            'document_timeout',
+            `no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`,
+          ),
         );
       } else {
         close(undefined);
@@ -100,10 +122,10 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     },
   };
 
-  /** Stops serving: says why (when the client can still read it), ends, and leaves the slot. */
-  const close = (error: string | undefined): void => {
+  /** Stops serving: says why (`line`, when the client can still read it), ends, and leaves the slot. */
+  const close = (line: string | undefined): void => {
     closing = true;
-    parts = [];
+    framer.stop();
     c.partialBytes = 0;
     if (c.writeBlockedSince !== undefined) {
       // Its replies are stuck unread: a polite end would never complete.
@@ -117,8 +139,8 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     // data would reset the connection and lose the line below. The socket closes once the
     // client closes its side too, or when the server's linger runs out.
     socket.resume();
-    if (error === undefined) socket.end();
-    else socket.end(errorLine(error));
+    if (line === undefined) socket.end();
+    else socket.end(line);
   };
 
   // Replies of one batch go out in one write: a streaming client gets hundreds per turn.
@@ -135,17 +157,17 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
         c.writeBlockedSince = opts.now();
         socket.once('drain', () => {
           c.writeBlockedSince = undefined;
-          if (!closing && !backlog) socket.resume();
+          if (!closing && !framer.holding) socket.resume();
         });
       }
     }
     maybeEnd();
   };
 
-  const reply = (o: Outcome): void => {
+  const reply = (r: DocumentReply): void => {
     c.pending--;
     if (outbox === '') queueMicrotask(flushOutbox);
-    outbox += o.ok ? (o.reply ? `${JSON.stringify(o.reply)}\n` : OK_LINE) : errorLine(o.error);
+    outbox += replyLine(r);
   };
 
   const maybeEnd = (): void => {
@@ -154,163 +176,50 @@ export function serveConnection(socket: Socket, opts: ConnectionOptions, hooks: 
     else if (peerEnded) socket.end();
   };
 
-  const handleDocument = (buf: Buffer): void => {
-    let text = buf.toString('utf8');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    // Blank lines are skipped (and complete no document, so they keep no slot); trim() copies, so only for text that starts blank.
-    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      c.documents++;
-      c.pending++;
-      opts.batcher.reject('invalid_json', `invalid JSON: ${(err as Error).message}`, reply);
-      return;
-    }
-    handleValue(value);
-  };
+  // The connection is the framer's sink: one object less per connection.
+  const framer = new NdjsonFramer(opts.maxMessageBytes, c);
 
-  const handleValue = (value: unknown): void => {
-    c.documents++;
-    c.pending++;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'type' in value) {
-      if ((value as { type: unknown }).type === ACQUIRE_TYPE && opts.batcher.coordinates) {
-        const checked = validateAcquire(value);
-        if (checked.ok) opts.batcher.acquire(checked.request, reply);
-        else opts.batcher.reject('invalid_acquire', checked.error, reply);
-        return;
-      }
-      const answer = opts.control?.(value as { type: unknown });
-      if (answer) {
-        opts.batcher.answer(answer, reply);
-        return;
-      }
-      const type = JSON.stringify((value as { type: unknown }).type) ?? 'undefined';
-      opts.batcher.reject(
-        'unsupported_type',
-        `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`,
-        reply,
-      );
-      return;
-    }
-    const checked = validateRunRecord(value, opts.now(), opts.redact);
-    if (checked.ok) opts.batcher.add(checked.record, reply);
-    else opts.batcher.reject('invalid_record', checked.error, reply);
-  };
-
-  /**
-   * The Go client sends one document without a newline, then half-closes. Once what
-   * arrived is a whole JSON object it is complete (nothing may follow it on its line),
-   * so it is answered without waiting for the close, which a busy client may send late.
-   */
-  /** The part's size at the last early parse (see consume); 0 for a new part. */
-  let triedAtBytes = 0;
-  const completeObject = (): void => {
-    const text = Buffer.concat(parts, c.partialBytes).toString('utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
-    parts = [];
-    c.partialBytes = 0;
-    handleValue(value);
-  };
-
-  const tooLarge = (): void => {
-    parts = [];
-    c.partialBytes = 0;
-    c.documents++;
-    c.pending++;
-    closing = true;
-    socket.pause();
-    hooks.leaving(c);
-    opts.batcher.reject('too_large', `document exceeds max_message_bytes (${opts.maxMessageBytes} bytes)`, reply);
-  };
-
-  const onData = (chunk: Buffer): void => {
-    if (closing) return;
-    if (backlog) {
-      backlog = Buffer.concat([backlog, chunk]);
-      return;
-    }
-    consume(chunk);
-  };
-
-  /** Frames and handles what arrived, at most MAX_DOCUMENTS_PER_TURN documents; the rest waits for the next turn. */
-  const consume = (chunk: Buffer): void => {
-    const before = c.documents;
-    let start = 0;
-    let lines = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      if (lines++ === MAX_DOCUMENTS_PER_TURN) {
-        defer(chunk.subarray(start));
-        break;
-      }
-      const piece = chunk.subarray(start, nl);
-      start = nl + 1;
-      if (c.partialBytes + piece.length > opts.maxMessageBytes) return tooLarge();
-      if (c.partialBytes === 0) handleDocument(piece);
-      else {
-        parts.push(piece);
-        handleDocument(Buffer.concat(parts, c.partialBytes + piece.length));
-        parts = [];
-        c.partialBytes = 0;
-      }
-    }
-    if (!backlog && start < chunk.length) {
-      const rest = chunk.subarray(start);
-      if (c.partialBytes + rest.length > opts.maxMessageBytes) return tooLarge();
-      if (c.partialBytes === 0) triedAtBytes = 0;
-      // Copy: the chunk's memory may be reused by the stream.
-      parts.push(Buffer.from(rest));
-      c.partialBytes += rest.length;
-      // Parsed early only once the part has doubled since the last try: a client dripping
-      // "}" bytes onto a large part then costs linear work, not a parse per byte.
-      if (rest[rest.length - 1] === CLOSE_BRACE && c.partialBytes >= 2 * triedAtBytes) {
-        triedAtBytes = c.partialBytes;
-        completeObject();
-      }
-    }
-    // Only a completed document restarts the clock; bytes of an unfinished one do not.
-    if (c.documents !== before) {
+  /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
+  const framed = (before: number): void => {
+    c.partialBytes = framer.partialBytes;
+    if (c.documents !== before && !closing) {
       c.documentSince = opts.now();
       c.sweepMark = hooks.sweeps();
     }
   };
 
-  // A chunk of many small documents (a flood) is handled over several turns, so that one
+  const onData = (chunk: Buffer): void => {
+    if (closing) return;
+    const before = c.documents;
+    const held = framer.push(chunk);
+    framed(before);
+    if (held && !closing) {
+      socket.pause();
+      setImmediate(proceed);
+    }
+  };
+
+  // A chunk of many small documents (a flood) is framed over several turns, so that one
   // client never holds the event loop, and every other client's documents go in between.
-  let backlog: Buffer | undefined;
-  let endAfterBacklog = false;
-  const defer = (rest: Buffer): void => {
-    backlog = rest;
-    socket.pause();
-    setImmediate(() => {
-      const b = backlog;
-      backlog = undefined;
-      if (closing || !b) return;
-      consume(b);
-      if (backlog || closing) return;
-      if (endAfterBacklog) onEnd();
-      else if (c.writeBlockedSince === undefined) socket.resume();
-    });
+  const proceed = (): void => {
+    if (closing) return;
+    const before = c.documents;
+    const again = framer.resume();
+    framed(before);
+    if (closing) return;
+    if (again) setImmediate(proceed);
+    else if (framer.ended) {
+      peerEnded = true;
+      maybeEnd();
+    } else if (c.writeBlockedSince === undefined) socket.resume();
   };
 
   const onEnd = (): void => {
-    if (backlog) {
-      endAfterBacklog = true;
-      return;
-    }
+    const before = c.documents;
+    framer.end();
+    framed(before);
+    if (framer.holding) return;
     peerEnded = true;
-    if (!closing && c.partialBytes > 0) {
-      handleDocument(Buffer.concat(parts, c.partialBytes));
-      parts = [];
-      c.partialBytes = 0;
-    }
     maybeEnd();
   };
 

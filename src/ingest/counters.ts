@@ -1,12 +1,16 @@
-// What the ingest side has seen, for /api/daemon/stats and /metrics.
+// What the ingest side has seen, for /api/daemon/stats and /metrics. A RejectReason is also
+// the `code` of the error line the client is told (reply-line.ts).
 
 export const REJECT_REASONS = [
+  // A line that is not JSON.
   'invalid_json',
+  // JSON, but not a valid run record (the error names the field).
   'invalid_record',
+  // A document over max_message_bytes; the connection is closed after the reply.
   'too_large',
   // No complete document within the deadline (silent, or a document left unfinished).
   'document_timeout',
-  // The client left its replies unread past the write deadline.
+  // The client left its replies unread past the write deadline (destroyed: no line is written).
   'write_timeout',
   // Closed, incomplete, to give its slot to a new client while all were taken.
   'shed_stale',
@@ -14,11 +18,13 @@ export const REJECT_REASONS = [
   'waiting_timeout',
   // Dropped from a full waiting line.
   'too_many_connections',
+  // A document with a "type" this daemon does not serve.
   'unsupported_type',
   // A rate-limit acquire with a bad field.
   'invalid_acquire',
   // The rate-limit ledger is at its bound of resources or grants, all live.
   'coordination_full',
+  // The store could not take the batch: nothing of it was stored or granted.
   'storage_error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { openStore } from '../store/index.ts';
+import { DISK_FULL, FaultyStore } from '../store/fault-injection.ts';
+import type { Store } from '../store/types.ts';
+import { Ledger } from '../coordination/ledger.ts';
 import { Batcher } from './batcher.ts';
 import { IngestCounters } from './counters.ts';
 import { IngestServer } from './server.ts';
@@ -19,22 +22,28 @@ const RECORD = JSON.stringify({
   attempts: [{ duration_seconds: 1, exit_code: 0, success: true }],
 });
 
-async function setup(maxConnections: number, waitMs = 5000) {
+interface Extra {
+  store?: Store;
+  ledger?: Ledger;
+}
+
+async function setup(maxConnections: number, waitMs = 5000, extra: Extra = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-server-'));
   // A real date: records before 2000 are refused at ingest.
   const clock = { ms: Date.UTC(2026, 0, 1) };
   const now = (): number => clock.ms;
-  const store = openStore({ limits: { maxRecords: 100, maxAgeMs: 3_600_000 }, now });
+  const store = extra.store ?? openStore({ limits: { maxRecords: 100, maxAgeMs: 3_600_000 }, now });
   const counters = new IngestCounters();
   const server = new IngestServer({
     socketPath: path.join(dir, 's.sock'),
     socketMode: 0o600,
     maxConnections,
     maxMessageBytes: 4096,
-    batcher: new Batcher({ store, counters, now }),
+    batcher: new Batcher({ store, counters, now, ledger: extra.ledger }),
     counters,
     now,
     log: pino({ level: 'silent' }),
+    control: (request) => (request.type === 'status' ? { status: 'ok', daemon: 'test' } : undefined),
     deadlines: { sweepMs: 0, documentMs: 60_000, writeMs: 60_000, waitMs },
   });
   await server.listen();
@@ -61,6 +70,22 @@ async function setup(maxConnections: number, waitMs = 5000) {
   return { server, counters, clock, client, settle, done };
 }
 
+/** The reply lines a client got, parsed. */
+const replies = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** The code of the one error line a closed connection was told. */
+function codeOf(text: string): unknown {
+  const [only, ...rest] = replies(text);
+  assert.equal(rest.length, 0, text);
+  assert.equal(only?.status, 'error', text);
+  assert.equal(typeof only?.error, 'string', text);
+  return only?.code;
+}
+
 test('a silent connection gives its slot to a client that has sent a document, once stale', async () => {
   const t = await setup(1);
   try {
@@ -77,7 +102,9 @@ test('a silent connection gives its slot to a client that has sent a document, o
     t.server.sweep();
     await t.settle(() => newcomer.text() !== '', 'the newcomer to be answered');
     assert.equal(newcomer.text(), '{"status":"ok"}\n');
-    assert.match(await holder.closed, /connection shed to admit a new client: no complete document for 150 ms/);
+    const shed = await holder.closed;
+    assert.match(shed, /connection shed to admit a new client: no complete document for 150 ms/);
+    assert.equal(codeOf(shed), 'shed_stale');
     assert.equal(t.counters.rejected.shed_stale, 1);
   } finally {
     await t.done();
@@ -98,7 +125,9 @@ test('a silent newcomer never evicts; its place in line expires after waitMs', a
     assert.equal(t.counters.connectionsWaiting, 1, 'still waiting: a silent newcomer takes no stale slot');
     t.clock.ms += 1;
     t.server.sweep();
-    assert.match(await waiter.closed, /waited 5s in line for a free connection \(all max_connections 1 were taken\)/);
+    const waited = await waiter.closed;
+    assert.match(waited, /waited 5s in line for a free connection \(all max_connections 1 were taken\)/);
+    assert.equal(codeOf(waited), 'waiting_timeout');
     assert.equal(t.counters.rejected.waiting_timeout, 1);
     assert.equal(t.counters.connectionsActive, 1);
   } finally {
@@ -120,8 +149,105 @@ test('a dripping connection expires at its document deadline, bytes notwithstand
     assert.equal(t.counters.rejected.document_timeout, 0);
     t.clock.ms += 1000;
     t.server.sweep();
-    assert.match(await drip.closed, /no complete document within 60s/);
+    const timedOut = await drip.closed;
+    assert.match(timedOut, /no complete document within 60s/);
+    assert.equal(codeOf(timedOut), 'document_timeout');
     assert.equal(t.counters.rejected.document_timeout, 1);
+  } finally {
+    await t.done();
+  }
+});
+
+test('each document of a stream is answered in order; a refusal carries its RejectReason as code, counted under it', async () => {
+  const t = await setup(2, 5000, { ledger: new Ledger({ maxResources: 1 }) });
+  try {
+    const acquire = (id: string, limit = 1): string =>
+      JSON.stringify({ type: 'acquire', resource_id: id, rate_limit: limit, window_seconds: 10 });
+    const stream = [
+      '{nope',
+      '{"command":"x"}',
+      '{"type":"nonsense"}',
+      acquire('r', 0),
+      acquire('r'),
+      acquire('other'),
+      '{"type":"status"}',
+      RECORD,
+    ];
+    const c = t.client(`${stream.join('\n')}\n`);
+    await t.settle(() => replies(c.text()).length === stream.length, 'every reply');
+    const got = replies(c.text());
+    assert.deepEqual(
+      got.map((r) => (r.status === 'error' ? r.code : r.status)),
+      ['invalid_json', 'invalid_record', 'unsupported_type', 'invalid_acquire', 'ok', 'coordination_full', 'ok', 'ok'],
+    );
+    assert.deepEqual(got[4], { status: 'ok', granted: true });
+    assert.deepEqual(got[6], { status: 'ok', daemon: 'test' });
+    assert.match(String(got[3]?.error), /^rate_limit: must be a positive integer \(got 0\)/, 'the text is kept');
+    // The exact shape the original Go client reads: status and error, with code between them.
+    const first = c.text().split('\n')[0] ?? '';
+    assert.match(first, /^\{"status":"error","code":"invalid_json","error":"invalid JSON: [^"]+"\}$/);
+    for (const reason of [
+      'invalid_json',
+      'invalid_record',
+      'unsupported_type',
+      'invalid_acquire',
+      'coordination_full',
+    ] as const)
+      assert.equal(t.counters.rejected[reason], 1, reason);
+    assert.equal(t.counters.received, 1);
+  } finally {
+    await t.done();
+  }
+});
+
+test('a document over max_message_bytes: code too_large, and the connection is closed', async () => {
+  const t = await setup(1);
+  try {
+    const c = t.client(`${RECORD}\n{"command":"${'x'.repeat(5000)}"}\n${RECORD}\n`);
+    const text = await c.closed;
+    const got = replies(text);
+    assert.equal(got.length, 2, text);
+    assert.deepEqual(got[0], { status: 'ok' });
+    assert.equal(got[1]?.code, 'too_large');
+    assert.equal(got[1]?.error, 'document exceeds max_message_bytes (4096 bytes)');
+    assert.equal(t.counters.rejected.too_large, 1);
+    assert.equal(t.counters.received, 1, 'nothing after the refused document is read');
+  } finally {
+    await t.done();
+  }
+});
+
+test('a record the store cannot take: code storage_error', async () => {
+  const store = new FaultyStore({ maxRecords: 100, maxAgeMs: 3_600_000 });
+  store.faults.set('append', DISK_FULL);
+  const t = await setup(1, 5000, { store });
+  try {
+    const c = t.client(RECORD); // the Go client's way: no newline, then the reply
+    await t.settle(() => c.text().endsWith('\n'), 'the reply');
+    const [reply] = replies(c.text());
+    assert.equal(reply?.code, 'storage_error');
+    assert.match(String(reply?.error), /^storage_error: the record was not stored: database or disk is full/);
+    assert.equal(t.counters.rejected.storage_error, 1);
+  } finally {
+    await t.done();
+  }
+});
+
+test('a full waiting line drops a place with code too_many_connections', async () => {
+  const t = await setup(1);
+  try {
+    t.client();
+    await t.settle(() => t.counters.connectionsActive === 1, 'the holder to be served');
+    // The line holds 10 × max_connections; the first waiter is the oldest silent one.
+    const first = t.client();
+    await t.settle(() => t.counters.connectionsWaiting === 1, 'the first waiter');
+    for (let i = 0; i < 9; i++) t.client();
+    await t.settle(() => t.counters.connectionsWaiting === 10, 'a full line');
+    t.client();
+    const dropped = await first.closed;
+    assert.match(dropped, /too many connections \(max_connections 1, and the waiting line is full\)/);
+    assert.equal(codeOf(dropped), 'too_many_connections');
+    assert.equal(t.counters.rejected.too_many_connections, 1);
   } finally {
     await t.done();
   }

@@ -6,9 +6,12 @@ import net, { type Server, type Socket } from 'node:net';
 import fs from 'node:fs';
 import { serveConnection, type ConnectionHooks, type ConnectionOptions, type ServedConnection } from './connection.ts';
 import { DEFAULT_DEADLINES, expiryOf, pickDrop, pickWaiter, stalest, type IngestDeadlines } from './deadlines.ts';
+import { DocumentHandler, type DocumentOptions } from './documents.ts';
+import { errorLine } from './reply-line.ts';
+import type { RejectReason } from './counters.ts';
 import { WaitingLine, type Waiter } from './waiting-line.ts';
 
-export interface IngestOptions extends ConnectionOptions {
+export interface IngestOptions extends ConnectionOptions, DocumentOptions {
   socketPath: string;
   /** e.g. 0o660; the socket is never wider than this, not even while it is created. */
   socketMode: number;
@@ -30,6 +33,7 @@ export class IngestServer {
   private readonly leaving = new Map<Socket, number>();
   private readonly deadlines: IngestDeadlines;
   private readonly hooks: ConnectionHooks;
+  private readonly documents: DocumentHandler;
   private sweeps = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private admitting = false;
@@ -37,6 +41,7 @@ export class IngestServer {
 
   constructor(private readonly opts: IngestOptions) {
     this.deadlines = { ...DEFAULT_DEADLINES, ...opts.deadlines };
+    this.documents = new DocumentHandler(opts);
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     const admit = (): void => this.admit();
     this.waiting = new WaitingLine(opts.now, admit, admit);
@@ -132,6 +137,7 @@ export class IngestServer {
       this.opts.counters.reject('waiting_timeout');
       this.refuse(
         w.socket,
+        'waiting_timeout',
         `waited ${d.waitMs / 1000}s in line for a free connection (all max_connections ${this.opts.maxConnections} were taken); try again`,
       );
     }
@@ -162,6 +168,7 @@ export class IngestServer {
         this.opts.counters.reject('too_many_connections');
         this.refuse(
           dropped.socket,
+          'too_many_connections',
           `too many connections (max_connections ${this.opts.maxConnections}, and the waiting line is full); dropped for a newer client; try again`,
         );
       }
@@ -201,7 +208,7 @@ export class IngestServer {
   }
 
   private start(socket: Socket, from?: Waiter): void {
-    const c = serveConnection(socket, this.opts, this.hooks);
+    const c = serveConnection(socket, this.opts, this.documents, this.hooks);
     this.active.add(c);
     this.count();
     c.begin(from && { chunks: from.chunks, ended: from.ended });
@@ -234,10 +241,10 @@ export class IngestServer {
    * Answers with an error line and closes. What the client sent is read and dropped first:
    * closing with unread data would reset the connection and lose the error line.
    */
-  private refuse(socket: Socket, error: string): void {
+  private refuse(socket: Socket, code: RejectReason, error: string): void {
     socket.on('error', () => undefined);
     socket.on('data', () => undefined);
-    socket.end(`${JSON.stringify({ status: 'error', error })}\n`);
+    socket.end(errorLine(code, error));
     socket.once('end', () => socket.destroy());
     socket.resume();
     this.linger(socket);
