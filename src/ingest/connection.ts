@@ -48,7 +48,7 @@ export interface Preface {
   ended: boolean;
 }
 
-// Over 60 lines: the connection's state lives in these locals, shared by its handlers (the
+// Long because the connection's state lives in these locals, shared by its handlers (the
 // ServedConnection, close, the outbox, the framer's sink, the socket's events); splitting
 // them apart would pass that state around on the per-document path.
 export function serveConnection(
