@@ -5,8 +5,10 @@
 //   reversed   the top-level tests registered last first (scripts/isolation/reverse.mjs);
 //   alone      each top-level test by itself (`--test-name-pattern=^<its exact name>$`), so it
 //              gets nothing from any test before it, only the file's own module code and hooks.
-// and reports every test whose outcome differs from the in-order run. Not part of `npm test`: it
-// runs each file 2 + (number of tests) times.
+// and reports every test whose outcome differs from the in-order run. A test is a top-level test or
+// a test in a suite (describe), which runs alone with its suite's hooks. A difference is checked
+// once more before it is reported as a dependency; one not seen again is reported as flaky. Not
+// part of `npm test`: it runs each file 2 + (number of tests) times.
 //
 //   node scripts/test-isolation.mjs --unit          every src/**/*.test.ts
 //   node scripts/test-isolation.mjs --e2e           every test/**/*.test.ts (npm run build first)
@@ -125,49 +127,60 @@ const queue = pool();
 const describeOutcome = (r) => (r === undefined ? 'not run' : r.error ? `${r.outcome} (${r.error})` : r.outcome);
 const label = (path) => path.map((n) => `"${n}"`).join(' > ');
 
+/**
+ * Runs `file` in order, reversed and each test alone. A test whose outcome differs is run that
+ * way again, with the file in order beside it: a difference seen twice is a finding, one seen
+ * once is reported as flaky (the machine's load, a race in the test) rather than a dependency.
+ */
 async function checkFile(file) {
   const started = Date.now();
   const expected = await queue(() => run(file, []));
-  const findings = [];
-  const compare = (mode, key, got) => {
-    const want = expected.get(key);
-    if (got?.outcome !== want?.outcome) {
-      findings.push(
-        `${file}: ${label(want.path)} ${mode}: ${describeOutcome(got)}; in order: ${describeOutcome(want)}`,
-      );
-    }
-  };
   const keys = [...expected.keys()].filter((k) => expected.get(k).outcome !== 'skip');
+  const differs = (want, got) => got?.outcome !== want?.outcome;
+  const suspects = [];
+  const check = (mode, extra, only) =>
+    queue(() => run(file, extra)).then((got) => {
+      for (const key of only ?? keys) {
+        if (differs(expected.get(key), got.get(key))) suspects.push({ mode, extra, key, got: got.get(key) });
+      }
+    });
   const tasks = [];
-  if (!flag('--no-reverse')) {
-    tasks.push(
-      queue(() => run(file, ['--import', reverse])).then((got) => {
-        for (const key of keys) compare('reversed', key, got.get(key));
-      }),
-    );
-  }
+  if (!flag('--no-reverse')) tasks.push(check('reversed', ['--import', reverse]));
   if (!flag('--no-alone') && keys.length > 1) {
     for (const key of keys) {
-      const name = expected.get(key).name;
-      tasks.push(
-        queue(() => run(file, [`--test-name-pattern=^${escapeRegExp(name)}$`])).then((got) => {
-          compare('alone', key, got.get(key));
-        }),
-      );
+      tasks.push(check('alone', [`--test-name-pattern=^${escapeRegExp(expected.get(key).name)}$`], [key]));
     }
   }
   await Promise.all(tasks);
+  const findings = [];
+  const flaky = [];
+  await Promise.all(
+    suspects.map(async ({ mode, extra, key, got }) => {
+      const [again, inOrder] = await Promise.all([queue(() => run(file, extra)), queue(() => run(file, []))]);
+      const want = expected.get(key);
+      const line = `${file}: ${label(want.path)} ${mode}: ${describeOutcome(got)}; in order: ${describeOutcome(want)}`;
+      const confirmed = differs(inOrder.get(key), again.get(key)) && !differs(want, inOrder.get(key));
+      (confirmed ? findings : flaky).push(confirmed ? line : `${line} (not seen again)`);
+    }),
+  );
   const failing = keys.filter((k) => expected.get(k).outcome === 'fail').length;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `${findings.length === 0 ? 'ok  ' : 'DIFF'} ${file}: ${keys.length} tests${failing ? `, ${failing} failing in order` : ''} (${seconds} s)\n${findings.map((f) => `       ${f}\n`).join('')}`,
+    `${findings.length > 0 ? 'DIFF' : flaky.length > 0 ? 'FLKY' : 'ok  '} ${file}: ${keys.length} tests${failing ? `, ${failing} failing in order` : ''} (${seconds} s)\n${[...findings, ...flaky].map((f) => `       ${f}\n`).join('')}`,
   );
-  return findings;
+  return { findings, flaky };
 }
 
 const started = Date.now();
-const findings = (await Promise.all(files.map(checkFile))).flat();
+const results = await Promise.all(files.map(checkFile));
+const findings = results.flatMap((r) => r.findings);
+const flaky = results.flatMap((r) => r.flaky);
 process.stdout.write(`\n${files.length} files in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+if (flaky.length > 0) {
+  process.stdout.write(
+    `\nDifferences seen once, not on a second try (flaky?):\n${flaky.map((f) => `  ${f}\n`).join('')}`,
+  );
+}
 if (findings.length > 0) {
   process.stdout.write(
     `\nTests whose outcome depends on the others in their file:\n${findings.map((f) => `  ${f}\n`).join('')}`,
