@@ -209,13 +209,18 @@ test('adaptive learning: each retry reports the delay that preceded it', async (
 test('an interrupt forwards the signal, stops retrying, and exits 128 + N', async () => {
   const forwarded: string[] = [];
   let release!: (o: AttemptOutcome) => void;
+  let started!: () => void;
+  const attemptStarted = new Promise<void>((r) => (started = r));
   const w = world([]);
   const run = new RetryRun(plan(), {
     ...w.deps,
-    run: () => ({ result: new Promise((r) => (release = r)), signal: (sig) => forwarded.push(sig) }),
+    run: () => {
+      started();
+      return { result: new Promise((r) => (release = r)), signal: (sig) => forwarded.push(sig) };
+    },
   });
   const done = run.run();
-  await new Promise((r) => setImmediate(r));
+  await attemptStarted;
   run.interrupt('SIGTERM', 15);
   run.interrupt('SIGTERM', 15); // a second signal escalates
   release(exit(0));

@@ -29,8 +29,8 @@ interface DaemonStats {
 }
 
 describe('socket ingest', () => {
+  // The tests share one daemon; each counts from what is stored when it begins, so none needs another to have run.
   let d: TestDaemon;
-  let expectedStored = 0;
   const stored = async (): Promise<number> =>
     ((await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats).total_metrics;
   const stats = async (): Promise<DaemonStats> => (await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats;
@@ -44,14 +44,14 @@ describe('socket ingest', () => {
   });
 
   test('NDJSON: one ok per document, in order', async () => {
+    const storedBefore = await stored();
     const replies = await send(d.socketPath, [
       runRecord({ command: 'a' }),
       runRecord({ command: 'b' }),
       runRecord({ command: 'c' }),
     ]);
     assert.deepEqual(replies, [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
-    expectedStored += 3;
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore + 3);
     const recent = (await getJson(`${d.url}/api/metrics/recent?limit=3`)).body as Recent;
     assert.deepEqual(
       recent.metrics.map((m) => m.metrics.command),
@@ -60,16 +60,15 @@ describe('socket ingest', () => {
   });
 
   test("the Go client's single document without a newline is accepted", async () => {
+    const storedBefore = await stored();
     const replies = await send(d.socketPath, [runRecord({ command: 'go-client' })], { trailingNewline: false });
     assert.deepEqual(replies, [{ status: 'ok' }]);
-    expectedStored += 1;
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore + 1);
   });
 
   test('derives command_hash and counts, ignores unknown fields', async () => {
     const doc = runRecord({ command: 'derive-me', surprise: { nested: true } });
     assert.deepEqual(await send(d.socketPath, [doc]), [{ status: 'ok' }]);
-    expectedStored += 1;
     const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent;
     const m = recent.metrics[0]?.metrics;
     assert.ok(m);
@@ -83,7 +82,6 @@ describe('socket ingest', () => {
   test('redacts credentials before storing', async () => {
     const command = 'curl -H "Authorization: Bearer sekr1t-token-value" https://user:pw@host/api';
     assert.deepEqual(await send(d.socketPath, [runRecord({ command })]), [{ status: 'ok' }]);
-    expectedStored += 1;
     const recent = (await getJson(`${d.url}/api/metrics/recent?limit=1`)).body as Recent;
     const shown = String(recent.metrics[0]?.metrics.command);
     assert.equal(shown, 'curl -H "Authorization: ***" https://***@host/api');
@@ -93,6 +91,7 @@ describe('socket ingest', () => {
   });
 
   test('bad documents get errors naming the problem; good ones beside them are stored', async () => {
+    const storedBefore = await stored();
     const before = await stats();
     const replies = await send(d.socketPath, [
       '{not json',
@@ -122,8 +121,7 @@ describe('socket ingest', () => {
     assert.deepEqual(replies[9], { status: 'ok' });
     assert.match(errors[10] ?? '', /^type:/);
     assert.match(errors[11] ?? '', /^timestamp: .* ahead of the daemon's clock/);
-    expectedStored += 1;
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore + 1);
     const after = await stats();
     assert.equal(after.rejected.invalid_json - before.rejected.invalid_json, 1);
     assert.equal(after.rejected.invalid_record - before.rejected.invalid_record, 9);
@@ -131,16 +129,18 @@ describe('socket ingest', () => {
   });
 
   test('an oversized document is rejected and the connection closed', async () => {
+    const storedBefore = await stored();
     const before = await stats();
     const big = runRecord({ command: 'x'.repeat(10_000) });
     const replies = await send(d.socketPath, [big, runRecord({ command: 'after-big' })]);
     assert.equal(replies.length, 1);
     assert.match(String(replies[0]?.error), /max_message_bytes/);
     assert.equal((await stats()).rejected.too_large - before.rejected.too_large, 1);
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore);
   });
 
   test('a document left unfinished is closed 5 s after the connection opened, with an error, and is not stored', async () => {
+    const storedBefore = await stored();
     const before = await stats();
     const lines = await new Promise<string>((resolve) => {
       const sock = net.connect(d.socketPath);
@@ -152,10 +152,11 @@ describe('socket ingest', () => {
     });
     assert.match(lines, /no complete document within 5s/);
     assert.equal((await stats()).rejected.document_timeout - before.rejected.document_timeout, 1);
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore);
   });
 
   test('a flood of connections beyond max_connections: silent holders are shed, waiting ones served, none lost', async () => {
+    const storedBefore = await stored();
     const before = await stats();
     // 4 silent connections take every slot; then 100 clients that each send a record.
     const silent: net.Socket[] = [];
@@ -179,8 +180,7 @@ describe('socket ingest', () => {
     // 4 slots and 40 places in line: at least the line is served, in the slots the silent holders gave up.
     assert.ok(oks >= 40, `every client with a place in line is served, got ${oks}`);
     assert.equal(oks + refused, 100, 'a client that was not served was told why');
-    expectedStored += oks;
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore + oks);
     const after = await stats();
     assert.equal(
       after.rejected.too_many_connections - before.rejected.too_many_connections,
@@ -193,18 +193,19 @@ describe('socket ingest', () => {
   });
 
   test('a streaming client gets every record stored', async () => {
+    const storedBefore = await stored();
     const docs = Array.from({ length: 2000 }, (_, i) => runRecord({ command: `stream-${i % 7}` }));
     const replies = await send(d.socketPath, docs);
     assert.equal(replies.length, 2000);
     assert.ok(replies.every((r) => r.status === 'ok'));
-    expectedStored += 2000;
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore + 2000);
   });
 
   test('binary garbage gets an error and changes nothing', async () => {
+    const storedBefore = await stored();
     const garbage = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256));
     await sendRaw(d.socketPath, garbage).catch(() => []);
-    assert.equal(await stored(), expectedStored);
+    assert.equal(await stored(), storedBefore);
     assert.equal((await getJson(`${d.url}/api/health`)).status, 200);
   });
 });

@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { DAEMON_BIN, getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
+import { waitFor } from '../helpers/service.ts';
 
 function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [DAEMON_BIN, ...args], {
@@ -99,11 +100,13 @@ test('SIGTERM: finishes an open connection, removes the socket, exits 0', async 
   sock.write(doc.slice(0, 20));
   // Wait until the daemon has accepted it: a connection still in the kernel's backlog
   // when the listener closes is reset, and that is not what this test is about.
-  while (((await getJson(`${d.url}/api/daemon/stats`)).body as { connections_active: number }).connections_active < 1) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(
+    'the connection to be served',
+    async () =>
+      ((await getJson(`${d.url}/api/daemon/stats`)).body as { connections_active: number }).connections_active >= 1,
+  );
   const exited = d.stop('SIGTERM');
-  while (!/shutting down/.test(d.logs())) await new Promise((r) => setTimeout(r, 10));
+  await waitFor('the shutdown to begin', () => /shutting down/.test(d.logs()));
   sock.end(`${doc.slice(20)}\n`);
   assert.equal((await reply).trim(), '{"status":"ok"}');
   assert.equal(await exited, 0);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, streamer } from '../helpers/socket.ts';
+import { waitFor } from '../helpers/service.ts';
 
 test('kill -9 during a flood loses no acknowledged record', async () => {
   const dir = tempDir();
@@ -13,7 +14,7 @@ test('kill -9 during a flood loses no acknowledged record', async () => {
   const first = await startDaemon({ dir, args });
   const acked = new Set<string>();
   const streams = Array.from({ length: 8 }, (_, i) => streamer(first.socketPath, `c${i}`, acked));
-  while (acked.size < 3000) await new Promise((r) => setTimeout(r, 10));
+  await waitFor('3000 acknowledged records', () => acked.size >= 3000);
   first.child.kill('SIGKILL');
   await first.stop();
   const ackedAtKill = new Set(acked);

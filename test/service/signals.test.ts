@@ -2,7 +2,6 @@
 // SIGHUP reopens the log file; and the socket is never wider than socket_mode.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -117,38 +116,23 @@ test('listen() on a path binds before it returns, with the umask in force', () =
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-// And a watcher polling the path as fast as it can never sees a wider mode. (A chmod right
-// after a wide bind leaves a window too short for a poller to catch reliably, hence the
-// premise test above.)
+// And the daemon's socket is born with socket_mode: test/fixtures/observe-listen.cjs, preloaded
+// into it, reads the file's mode the moment listen() has bound it and before the daemon runs
+// another line, so a socket bound wide and narrowed by a chmod afterwards shows its wide mode
+// here, however short that window is.
 test('the socket is never wider than socket_mode, not even while it is created', async (t) => {
   const dir = tempDir();
-  const socketPath = path.join(dir, 'd.sock');
-  const stopFile = path.join(dir, 'stop');
-  const watcher = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const fs = require('fs'); const modes = new Set(); let seen = 0;
-       process.stdout.write('ready\\n');
-       for (;;) {
-         try { const m = fs.lstatSync(${JSON.stringify(socketPath)}).mode & 0o777; modes.add(m); seen++; } catch {}
-         if (seen > 0 && fs.existsSync(${JSON.stringify(stopFile)})) break;
-       }
-       process.stdout.write(JSON.stringify({ seen, modes: [...modes] }));`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  t.after(() => void watcher.kill('SIGKILL'));
-  let out = '';
-  watcher.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  await waitFor('the watcher', () => out.startsWith('ready'));
-  const d = await startDaemon({ dir, args: ['-socket-mode', '0600'] });
+  const observed = path.join(dir, 'listen.log');
+  const d = await startDaemon({
+    dir,
+    args: ['-socket-mode', '0600'],
+    env: {
+      NODE_OPTIONS: `--require ${path.resolve('test/fixtures/observe-listen.cjs')}`,
+      PATIENCE_TEST_LISTEN_LOG: observed,
+    },
+  });
   t.after(() => void d.child.kill('SIGKILL'));
-  fs.writeFileSync(stopFile, '');
-  await new Promise((r) => watcher.once('close', r));
-  const result = JSON.parse(out.slice('ready\n'.length)) as { seen: number; modes: number[] };
-  assert.ok(result.seen > 0);
-  for (const m of result.modes) assert.equal(m & ~0o600, 0, `mode ${m.toString(8)} seen`);
+  assert.deepEqual(fs.readFileSync(observed, 'utf8'), `${d.socketPath} 600\n`);
   assert.equal(fs.statSync(d.socketPath).mode & 0o777, 0o600);
   assert.equal(await d.stop(), 0, d.logs());
   fs.rmSync(dir, { recursive: true, force: true });

@@ -144,12 +144,15 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
     slow.destroy();
   });
 
+  // A daemon of its own: stopping the shared one would leave nothing for the tests after it.
   test('shutdown ends open streams instead of waiting on them, and exits 0', async () => {
-    const stream = await openSse(`${d.url}/api/events`);
+    const own = await startDaemon();
+    const stream = await openSse(`${own.url}/api/events`);
     assert.equal(stream.status, 200);
     const started = Date.now();
-    assert.equal(await d.stop(), 0, d.logs());
+    assert.equal(await own.stop(), 0, own.logs());
     assert.ok(Date.now() - started < 5000, 'stopped before the 5 s drain ran out');
     stream.close();
+    fs.rmSync(own.dir, { recursive: true, force: true });
   });
 });
