@@ -124,7 +124,7 @@ async function launch({ label, dir, args, ready }) {
  * Starts patienced. opts.dataFile: true for a data file in its temp dir. opts.args: more flags.
  * Resolves with { pid, dir, socketPath, url, dataFile, logs(), stop() }.
  */
-export async function startDaemon({ label = 'patienced', dataFile = false, args = [] } = {}) {
+export async function spawnBenchDaemon({ label = 'patienced', dataFile = false, args = [] } = {}) {
   if (!fs.existsSync(DAEMON_BIN)) throw new Error(`${DAEMON_BIN} is missing: run node scripts/build.mjs daemon`);
   const dir = tempDir('patience-bench-d-');
   const socketPath = path.join(dir, 'd.sock');

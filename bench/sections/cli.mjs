@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, childEnv, startDaemon, startHung } from '../lib/daemon.mjs';
+import { ROOT, childEnv, spawnBenchDaemon, startHung } from '../lib/daemon.mjs';
 import { httpClient } from '../lib/load.mjs';
 import { fmt, latencySummary, sleep, table } from '../lib/measure.mjs';
 
@@ -38,7 +38,7 @@ async function run({ progress }) {
   let http;
   try {
     progress('cli: starting patienced and the hung server');
-    [daemon, hung] = await Promise.all([startDaemon({ label: 'patienced (cli)' }), startHung()]);
+    [daemon, hung] = await Promise.all([spawnBenchDaemon({ label: 'patienced (cli)' }), startHung()]);
     http = httpClient(daemon.url);
 
     const base = {

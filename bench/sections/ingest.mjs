@@ -1,5 +1,5 @@
 // 1. Ingest throughput and server CPU per record, daemon vs a bare node:net floor.
-import { startDaemon, startFloor } from '../lib/daemon.mjs';
+import { spawnBenchDaemon, startFloor } from '../lib/daemon.mjs';
 import { makeRecords, onePerConnection, packChunks, stream, toLineBuffers } from '../lib/load.mjs';
 import os from 'node:os';
 import { clientGc, cpuTimes, systemBusyMicros, fmt, median, sleep, table } from '../lib/measure.mjs';
@@ -40,7 +40,7 @@ async function run({ progress }) {
   };
 
   const floor = await startFloor();
-  const memory = await startDaemon({ label: 'patienced (memory)' });
+  const memory = await spawnBenchDaemon({ label: 'patienced (memory)' });
   const results = { rounds: ROUNDS, prefill: PREFILL, max_metrics: 'default (10000)', cases: {} };
   try {
     await prefill(memory, payload);
@@ -72,7 +72,7 @@ async function run({ progress }) {
     await memory.stop();
 
     progress('ingest: 1 per conn, C=8, data-file');
-    const disk = await startDaemon({ label: 'patienced (data-file)', dataFile: true });
+    const disk = await spawnBenchDaemon({ label: 'patienced (data-file)', dataFile: true });
     await prefill(disk, payload);
     // Fewer records: each one costs an fsync'd transaction here.
     const c8 = { ...CASES.find((c) => c.id === 'conn_c8'), records: 8_000 };

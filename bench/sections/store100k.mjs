@@ -1,6 +1,6 @@
 // 2. Stats and recent latency at 100k records, and 3. RSS per stored record at 100k,
 // each in memory and with a data file.
-import { startDaemon } from '../lib/daemon.mjs';
+import { spawnBenchDaemon } from '../lib/daemon.mjs';
 import { httpClient, makeRecords, packChunks, stream, toLineBuffers } from '../lib/load.mjs';
 import { clientGc, cpuMicros, fmt, latencySummary, rssBytes, sleep, table } from '../lib/measure.mjs';
 
@@ -36,7 +36,7 @@ async function run({ progress }) {
 }
 
 async function measureMode(mode, chunks) {
-  const d = await startDaemon({
+  const d = await spawnBenchDaemon({
     label: `patienced (${mode.label ?? mode.id})`,
     dataFile: mode.dataFile,
     args: ['-max-metrics', '200000'],

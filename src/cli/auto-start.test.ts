@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { autoStartArgs, daemonBundle, startDaemon, type AutoStartOptions } from './auto-start.ts';
+import { autoStartArgs, daemonBundle, autoStartDaemon, type AutoStartOptions } from './auto-start.ts';
 
 /** A child that exits with `code` (after writing `stderr`), or never when code is undefined. */
 function fakeSpawn(code: number | undefined, stderr = '') {
@@ -44,7 +44,7 @@ test('the bundle beside patience, run by node with -daemon, the socket and PATH.
     '/run/p.sock.pid',
   ]);
   const f = fakeSpawn(0);
-  assert.equal(await startDaemon({ ...base, spawn: f.spawn }), undefined);
+  assert.equal(await autoStartDaemon({ ...base, spawn: f.spawn }), undefined);
   assert.deepEqual(
     f.calls.map((c) => [c.file, c.args]),
     [
@@ -59,17 +59,17 @@ test('the bundle beside patience, run by node with -daemon, the socket and PATH.
 
 test('a start that fails says why: no bundle, an exit with its first stderr line, no ready in time', async () => {
   assert.match(
-    (await startDaemon({ ...base, exists: () => false })) ?? '',
+    (await autoStartDaemon({ ...base, exists: () => false })) ?? '',
     /^patienced is not installed beside patience \(looked for \/opt\/patience\/dist\/patienced\.cjs\)$/,
   );
   const failed = fakeSpawn(1, 'patienced: a patienced (pid 42) already runs with /run/p.sock.pid\nmore\n');
   assert.equal(
-    await startDaemon({ ...base, spawn: failed.spawn }),
+    await autoStartDaemon({ ...base, spawn: failed.spawn }),
     'patienced -daemon exited with code 1: patienced: a patienced (pid 42) already runs with /run/p.sock.pid',
   );
   const hung = fakeSpawn(undefined);
   assert.equal(
-    await startDaemon({ ...base, spawn: hung.spawn, limitMs: 20 }),
+    await autoStartDaemon({ ...base, spawn: hung.spawn, limitMs: 20 }),
     'patienced -daemon did not report ready within 0.02s',
   );
   assert.equal(hung.killed(), 'SIGTERM');

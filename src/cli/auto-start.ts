@@ -40,7 +40,7 @@ export function autoStartArgs(bundle: string, socketPath: string): string[] {
 }
 
 /** Resolves undefined once `patienced -daemon` reports it is listening, else what went wrong. Never rejects. */
-export function startDaemon(o: AutoStartOptions): Promise<string | undefined> {
+export function autoStartDaemon(o: AutoStartOptions): Promise<string | undefined> {
   if (!(o.exists ?? existsSync)(o.bundle)) {
     return Promise.resolve(`patienced is not installed beside patience (looked for ${o.bundle})`);
   }

@@ -294,13 +294,13 @@ test('--daemon-auto-start: nothing listens, the daemon is started, the exchange 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'd.sock');
   let started: FakeDaemon | undefined;
-  const startDaemon = async (): Promise<undefined> => {
+  const autoStartDaemon = async (): Promise<undefined> => {
     started = (await daemon(t, () => GRANT)).d;
     await new Promise<void>((resolve) => started?.server.close(() => resolve()));
     await new Promise<void>((resolve) => started?.server.listen(path, resolve));
     return undefined;
   };
-  const { g, warnings, fallback } = gate(path, { startDaemon });
+  const { g, warnings, fallback } = gate(path, { autoStartDaemon });
   assert.deepEqual(await g.claim(T0), { ok: true });
   assert.equal(started?.lines.length, 1);
   assert.deepEqual([warnings, fallback.claims], [[], []]);
@@ -311,7 +311,7 @@ test('--daemon-auto-start that fails: one warning with the reason, then the ledg
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   let starts = 0;
   const { g, warnings, fallback } = gate(join(dir, 'd.sock'), {
-    startDaemon: async () => (starts++, 'patienced is not installed beside patience (looked for /x/patienced.cjs)'),
+    autoStartDaemon: async () => (starts++, 'patienced is not installed beside patience (looked for /x/patienced.cjs)'),
   });
   await g.claim(T0);
   await g.claim(T0 + 1);
@@ -326,7 +326,7 @@ test('--daemon-auto-start that fails: one warning with the reason, then the ledg
 test('--daemon-auto-start does not start a second daemon when one is there but hung', async (t) => {
   const { path } = await daemon(t, () => undefined);
   let starts = 0;
-  const { g, warnings } = gate(path, { timeoutMs: 50, startDaemon: async () => (starts++, undefined) });
+  const { g, warnings } = gate(path, { timeoutMs: 50, autoStartDaemon: async () => (starts++, undefined) });
   await g.claim(T0);
   assert.equal(starts, 0);
   assert.match(warnings[0] as string, /did not answer within 0.05s/);

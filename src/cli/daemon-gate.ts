@@ -32,7 +32,7 @@ export interface DaemonGateOptions {
    * --daemon-auto-start: starts patienced on socketPath when nothing listens there;
    * resolves undefined once it runs, else what went wrong.
    */
-  startDaemon?: () => Promise<string | undefined>;
+  autoStartDaemon?: () => Promise<string | undefined>;
 }
 
 /** The acquire message. The daemon counts whole seconds: a window is rounded up, never down (stricter, never looser). */
@@ -119,12 +119,12 @@ export function createDaemonGate(o: DaemonGateOptions): Gate {
       let r = await ask();
       if (
         r.kind === 'unreachable' &&
-        o.startDaemon &&
+        o.autoStartDaemon &&
         !startTried &&
         (r.code === 'ENOENT' || r.code === 'ECONNREFUSED')
       ) {
         startTried = true;
-        const problem = await o.startDaemon();
+        const problem = await o.autoStartDaemon();
         if (problem !== undefined)
           return fallBack(`no patienced answers at ${o.socketPath}, and starting one failed: ${problem}`, o.now());
         r = await ask();

@@ -154,7 +154,7 @@ test('diophantine --daemon: main wires the daemon gate (socket from --daemon-soc
     { kind: 'unreachable', code: 'ENOENT', message: 'no such file' }
   );
   let started = '';
-  g.deps.startDaemon = async (path) => ((started = path), 'nope');
+  g.deps.autoStartDaemon = async (path) => ((started = path), 'nope');
   assert.equal(
     await main(['dio', '--daemon', '--daemon-socket', '/run/other.sock', '--daemon-auto-start', '--', 'true'], g.deps),
     0,

@@ -20,7 +20,7 @@ import { envEntries, fileEntries, findConfigFile, readConfigFile } from './confi
 import { renderDryRun } from './dry-run.ts';
 import { UsageError } from './errors.ts';
 import { createStatus, finalLines } from './output.ts';
-import { daemonBundle, startDaemon } from './auto-start.ts';
+import { daemonBundle, autoStartDaemon } from './auto-start.ts';
 import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
 import { buildRecord, DEFAULT_SOCKET_PATH, sendRecord, type SendOptions } from './report.ts';
 import { exchange, type Exchange } from './socket-exchange.ts';
@@ -46,7 +46,7 @@ export interface CliMainDeps {
   /** One exchange with patienced (the rate-limit gate's acquire). */
   exchange: Exchange;
   /** --daemon-auto-start: starts patienced on the socket; undefined when it runs, else the problem. */
-  startDaemon(socketPath: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined>;
+  autoStartDaemon(socketPath: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined>;
 }
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -81,8 +81,8 @@ export function realDeps(): CliMainDeps {
     homedir,
     send: sendRecord,
     exchange,
-    startDaemon: (socketPath, env) =>
-      startDaemon({ socketPath, bundle: daemonBundle(process.argv[1] ?? ''), execPath: process.execPath, env }),
+    autoStartDaemon: (socketPath, env) =>
+      autoStartDaemon({ socketPath, bundle: daemonBundle(process.argv[1] ?? ''), execPath: process.execPath, env }),
   };
 }
 
@@ -135,7 +135,7 @@ async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
           env: d.env,
           now: d.now,
           exchange: d.exchange,
-          startDaemon: (path) => d.startDaemon(path, d.env),
+          autoStartDaemon: (path) => d.autoStartDaemon(path, d.env),
         });
 
   const run = new RetryRun(

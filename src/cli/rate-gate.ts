@@ -12,7 +12,7 @@ export interface GateDeps {
   now(): number;
   exchange: Exchange;
   /** Starts patienced on the socket (--daemon-auto-start); undefined when it runs, else the problem. */
-  startDaemon(socketPath: string): Promise<string | undefined>;
+  autoStartDaemon(socketPath: string): Promise<string | undefined>;
 }
 
 /** --daemon-socket, else RETRY_SOCKET_PATH, else /tmp/retry-daemon.sock. */
@@ -43,6 +43,6 @@ export function rateLimitGate(
     warn,
     now: d.now,
     exchange: d.exchange,
-    startDaemon: s.daemonAutoStart ? () => d.startDaemon(socketPath) : undefined,
+    autoStartDaemon: s.daemonAutoStart ? () => d.autoStartDaemon(socketPath) : undefined,
   });
 }

@@ -5,7 +5,7 @@ import { describeConfig, type ConfigSources, type DaemonConfig } from './config/
 import { createLogger, type DaemonLogger } from './logger.ts';
 import { acquirePidFile } from './pidfile.ts';
 import type { ProcessProbe } from './process-check.ts';
-import { startDaemon, type RunningDaemon } from './run.ts';
+import { startServices, type RunningDaemon } from './run.ts';
 import { describeStartError } from './start-errors.ts';
 import type { Readiness } from './daemonize.ts';
 import { VERSION } from '../shared/version.ts';
@@ -64,7 +64,7 @@ export async function runForeground(
 
   let daemon: RunningDaemon;
   try {
-    daemon = await startDaemon(config, { log, instance: pidFile.token });
+    daemon = await startServices(config, { log, instance: pidFile.token });
   } catch (err) {
     pidFile.release();
     return fail(describeStartError(err, config));

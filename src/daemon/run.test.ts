@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { startDaemon, type DaemonSettings, type RunningDaemon } from './run.ts';
+import { startServices, type DaemonSettings, type RunningDaemon } from './run.ts';
 import { DISK_FULL, DISK_IO, FaultyStore } from '../store/fault-injection.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
@@ -78,7 +78,7 @@ async function start(
   const sink = logSink();
   let store: FaultyStore | undefined;
   const s = settings(dir, extra);
-  const daemon = await startDaemon(s, {
+  const daemon = await startServices(s, {
     log: sink.log,
     cleanupIntervalMs: 20,
     openStore: (o) => {
@@ -283,7 +283,7 @@ test('a real SQLite data file on a full disk: the retention timer gets SQLITE_FU
 
     const sink = logSink();
     let store: Store | undefined;
-    daemon = await startDaemon(settings(dir, { dataFile, metricsMaxAgeMs: 24 * HOUR }), {
+    daemon = await startServices(settings(dir, { dataFile, metricsMaxAgeMs: 24 * HOUR }), {
       log: sink.log,
       cleanupIntervalMs: 50,
       // Open with retention out of the way, then fill the disk before the first tick.

@@ -64,7 +64,7 @@ const DRAIN_MS = 5000;
 const CLEANUP_INTERVAL_MS = 30_000;
 const WATCH_INTERVAL_MS = 10_000;
 
-/** The parts every piece of the daemon shares, made once in startDaemon. */
+/** The parts every piece of the daemon shares, made once in startServices. */
 interface Parts {
   store: Store;
   health: StorageHealth;
@@ -80,7 +80,7 @@ interface Parts {
   httpAddress: () => string;
 }
 
-export async function startDaemon(s: DaemonSettings, deps: RunDeps): Promise<RunningDaemon> {
+export async function startServices(s: DaemonSettings, deps: RunDeps): Promise<RunningDaemon> {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   const startedAtMs = now();

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { isRunning, patienced, waitFor } from '../helpers/service.ts';
 import { fixture, patience, sandbox, type Ran, type Sandbox } from '../cli/helpers.ts';
 
@@ -88,7 +88,7 @@ test('six processes without --daemon share the local ledger: at most 2 starts pe
 
 test('six processes with --daemon share patienced: at most 2 starts per 3 s, no fallback, /api/coordination shows the grants', async (t) => {
   const sb = sandbox(t);
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => d.stop());
   const { runs, log } = await sixProcesses(sb, ['--daemon', '--daemon-socket', d.socketPath]);
   for (const r of runs) assert.doesNotMatch(r.stderr, FALLBACK);
@@ -172,7 +172,7 @@ async function closeAll(sb: Sandbox): Promise<void> {
 
 test('the daemon is killed mid-run: one warning, the local ledger, and the command’s own exit code', async (t) => {
   const sb = sandbox(t);
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => d.stop());
   const pid = String(d.child.pid);
   // The first attempt is granted by the real daemon, then kills it (-9: its socket file stays).

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import type {
   CoordinationResource as Resource,
@@ -30,7 +30,7 @@ async function coordination(d: TestDaemon, query = ''): Promise<Coordination> {
 describe('acquire on the socket', () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startDaemon();
+    d = await spawnTestDaemon();
   });
   after(async () => {
     assert.equal(await d.stop(), 0, d.logs());
@@ -170,7 +170,7 @@ describe('acquire on the socket', () => {
 describe('the resource bound', () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startDaemon({ args: ['-max-rate-limit-resources', '2'] });
+    d = await spawnTestDaemon({ args: ['-max-rate-limit-resources', '2'] });
   });
   after(async () => {
     assert.equal(await d.stop(), 0, d.logs());
@@ -226,7 +226,7 @@ describe('persistence with a data file', () => {
 
   test('the window survives a restart (even kill -9): a burst right after it is refused', async () => {
     const dataFile = path.join(dir, 'patience.db');
-    d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+    d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
     const burst = [acquire('db.example', 2, 600), acquire('db.example', 2, 600), acquire('db.example', 2, 600)];
     const first = await send(d.socketPath, burst);
     assert.deepEqual(
@@ -235,7 +235,7 @@ describe('persistence with a data file', () => {
     );
     // Acknowledged means stored: no clean shutdown needed.
     await d.stop('SIGKILL');
-    d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+    d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
     const again = await send(d.socketPath, burst);
     assert.deepEqual(
       again.map((r) => r.granted),
@@ -248,18 +248,18 @@ describe('persistence with a data file', () => {
     assert.equal(r?.refused_total, 3);
     // A clean stop and start keep it too.
     assert.equal(await d.stop(), 0, d.logs());
-    d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+    d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
     assert.equal((await send(d.socketPath, [acquire('db.example', 2, 600)]))[0]?.granted, false);
   });
 
   test('in memory nothing is persisted: a restart starts an empty ledger', async () => {
-    const m1 = await startDaemon();
+    const m1 = await spawnTestDaemon();
     try {
       assert.equal((await send(m1.socketPath, [acquire('mem', 1, 600)]))[0]?.granted, true);
     } finally {
       await m1.stop();
     }
-    const m2 = await startDaemon({ dir: m1.dir });
+    const m2 = await spawnTestDaemon({ dir: m1.dir });
     try {
       assert.equal((await coordination(m2)).count, 0);
       assert.equal((await send(m2.socketPath, [acquire('mem', 1, 600)]))[0]?.granted, true);

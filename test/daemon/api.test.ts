@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 
 const HOUR = 3_600_000;
@@ -70,7 +70,7 @@ for (const storage of ['memory', 'data file'] as const) {
       const dir = tempDir();
       const args = ['-max-metrics', '500'];
       if (storage === 'data file') args.push('-data-file', path.join(dir, 'metrics.db'));
-      d = await startDaemon({ dir, args });
+      d = await spawnTestDaemon({ dir, args });
       const replies = await send(d.socketPath, dataset);
       assert.ok(
         replies.every((r) => r.status === 'ok'),

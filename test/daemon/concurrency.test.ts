@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 
 for (const storage of ['memory', 'data file'] as const) {
@@ -12,7 +12,7 @@ for (const storage of ['memory', 'data file'] as const) {
     const dir = tempDir();
     const args = ['-max-metrics', '100000'];
     if (storage === 'data file') args.push('-data-file', path.join(dir, 'metrics.db'));
-    const d = await startDaemon({ dir, args });
+    const d = await spawnTestDaemon({ dir, args });
     const results = await Promise.all(
       Array.from({ length: 1024 }, (_, i) =>
         send(d.socketPath, [runRecord({ command: `client-${i}` })], {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import fs from 'node:fs';
-import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send, sendRaw } from '../helpers/socket.ts';
 
 interface Recent {
@@ -36,7 +36,7 @@ describe('socket ingest', () => {
   const stats = async (): Promise<DaemonStats> => (await getJson(`${d.url}/api/daemon/stats`)).body as DaemonStats;
 
   before(async () => {
-    d = await startDaemon({ args: ['-max-connections', '4', '-max-message-bytes', '4096'] });
+    d = await spawnTestDaemon({ args: ['-max-connections', '4', '-max-message-bytes', '4096'] });
   });
   after(async () => {
     assert.equal(await d.stop(), 0, d.logs());

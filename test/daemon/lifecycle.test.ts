@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { DAEMON_BIN, getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
+import { DAEMON_BIN, getJson, spawnTestDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { waitFor } from '../helpers/service.ts';
 
@@ -57,7 +57,7 @@ test('precedence: defaults < config file < RETRY_* env < flags', async () => {
     path.join(dir, 'daemon.json'),
     JSON.stringify({ max_metrics: 111, metrics_max_age: '2h', max_connections: 7 }),
   );
-  const d = await startDaemon({
+  const d = await spawnTestDaemon({
     dir,
     args: ['-max-metrics', '333'],
     env: { RETRY_MAX_METRICS: '222', RETRY_METRICS_MAX_AGE: '90m' },
@@ -70,7 +70,7 @@ test('precedence: defaults < config file < RETRY_* env < flags', async () => {
 });
 
 test('the socket gets socket_mode and HTTP listens on loopback by default', async () => {
-  const d = await startDaemon({ args: ['-socket-mode', '0600'] });
+  const d = await spawnTestDaemon({ args: ['-socket-mode', '0600'] });
   assert.equal(fs.statSync(d.socketPath).mode & 0o777, 0o600);
   assert.match(d.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(await d.stop(), 0, d.logs());
@@ -78,7 +78,7 @@ test('the socket gets socket_mode and HTTP listens on loopback by default', asyn
 });
 
 test('-enable-http=false serves the socket only', async () => {
-  const d = await startDaemon({ args: ['-enable-http=false'] });
+  const d = await spawnTestDaemon({ args: ['-enable-http=false'] });
   assert.equal(d.url, 'http://disabled');
   assert.match(d.logs(), /"http":"disabled"/);
   assert.deepEqual(await send(d.socketPath, [runRecord()]), [{ status: 'ok' }]);
@@ -87,7 +87,7 @@ test('-enable-http=false serves the socket only', async () => {
 });
 
 test('SIGTERM: finishes an open connection, removes the socket, exits 0', async () => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   const sock = net.connect(d.socketPath);
   await new Promise((r) => sock.once('connect', r));
   const reply = new Promise<string>((resolve) => {
@@ -125,7 +125,7 @@ test('a stale socket file is replaced; a live one is refused', async () => {
   ]);
   assert.equal(child.signal, 'SIGKILL');
   assert.ok(fs.existsSync(stale));
-  const d = await startDaemon({ dir });
+  const d = await spawnTestDaemon({ dir });
   assert.deepEqual(await send(d.socketPath, [runRecord()]), [{ status: 'ok' }]);
   const second = run([
     '-socket',

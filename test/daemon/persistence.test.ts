@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, streamer } from '../helpers/socket.ts';
 import { waitFor } from '../helpers/service.ts';
 
@@ -11,7 +11,7 @@ test('kill -9 during a flood loses no acknowledged record', async () => {
   const dir = tempDir();
   const dataFile = path.join(dir, 'metrics.db');
   const args = ['-data-file', dataFile, '-max-metrics', '1000000'];
-  const first = await startDaemon({ dir, args });
+  const first = await spawnTestDaemon({ dir, args });
   const acked = new Set<string>();
   const streams = Array.from({ length: 8 }, (_, i) => streamer(first.socketPath, `c${i}`, acked));
   await waitFor('3000 acknowledged records', () => acked.size >= 3000);
@@ -21,7 +21,7 @@ test('kill -9 during a flood loses no acknowledged record', async () => {
   for (const s of streams) s.end();
   assert.ok(ackedAtKill.size >= 3000);
 
-  const second = await startDaemon({ dir, args });
+  const second = await spawnTestDaemon({ dir, args });
   const exported = await (await fetch(`${second.url}/api/metrics/export?format=ndjson`)).text();
   const present = new Set(
     exported
@@ -40,12 +40,12 @@ test('kill -9 during a flood loses no acknowledged record', async () => {
 test('records survive a clean restart, and ids keep increasing', async () => {
   const dir = tempDir();
   const args = ['-data-file', path.join(dir, 'metrics.db')];
-  const a = await startDaemon({ dir, args });
+  const a = await spawnTestDaemon({ dir, args });
   const { send } = await import('../helpers/socket.ts');
   await send(a.socketPath, [runRecord({ command: 'one' }), runRecord({ command: 'two' })]);
   assert.equal(await a.stop(), 0, a.logs());
   assert.equal(fs.existsSync(a.socketPath), false, 'the socket file is removed on exit');
-  const b = await startDaemon({ dir, args });
+  const b = await spawnTestDaemon({ dir, args });
   await send(b.socketPath, [runRecord({ command: 'three' })]);
   const recent = (await getJson(`${b.url}/api/metrics/recent`)).body as {
     metrics: Array<{ id: number; metrics: { command: string } }>;

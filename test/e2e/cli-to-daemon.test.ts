@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI_BIN, getJson, startDaemon } from '../helpers/daemon.ts';
+import { CLI_BIN, getJson, spawnTestDaemon } from '../helpers/daemon.ts';
 
 interface Recent {
   metrics: Array<{ metrics: Record<string, unknown> }>;
 }
 
 test('a patience run shows up in /api/metrics/recent with its attempts, durations and strategy', async () => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   const counter = path.join(d.dir, 'count');
   // Fails twice, then succeeds: a real flaky command.
   const script = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; [ $n -ge 3 ]`;
@@ -80,7 +80,7 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
 });
 
 test('a failing run is reported as failed with its exit code and reason', async () => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: d.dir,

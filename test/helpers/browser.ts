@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (`npx playwright install` cannot work here).
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startDaemon, type StartOptions, type TestDaemon } from './daemon.ts';
+import { spawnTestDaemon, type StartOptions, type TestDaemon } from './daemon.ts';
 
 /** PATIENCE_CHROMIUM overrides it, so that a test can play a machine without Chromium. */
 export const CHROMIUM = process.env.PATIENCE_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,7 +43,7 @@ export function launchBrowser(): Promise<Browser> {
 export async function startWithBrowser(opts: StartOptions = {}): Promise<{ d: TestDaemon; browser: Browser }> {
   const browser = await launchBrowser();
   try {
-    return { d: await startDaemon(opts), browser };
+    return { d: await spawnTestDaemon(opts), browser };
   } catch (e) {
     await browser.close();
     throw e;

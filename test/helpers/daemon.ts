@@ -31,7 +31,7 @@ export interface StartOptions {
 }
 
 /** Starts patienced and resolves once it logs that it is listening. */
-export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
+export async function spawnTestDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
   const dir = opts.dir ?? tempDir();
   const socketPath = path.join(dir, 'd.sock');
   const pidFile = path.join(dir, 'd.pid');

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 
 const MiB = 1_048_576;
@@ -95,7 +95,7 @@ function assertFiniteNumbers(value: unknown, path: string): void {
 describe('bounded memory: 1,000 near-max records', () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startDaemon({ args: ['-max-metrics', '2000'] });
+    d = await spawnTestDaemon({ args: ['-max-metrics', '2000'] });
   });
   after(async () => {
     await d?.stop();
@@ -145,7 +145,7 @@ describe('bounded memory: 1,000 near-max records', () => {
 describe('per-field limits and numeric ranges at ingest', () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startDaemon();
+    d = await spawnTestDaemon();
   });
   after(async () => {
     await d?.stop();
@@ -222,7 +222,7 @@ for (const storage of ['memory', 'data file'] as const) {
   test(`max_store_bytes (${storage}): the oldest records are dropped first, and /api/daemon/stats shows the budget`, async () => {
     const dir = tempDir();
     const dataFile = storage === 'data file' ? ['-data-file', path.join(dir, 'runs.db')] : [];
-    const d = await startDaemon({ dir, args: ['-max-store-bytes', String(MiB), ...dataFile] });
+    const d = await spawnTestDaemon({ dir, args: ['-max-store-bytes', String(MiB), ...dataFile] });
     try {
       // ~110 KB each: 20 of them are about twice the budget.
       const replies = await sendMany(

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { send, runRecord } from '../helpers/socket.ts';
 import { patienced } from '../helpers/service.ts';
 import { chromium } from 'playwright-core';
@@ -54,7 +54,7 @@ const SECRET_COMMAND = 'deploy --target prod-db-7 --note only-the-owner-may-read
 
 const daemons: TestDaemon[] = [];
 async function daemon(args: string[] = []): Promise<TestDaemon> {
-  const d = await startDaemon({ args });
+  const d = await spawnTestDaemon({ args });
   daemons.push(d);
   return d;
 }
@@ -115,7 +115,7 @@ test('-allowed-hosts (and RETRY_ALLOWED_HOSTS) widen the list of names', async (
   assert.equal((await request(d.url, '/api/health', { headers: { Host: 'evil.example' } })).status, 421);
 
   const dir = tempDir();
-  const e = await startDaemon({ dir, env: { RETRY_ALLOWED_HOSTS: 'env.lan' } });
+  const e = await spawnTestDaemon({ dir, env: { RETRY_ALLOWED_HOSTS: 'env.lan' } });
   daemons.push(e);
   assert.equal((await request(e.url, '/api/health', { headers: { Host: 'env.lan' } })).status, 200);
   assert.equal((await request(e.url, '/api/health', { headers: { Host: 'evil.example' } })).status, 421);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { CLI_BIN, getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI_BIN, getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { Hostile, type HostileKind } from '../helpers/hostile.ts';
 import { runRecord } from '../helpers/socket.ts';
 
@@ -135,7 +135,7 @@ describe(
     for (const c of CASES) {
       test(`${c.name} (max_connections ${c.max})`, async (t) => {
         const args = c.max === 100 ? [] : ['-max-connections', String(c.max)];
-        const d = await startDaemon({ args });
+        const d = await spawnTestDaemon({ args });
         const h = await holdTheCap(d, c.max, c.kinds, c.reconnect).catch(async (err: unknown) => {
           await d.stop();
           throw err;
@@ -171,7 +171,7 @@ describe(
 
 describe('each deadline closes what it is meant to', { concurrency: true }, () => {
   test('a dripping connection is closed 5 s after it opened, though every byte arrives on time', async () => {
-    const d = await startDaemon();
+    const d = await spawnTestDaemon();
     try {
       const opened = Date.now();
       let sock: net.Socket | undefined;
@@ -198,7 +198,7 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
   });
 
   test('a client that floods and never reads its replies is destroyed after the write deadline, freeing its slot', async () => {
-    const d = await startDaemon({ args: ['-max-connections', '2'] });
+    const d = await spawnTestDaemon({ args: ['-max-connections', '2'] });
     const h = new Hostile(d.socketPath, { reconnect: false });
     try {
       h.open('nonreader');
@@ -226,7 +226,7 @@ describe('each deadline closes what it is meant to', { concurrency: true }, () =
   });
 
   test('a place in the waiting line expires after 5 s with an error line', async () => {
-    const d = await startDaemon({ args: ['-max-connections', '1'] });
+    const d = await spawnTestDaemon({ args: ['-max-connections', '1'] });
     // The one slot is held by a slow but honest client: a document every second, replies read.
     const holder = net.connect(d.socketPath);
     holder.on('error', () => undefined);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DAEMON_BIN, getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { DAEMON_BIN, getJson, spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { openSse, type SseStream } from '../web/sse.ts';
 
@@ -73,7 +73,7 @@ describe('credentials in any field are redacted before any endpoint serves them'
   // Sent here, not in a test, so that each test below can run without the other.
   let replies: Array<Record<string, unknown>> = [];
   before(async () => {
-    d = await startDaemon();
+    d = await spawnTestDaemon();
     events = await openSse(`${d.url}/api/events`);
     for (const [i, [t]] of CASES.entries()) {
       sent.push(runRecord({ command: t, reason: t, host: t, labels: { note: t, db_password: `LabelPw-${i}` } }));
@@ -138,7 +138,7 @@ test('redact_patterns from daemon.json are applied to every field', async () => 
     path.join(dir, 'daemon.json'),
     JSON.stringify({ redact_patterns: ['corp-[A-Za-z0-9]{8}', '--db-pass (\\S+)'] }),
   );
-  const d = await startDaemon({ dir });
+  const d = await spawnTestDaemon({ dir });
   try {
     const t = 'deploy corp-CustomAa --db-pass CustomPw2';
     assert.deepEqual(

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DAEMON_BIN, getJson, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { DAEMON_BIN, getJson, spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -85,7 +85,7 @@ test('full disk: records get storage_error and never ok, health degraded, acks a
     return;
   }
   const args = ['-data-file', path.join(disk, 'metrics.db')];
-  const d = await startDaemon({ dir, args });
+  const d = await spawnTestDaemon({ dir, args });
   undo(() => d.stop('SIGKILL'));
   const acked = new Set<string>();
   const refused = new Set<string>();
@@ -115,7 +115,7 @@ test('full disk: records get storage_error and never ok, health degraded, acks a
 
   // Acknowledged means on disk: even without a clean stop.
   await d.stop('SIGKILL');
-  const again = await startDaemon({ dir, args });
+  const again = await spawnTestDaemon({ dir, args });
   undo(() => again.stop());
   const present = await storedCommands(again);
   assert.deepEqual(
@@ -136,7 +136,7 @@ test('data file renamed away under the daemon: unhealthy, nothing acked, logged;
   const dir = tempDir();
   undo(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dataFile = path.join(dir, 'metrics.db');
-  const d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   undo(() => d.stop());
   assert.equal((await sendOne(d, 'one')).status, 'ok');
 
@@ -158,7 +158,7 @@ test('data file renamed away under the daemon: unhealthy, nothing acked, logged;
   assert.equal((await getJson(`${d.url}/api/health`)).status, 200);
   assert.equal(await d.stop(), 0);
 
-  const again = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const again = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   undo(() => again.stop());
   assert.deepEqual([...(await storedCommands(again))].sort(), ['four', 'one']);
 });
@@ -168,7 +168,7 @@ test('data file deleted, or replaced by a copy, under the daemon: every later re
   const dir = tempDir();
   undo(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dataFile = path.join(dir, 'metrics.db');
-  const d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   undo(() => d.stop());
   assert.equal((await sendOne(d, 'one')).status, 'ok');
 
@@ -188,7 +188,7 @@ test('the -wal deleted under the daemon: records refused, and those acked before
   const dir = tempDir();
   undo(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dataFile = path.join(dir, 'metrics.db');
-  const d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   undo(() => d.stop());
   for (const c of ['one', 'two']) assert.equal((await sendOne(d, c)).status, 'ok');
   fs.rmSync(`${dataFile}-wal`);
@@ -196,7 +196,7 @@ test('the -wal deleted under the daemon: records refused, and those acked before
   assert.equal((await getJson(`${d.url}/api/health`)).status, 503);
   assert.equal(await d.stop(), 0);
 
-  const again = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const again = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   undo(() => again.stop());
   assert.deepEqual([...(await storedCommands(again))].sort(), ['one', 'two']);
 });
@@ -257,7 +257,7 @@ function assertRefusedAtStart(r: Exit, dataFile: string): void {
 /** A data file with a record in it, made by the daemon itself. */
 async function makeDataFile(dir: string): Promise<string> {
   const dataFile = path.join(dir, 'metrics.db');
-  const d = await startDaemon({ dir, args: ['-data-file', dataFile] });
+  const d = await spawnTestDaemon({ dir, args: ['-data-file', dataFile] });
   assert.equal((await sendOne(d, 'one')).status, 'ok');
   assert.equal(await d.stop(), 0);
   return dataFile;

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { getJson, startDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon } from '../helpers/daemon.ts';
 
 test('without enable_profiling every /debug/pprof path is 404', async (t) => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => void d.child.kill('SIGKILL'));
   for (const p of ['/debug/pprof/', '/debug/pprof/profile?seconds=1', '/debug/pprof/heap', '/debug/pprof/goroutine']) {
     assert.equal((await getJson(`${d.url}${p}`)).status, 404, p);
@@ -15,7 +15,7 @@ test('without enable_profiling every /debug/pprof path is 404', async (t) => {
 });
 
 test('with enable_profiling: index, CPU profile, heap snapshot, active handles', async (t) => {
-  const d = await startDaemon({ args: ['-enable-profiling'] });
+  const d = await spawnTestDaemon({ args: ['-enable-profiling'] });
   t.after(() => void d.child.kill('SIGKILL'));
 
   const index = await getJson(`${d.url}/debug/pprof/`);

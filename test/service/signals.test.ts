@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send, streamer } from '../helpers/socket.ts';
 import { killLeftovers, patienced, readIfExists, servicePaths, startedPid, waitFor } from '../helpers/service.ts';
 
@@ -14,7 +14,7 @@ after(killLeftovers);
 test('SIGTERM during an ingest flood: every acknowledged record is there after a restart', async (t) => {
   const dir = tempDir();
   const args = ['-data-file', path.join(dir, 'metrics.db'), '-max-metrics', '1000000'];
-  const first = await startDaemon({ dir, args });
+  const first = await spawnTestDaemon({ dir, args });
   t.after(() => void first.child.kill('SIGKILL'));
   const acked = new Set<string>();
   const streams = Array.from({ length: 8 }, (_, i) => streamer(first.socketPath, `c${i}`, acked));
@@ -28,7 +28,7 @@ test('SIGTERM during an ingest flood: every acknowledged record is there after a
   assert.equal(fs.existsSync(first.socketPath), false);
   assert.equal(fs.existsSync(first.pidFile), false);
 
-  const second = await startDaemon({ dir, args });
+  const second = await spawnTestDaemon({ dir, args });
 
   t.after(() => void second.child.kill('SIGKILL'));
   const exported = await (await fetch(`${second.url}/api/metrics/export?format=ndjson`)).text();
@@ -45,7 +45,7 @@ test('SIGTERM during an ingest flood: every acknowledged record is there after a
 });
 
 test('a second signal forces the exit, and still removes the pid file and socket', async (t) => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => void d.child.kill('SIGKILL'));
   // An open connection with half a document keeps the drain waiting.
   const sock = net.connect(d.socketPath);
@@ -89,7 +89,7 @@ test('SIGHUP reopens the log file, so that logrotate can move it away', async ()
 });
 
 test('SIGHUP without a log file (and no terminal) is logged and ignored', async (t) => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => void d.child.kill('SIGKILL'));
   d.child.kill('SIGHUP');
   await waitFor('the SIGHUP to be seen', () => d.logs().includes('no log_file to reopen'));
@@ -123,7 +123,7 @@ test('listen() on a path binds before it returns, with the umask in force', () =
 test('the socket is never wider than socket_mode, not even while it is created', async (t) => {
   const dir = tempDir();
   const observed = path.join(dir, 'listen.log');
-  const d = await startDaemon({
+  const d = await spawnTestDaemon({
     dir,
     args: ['-socket-mode', '0600'],
     env: {

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { getJson, startDaemon, tempDir } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { isRunning, patienced, servicePaths, waitFor } from '../helpers/service.ts';
 
 test('a second start is refused with the running PID', async (t) => {
-  const d = await startDaemon();
+  const d = await spawnTestDaemon();
   t.after(() => void d.child.kill('SIGKILL'));
   const p = servicePaths(d.dir);
   assert.equal(fs.readFileSync(d.pidFile, 'utf8').split('\n')[0], `${d.child.pid}`);
@@ -67,7 +67,7 @@ test('stale pid files (dead, zombie, reused PID) and a stale socket are cleaned 
     ['garbage', 'not a pid'],
   ] as const) {
     fs.writeFileSync(p.pidFile, `${held}\n`);
-    const d = await startDaemon({ dir });
+    const d = await spawnTestDaemon({ dir });
     t.after(() => void d.child.kill('SIGKILL'));
     assert.equal(fs.readFileSync(p.pidFile, 'utf8').split('\n')[0], `${d.child.pid}`, what);
     assert.match(d.logs(), /replaced a stale pid file/, what);
@@ -120,7 +120,7 @@ test('an HTTP port in use stops start-up with exit 1, naming host:port, and leav
   assert.equal(fs.existsSync(p.pidFile), false, 'pid file removed');
   await new Promise<void>((res) => holder.close(() => res()));
   // The same flags work once the port is free.
-  const d = await startDaemon({ dir: p.dir, args: ['-port', String(port)] });
+  const d = await spawnTestDaemon({ dir: p.dir, args: ['-port', String(port)] });
   t.after(() => void d.child.kill('SIGKILL'));
   assert.equal((await getJson(`${d.url}/api/health`)).status, 200);
   assert.equal(await d.stop(), 0, d.logs());

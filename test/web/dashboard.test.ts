@@ -6,7 +6,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { startWithBrowser, watchPage } from '../helpers/browser.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { count, duration, percent } from '../../src/web/format.ts';
@@ -262,7 +262,7 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
   });
 
   test('a fresh daemon shows empty states', async () => {
-    const fresh = await startDaemon();
+    const fresh = await spawnTestDaemon();
     try {
       const page = await open({ url: `${fresh.url}/` });
       await waitText(page, '#total-runs', '0');

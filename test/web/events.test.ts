@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import { getJson, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { openSse, type SseStream } from './sse.ts';
 
@@ -35,7 +35,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: st
 describe('GET /api/events', { timeout: 90_000 }, () => {
   let d: TestDaemon;
   before(async () => {
-    d = await startDaemon({ args: ['-max-metrics', '100000'] });
+    d = await spawnTestDaemon({ args: ['-max-metrics', '100000'] });
   });
   after(async () => {
     await d.stop();
@@ -146,7 +146,7 @@ describe('GET /api/events', { timeout: 90_000 }, () => {
 
   // A daemon of its own: stopping the shared one would leave nothing for the tests after it.
   test('shutdown ends open streams instead of waiting on them, and exits 0', async () => {
-    const own = await startDaemon();
+    const own = await spawnTestDaemon();
     const stream = await openSse(`${own.url}/api/events`);
     assert.equal(stream.status, 200);
     const started = Date.now();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { spawnTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { notInstalled } from '../helpers/service.ts';
 import { runRecord, send, sendRaw } from '../helpers/socket.ts';
 
@@ -74,7 +74,7 @@ for (const storage of ['memory', 'data file'] as const) {
     let contentType = '';
     before(async () => {
       const dir = tempDir();
-      d = await startDaemon({ dir, args: storage === 'data file' ? ['-data-file', path.join(dir, 'm.db')] : [] });
+      d = await spawnTestDaemon({ dir, args: storage === 'data file' ? ['-data-file', path.join(dir, 'm.db')] : [] });
       assert.ok((await send(d.socketPath, DATASET)).every((r) => r.status === 'ok'));
       // Two rejections: malformed JSON and a record without a command.
       await sendRaw(d.socketPath, '{not json\n');
