@@ -3,8 +3,8 @@
 // one property per field of src/shared/record-fields.ts, in that order, with its time in
 // RFC 3339.
 import Type, { type TSchema } from 'typebox';
-import { schemaOf, type Attempt } from '../run-record.ts';
-import { RECORD_FIELDS, type RecordExtras, type RecordField } from '../record-fields.ts';
+import { schemaOf, type RunRecord } from '../run-record.ts';
+import { RECORD_FIELDS, type RecordField } from '../record-fields.ts';
 
 const Rfc3339 = Type.String({ format: 'date-time' });
 
@@ -24,18 +24,8 @@ function apiSchemaOf(f: RecordField): TSchema {
 
 export const ApiRunMetrics = Type.Object(Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, apiSchemaOf(f)])));
 
-/** The schema above as a type (TypeBox cannot infer one built from the list). */
-export type ApiRunMetrics = RecordExtras & {
-  command: string;
-  command_hash: string;
-  final_status: 'succeeded' | 'failed';
-  total_duration_seconds: number;
-  total_attempts: number;
-  successful_attempts: number;
-  failed_attempts: number;
-  attempts: Attempt[];
-  timestamp: string;
-};
+/** The schema above as a type (TypeBox cannot infer one built from the list): the stored record, its time as text. */
+export type ApiRunMetrics = Omit<RunRecord, 'timestampMs'> & { timestamp: string };
 
 export const ApiRun = Type.Object({
   id: Type.Integer({ minimum: 1, description: 'assigned by the daemon, increasing in arrival order' }),
