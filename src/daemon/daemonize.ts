@@ -170,11 +170,11 @@ export async function startDetached(argv: readonly string[], config: DaemonConfi
   return outcome.type === 'failed' ? outcome.exitCode : 1;
 }
 
-type Outcome = ChildReport | { type: 'gone'; message: string } | { type: 'late' };
+type FirstReport = ChildReport | { type: 'gone'; message: string } | { type: 'late' };
 
 /** The child's report (ready or failed), its death before it reported, or nothing in time. */
-function firstReport(child: ChildProcess, logFile: string, timeoutMs: number): Promise<Outcome> {
-  return new Promise<Outcome>((resolve) => {
+function firstReport(child: ChildProcess, logFile: string, timeoutMs: number): Promise<FirstReport> {
+  return new Promise<FirstReport>((resolve) => {
     const onMessage = (m: ChildReport): void => settle(m);
     const onError = (err: Error): void =>
       settle({ type: 'gone', message: `cannot start the background process: ${err.message}` });
@@ -184,7 +184,7 @@ function firstReport(child: ChildProcess, logFile: string, timeoutMs: number): P
         message: `the background process exited (${signal ?? `code ${code}`}) before it was listening; see ${logFile}`,
       });
     const timer = setTimeout(() => settle({ type: 'late' }), timeoutMs);
-    const settle = (result: Outcome): void => {
+    const settle = (result: FirstReport): void => {
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('error', onError);
