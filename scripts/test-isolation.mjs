@@ -14,33 +14,22 @@
 //   node scripts/test-isolation.mjs --e2e           every test/**/*.test.ts (npm run build first)
 //   node scripts/test-isolation.mjs FILE...         those files
 //   options: --jobs=N (processes at once, default 2), --no-reverse, --no-alone
-import { readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import { findTestFiles } from './lib/test-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const reporter = join(here, 'isolation', 'reporter.mjs');
 const reverse = join(here, 'isolation', 'reverse.mjs');
-
-function find(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (name === 'node_modules' || name === 'fixtures') continue;
-    if (statSync(p).isDirectory()) out.push(...find(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out.sort();
-}
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const jobsArg = args.find((a) => a.startsWith('--jobs='));
 const jobs = jobsArg ? Math.max(1, Number(jobsArg.slice('--jobs='.length))) : 2;
 const files = [
-  ...(flag('--unit') ? find('src') : []),
-  ...(flag('--e2e') ? find('test') : []),
+  ...(flag('--unit') ? findTestFiles('src') : []),
+  ...(flag('--e2e') ? findTestFiles('test') : []),
   ...args.filter((a) => !a.startsWith('--')),
 ];
 if (files.length === 0) {

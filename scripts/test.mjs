@@ -5,20 +5,10 @@
 //   node scripts/test.mjs              the whole suite, after a preflight of the tools it drives
 //   node scripts/test.mjs --unit       the unit and in-process tests only (src/), no tools needed
 //   node scripts/test.mjs FILE...      those files
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-
-function find(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (name === 'node_modules' || name === 'fixtures') continue;
-    if (statSync(p).isDirectory()) out.push(...find(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out.sort();
-}
+import { findTestFiles } from './lib/test-files.mjs';
 
 const executable = (p) => {
   try {
@@ -56,7 +46,8 @@ if (!unit && only.length === 0) {
     process.exit(1);
   }
 }
-const files = only.length > 0 ? only : unit ? find('src') : [...find('src'), ...find('test')];
+const files =
+  only.length > 0 ? only : unit ? findTestFiles('src') : [...findTestFiles('src'), ...findTestFiles('test')];
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });
