@@ -12,9 +12,10 @@ import { loadAverage } from './lib/measure.mjs';
 import ingest from './sections/ingest.mjs';
 import store100k from './sections/store100k.mjs';
 import cli from './sections/cli.mjs';
+import scale1m from './sections/scale1m.mjs';
 
 /** Each section: { id, title, run({ progress }) -> { results, text } }. */
-const SECTIONS = [ingest, store100k, cli];
+const SECTIONS = [ingest, store100k, scale1m, cli];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.id === w));

@@ -122,9 +122,15 @@ async function launch({ label, dir, args, ready }) {
 
 /**
  * Starts patienced. opts.dataFile: true for a data file in its temp dir. opts.args: more flags.
+ * opts.nodeFlags: Node's own flags (default the launchers' DAEMON_NODE_FLAGS; [] is `node dist/patienced.cjs`).
  * Resolves with { pid, dir, socketPath, url, dataFile, logs(), stop() }.
  */
-export async function spawnBenchDaemon({ label = 'patienced', dataFile = false, args = [] } = {}) {
+export async function spawnBenchDaemon({
+  label = 'patienced',
+  dataFile = false,
+  args = [],
+  nodeFlags = DAEMON_NODE_FLAGS,
+} = {}) {
   if (!fs.existsSync(DAEMON_BIN)) throw new Error(`${DAEMON_BIN} is missing: run node scripts/build.mjs daemon`);
   const dir = tempDir('patience-bench-d-');
   const socketPath = path.join(dir, 'd.sock');
@@ -132,7 +138,7 @@ export async function spawnBenchDaemon({ label = 'patienced', dataFile = false, 
   fs.writeFileSync(config, '{}\n');
   const dataPath = dataFile ? path.join(dir, 'metrics.db') : undefined;
   const argv = [
-    ...DAEMON_NODE_FLAGS,
+    ...nodeFlags,
     DAEMON_BIN,
     '-socket',
     socketPath,
