@@ -122,16 +122,17 @@ const RECENT_FILTERS = [
 
 /**
  * Every `periodMs`, GETs /api/metrics/stats, /api/metrics/recent (filtered), /api/metrics/commands,
- * /api/daemon/stats and /metrics one after the other on one keep-alive connection. A status other
+ * /api/daemon/stats, /metrics and /api/daemon/performance one after the other on one keep-alive connection. A status other
  * than 200 or a failed request is an error. Latencies are kept per route until take() empties them.
  */
 export function startPoller({ url, periodMs = 1000 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const c = { requests: 0, errors: 0, firstError: undefined };
   let latencies = new Map();
+  let eld = { max_ms: 0, p99_ms: 0 };
   let round = 0;
   let stopped = false;
-  const get = (path, route) =>
+  const get = (path, route, onBody) =>
     new Promise((resolve) => {
       const t0 = performance.now();
       const done = (err) => {
@@ -148,8 +149,13 @@ export function startPoller({ url, periodMs = 1000 }) {
       };
       http
         .get(`${url}${path}`, { agent }, (res) => {
-          res.on('data', () => {});
-          res.on('end', () => done(res.statusCode === 200 ? undefined : `status ${res.statusCode}`));
+          const parts = [];
+          res.on('data', (d) => onBody && parts.push(d));
+          res.on('end', () => {
+            if (res.statusCode !== 200) return done(`status ${res.statusCode}`);
+            if (onBody) onBody(Buffer.concat(parts).toString());
+            done();
+          });
           res.on('error', (e) => done(e.message));
         })
         .on('error', (e) => done(e.message));
@@ -163,16 +169,25 @@ export function startPoller({ url, periodMs = 1000 }) {
       await get('/api/metrics/commands?limit=20', 'commands');
       await get('/api/daemon/stats', 'daemon_stats');
       await get('/metrics', 'prometheus');
+      await get('/api/daemon/performance', 'performance', (body) => {
+        const { delay_max_ms, delay_p99_ms } = JSON.parse(body).event_loop;
+        eld = { max_ms: Math.max(eld.max_ms, delay_max_ms), p99_ms: Math.max(eld.p99_ms, delay_p99_ms) };
+      });
       const wait = periodMs - (performance.now() - started);
       if (wait > 0 && !stopped) await new Promise((r) => setTimeout(r, wait));
     }
   })();
   return {
     counts: () => ({ ...c }),
-    /** The latencies (ms) per route since the last take(). */
+    /**
+     * The latencies (ms) per route since the last take(), and the largest event-loop delay
+     * max and p99 /api/daemon/performance reported meanwhile: the daemon resets its histogram
+     * every 10 s, so reading it every second sees (nearly) all of each window.
+     */
     take() {
-      const out = latencies;
+      const out = { latencies, eld };
       latencies = new Map();
+      eld = { max_ms: 0, p99_ms: 0 };
       return out;
     },
     async stop() {
