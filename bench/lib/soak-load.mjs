@@ -15,6 +15,7 @@ const STREAM_EVERY_MS = 1000;
  * connection; the rest each on a connection of its own, at most `concurrency` open at once.
  * Records that cannot start yet wait in a backlog (a count), so a slow daemon shows as an
  * achieved rate below the target, never as unbounded memory here.
+ * Long because its helpers share the counters and the pacing state of one closure.
  */
 export function startIngest({ socketPath, lines, rate, streamFraction = 0.2, concurrency = 16 }) {
   const streamEvery = streamFraction > 0 ? Math.max(1, Math.round(1 / streamFraction)) : 0;
@@ -41,12 +42,13 @@ export function startIngest({ socketPath, lines, rate, streamFraction = 0.2, con
     c.sent++;
     const sock = net.connect(socketPath);
     let reply = '';
+    let error;
     sock.on('connect', () => sock.end(line()));
     sock.on('data', (d) => (reply += d));
-    sock.on('error', (err) => fail(`connection: ${err.message}`));
+    sock.on('error', (err) => (error = err));
     sock.on('close', () => {
       if (reply === OK_LINE) c.acked++;
-      else fail(`reply ${JSON.stringify(reply.slice(0, 200))}`);
+      else fail(error ? `connection: ${error.message}` : `reply ${JSON.stringify(reply.slice(0, 200))}`);
       settle();
     });
   };
@@ -59,19 +61,25 @@ export function startIngest({ socketPath, lines, rate, streamFraction = 0.2, con
     const sock = net.connect(socketPath);
     let okLines = 0;
     let other = '';
+    let error;
     sock.on('connect', () => sock.end(Buffer.concat(parts)));
+    let partial = '';
     sock.on('data', (d) => {
-      const s = d.toString();
-      for (const l of s.split('\n')) {
-        if (l === '') continue;
+      const replies = (partial + d.toString()).split('\n');
+      partial = replies.pop();
+      for (const l of replies) {
         if (l === OK_LINE.trim()) okLines++;
-        else other ||= l;
+        else other ||= l || '(an empty line)';
       }
     });
-    sock.on('error', (err) => fail(`stream: ${err.message}`));
+    sock.on('error', (err) => (error = err));
     sock.on('close', () => {
       c.acked += okLines;
-      if (okLines !== n) fail(`stream: ${okLines} of ${n} acked${other ? `, ${other.slice(0, 200)}` : ''}`);
+      if (okLines !== n) {
+        fail(
+          `stream: ${okLines} of ${n} acked${error ? `, ${error.message}` : ''}${other ? `, ${other.slice(0, 200)}` : ''}`,
+        );
+      }
       settle();
     });
   };
@@ -124,6 +132,7 @@ const RECENT_FILTERS = [
  * Every `periodMs`, GETs /api/metrics/stats, /api/metrics/recent (filtered), /api/metrics/commands,
  * /api/daemon/stats, /metrics and /api/daemon/performance one after the other on one keep-alive connection. A status other
  * than 200 or a failed request is an error. Latencies are kept per route until take() empties them.
+ * Long because the loop, its request helper and take() share one closure's state.
  */
 export function startPoller({ url, periodMs = 1000 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

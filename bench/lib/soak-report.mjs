@@ -71,6 +71,7 @@ export function summaryText(summary) {
     `ingest: ${fmt(a.acked)} acked of ${fmt(a.sent)} sent at ${fmt(summary.achieved_rate, 1)} records/s (target ${fmt(summary.target_rate)}); daemon received ${fmt(a.received)}, rejected ${fmt(a.rejected_total)}`,
     `stored: ${fmt(a.stored)}, expected min(acked, max_metrics) = ${fmt(a.expected_stored)}; lost: ${fmt(a.lost)}`,
     `SSE events per client: ${summary.sse_events.map((n) => fmt(n)).join(' / ')}; dropped slow: ${fmt(summary.sse_dropped_slow)}`,
+    `daemon CPU: ${fmt(a.cpu.user_seconds + a.cpu.system_seconds, 1)} s (${fmt(((a.cpu.user_seconds + a.cpu.system_seconds) * 100) / summary.seconds, 1)} % of one core); GC: ${fmt(a.gc.count)} collections, ${fmt(a.gc.total_pause_seconds, 2)} s of pauses`,
     `reads (${fmt(summary.reads.n)} requests): p50 ${fmt(summary.reads.p50, 1)} ms, p99 ${fmt(summary.reads.p99, 1)} ms, max ${fmt(summary.reads.max, 1)} ms`,
     `client errors: ${fmt(summary.client_errors)}${summary.first_error ? ` (first: ${summary.first_error})` : ''}`,
     `load average: ${summary.load_before.join(' ')} at the start, ${summary.load_after.join(' ')} at the end`,
