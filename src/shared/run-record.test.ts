@@ -253,3 +253,15 @@ test('a hash given by the client is kept when it holds no credential', () => {
   assert.ok(r.ok);
   assert.equal(r.record.command_hash, '0123abcd');
 });
+
+// Regression: labels were copied by assignment, and out["__proto__"] = "v" sets no property,
+// so a valid label named __proto__ was acknowledged and silently dropped.
+test('labels named like Object.prototype members (__proto__, constructor) are kept as plain labels', () => {
+  const sent: unknown = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}');
+  const v = validateRunRecord(base({ labels: sent }), NOW);
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  const kept = v.record.labels ?? {};
+  assert.deepEqual(Object.keys(kept), ['__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+  assert.equal(JSON.stringify(kept), '{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}');
+  assert.equal(Object.getPrototypeOf(kept), Object.prototype);
+});

@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile';
 import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
 import { parseRfc3339 } from './rfc3339.ts';
+import { shownValue } from './shown-value.ts';
 import * as L from './record-limits.ts';
 import { EXTRA_FIELDS, RECORD_FIELDS, type ExtraField, type FieldSpec, type RecordExtras } from './record-fields.ts';
 
@@ -143,10 +144,14 @@ const SECRET_LABEL =
 
 /** Keys are redacted too (a token pasted as a key); two keys that redact alike keep the last value. */
 function redactLabels(labels: Readonly<Record<string, string>>, redactText: Redact): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(labels))
-    out[redactText(k)] = SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val);
-  return out;
+  // Object.fromEntries defines each key as its own property: assigning out["__proto__"] (a
+  // valid label key) would set the object's prototype instead, and the label would be lost.
+  return Object.fromEntries(
+    Object.entries(labels).map(([k, val]) => [
+      redactText(k),
+      SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val),
+    ]),
+  );
 }
 
 type Counts = Pick<RunRecord, 'total_attempts' | 'successful_attempts' | 'failed_attempts'>;
@@ -217,8 +222,7 @@ export function describe(value: unknown): string {
   }
   const got = valueAt(value, path);
   if (field === 'timestamp') {
-    const shown = typeof got === 'string' ? JSON.stringify(got.slice(0, 70)) : String(got);
-    return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shown})`;
+    return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shownValue(got, 70)})`;
   }
   return `${field}: ${first.message}${typeof got === 'number' ? ` (got ${got})` : ''}`;
 }
