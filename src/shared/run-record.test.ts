@@ -265,3 +265,31 @@ test('labels named like Object.prototype members (__proto__, constructor) are ke
   assert.equal(JSON.stringify(kept), '{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}');
   assert.equal(Object.getPrototypeOf(kept), Object.prototype);
 });
+
+// Regression: the schema's maxLength counts code points, so text of emoji (two UTF-16 code
+// units each) passed at up to twice its documented bound.
+test('text bounds count UTF-16 code units: astral characters count twice, lone surrogates once', () => {
+  const emoji = (units: number): string => '😀'.repeat(Math.floor(units / 2)) + 'x'.repeat(units % 2);
+  for (const [field, max] of [
+    ['command', L.MAX_COMMAND_LENGTH],
+    ['command_hash', L.MAX_COMMAND_HASH_LENGTH],
+    ['strategy', L.MAX_STRATEGY_LENGTH],
+    ['reason', L.MAX_REASON_LENGTH],
+    ['host', L.MAX_HOST_LENGTH],
+  ] as const) {
+    accepted({ [field]: emoji(max) });
+    assert.equal(
+      error({ [field]: `${emoji(max)}x` }),
+      `${field}: must not have more than ${max} characters (got ${max + 1} UTF-16 code units)`,
+    );
+    assert.match(
+      error({ [field]: emoji(max + 2) }),
+      new RegExp(`^${field}: must not have more than ${max} characters`),
+    );
+  }
+  accepted({ labels: { team: emoji(L.MAX_LABEL_VALUE_LENGTH) } });
+  assert.equal(
+    error({ labels: { team: `${emoji(L.MAX_LABEL_VALUE_LENGTH)}\ud800` } }),
+    'labels.team: must not have more than 1024 characters (got 1025 UTF-16 code units)',
+  );
+});

@@ -6,6 +6,7 @@ import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
 import { parseRfc3339 } from './rfc3339.ts';
 import { shownValue } from './shown-value.ts';
+import { textLengthError } from './text-length.ts';
 import * as L from './record-limits.ts';
 import { EXTRA_FIELDS, RECORD_FIELDS, type ExtraField, type FieldSpec, type RecordExtras } from './record-fields.ts';
 
@@ -104,6 +105,8 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
   }
   if (!isWire(value)) return { ok: false, error: describe(value) };
   const v = value;
+  const long = textLengthError(v);
+  if (long !== undefined) return { ok: false, error: long };
   const time = timestampOf(v.timestamp, nowMs);
   if (typeof time === 'string') return { ok: false, error: time };
   let successful = 0;
