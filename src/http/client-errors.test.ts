@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { testApp } from './routes/test-app.ts';
+import { assertError, testApp } from './routes/test-app.ts';
 
 /** Writes raw bytes to the app's port and resolves with everything it answers before closing. */
 async function raw(port: number, bytes: string): Promise<string> {
@@ -38,4 +38,15 @@ test('a request head over 16 KiB is 431 headers_too_large; a malformed request l
   const junk = parse(await raw(port, 'NOT HTTP AT ALL\r\n\r\n'));
   assert.equal(junk.status, 400);
   assert.deepEqual(junk.body, { error: 'malformed HTTP request', code: 'bad_request' });
+});
+
+// Regression: fastify's router answered these itself, with {error, code: "FST_ERR_…", message, statusCode}.
+test('a path with an invalid percent-escape is 400 bad_request; an over-long path part 414 uri_too_long', async (t) => {
+  const { app } = testApp(t, { store: 'memory' });
+  for (const url of ['/assets/%', '/assets/%zz', '/assets/%FF', '/api/health%']) {
+    assertError(await app.inject({ url }), 400, 'bad_request');
+  }
+  const long = await app.inject({ url: `/assets/${'x'.repeat(2000)}` });
+  assertError(long, 414, 'uri_too_long');
+  assert.deepEqual(long.json(), { error: 'a part of the path is too long', code: 'uri_too_long' });
 });

@@ -1,11 +1,15 @@
-// Requests that Node's HTTP parser refuses before fastify sees them: a request head over
-// Node's limit (16 KiB, a huge query string), a malformed request line, a head that took
-// too long. They are answered in the API's error shape, {error, code} (src/shared/api/errors.ts),
-// like every other error, then the connection is closed (fastify's default answer has no code).
+// Requests refused before any route sees them, answered in the API's error shape,
+// {error, code} (src/shared/api/errors.ts), like every other error (fastify's own answers
+// carry its internal codes and a `message`):
+// - by Node's HTTP parser: a request head over Node's limit (16 KiB, a huge query string),
+//   a malformed request line, a head that took too long; the connection is then closed;
+// - by fastify's router: a path with an invalid percent-escape (`/assets/%zz`) or a path
+//   parameter over its length limit.
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS, type ErrorCode } from '../shared/api/errors.ts';
-import { errorBody } from './errors.ts';
+import { errorBody, sendError } from './errors.ts';
 
 /** The status line and JSON body for a parser error's code. */
 export function clientErrorAnswer(parserCode: string | undefined): { status: number; body: string } {
@@ -33,4 +37,12 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
     );
   }
   socket.destroy();
+}
+
+/** fastify's frameworkErrors: what its router refuses, said without echoing the path. */
+export function answerRouterError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') void sendError(reply, 'bad_request', 'the path has an invalid percent-escape');
+  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void sendError(reply, 'uri_too_long', 'a part of the path is too long');
+  else void sendError(reply, 'internal', 'internal error');
 }

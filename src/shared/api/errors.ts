@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   request_timeout: 408,
   profile_busy: 409,
+  uri_too_long: 414,
   misdirected_host: 421,
   headers_too_large: 431,
   internal: 500,
