@@ -35,6 +35,11 @@ test('a request head over 16 KiB is 431 headers_too_large; a malformed request l
     code: 'headers_too_large',
   });
 
+  // HEAD gets the same head and no body.
+  const head = await raw(port, `HEAD /api/health?x=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  assert.match(head, /^HTTP\/1\.1 431 /);
+  assert.ok(head.endsWith('\r\n\r\n'), head);
+
   const junk = parse(await raw(port, 'NOT HTTP AT ALL\r\n\r\n'));
   assert.equal(junk.status, 400);
   assert.deepEqual(junk.body, { error: 'malformed HTTP request', code: 'bad_request' });

@@ -26,14 +26,17 @@ export function clientErrorAnswer(parserCode: string | undefined): { status: num
 }
 
 /** fastify's clientErrorHandler: writes the answer on the raw socket and closes it. */
-export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+export function answerClientError(err: { code?: string; rawPacket?: unknown }, socket: Duplex): void {
   // A reset connection has nobody to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, body } = clientErrorAnswer(err.code);
+  // The answer to HEAD has no body: a client would read one as garbage after the head.
+  const raw = err.rawPacket;
+  const head = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   }
   socket.destroy();
