@@ -308,6 +308,13 @@ async function fuzzHttp(d: TestDaemon, findings: Findings): Promise<number> {
   return routes.length;
 }
 
+/** The daemon still runs; if not, fail now with the findings so far and its last words. */
+function assertAlive(d: TestDaemon, when: string, findings: Findings): void {
+  if (d.child.exitCode === null && d.child.signalCode === null) return;
+  findings.add(`the daemon exited ${when} (${d.child.exitCode ?? d.child.signalCode}):\n${d.logs().slice(-3000)}`);
+  findings.check();
+}
+
 test(`fuzz (seed ${SEED}): 10,000 hostile documents on the socket and random parameters on every route`, async () => {
   const started = Date.now();
   daemon = await spawnTestDaemon({ args: ['-max-metrics', '100000', '-max-age', '300000h'] });
@@ -321,11 +328,12 @@ test(`fuzz (seed ${SEED}): 10,000 hostile documents on the socket and random par
     'every document is sent once',
   );
   const unheard = await sendAll(d, list, findings);
+  assertAlive(d, 'after the documents', findings);
   await checkTooLargeCount(d, docs, findings);
   const valid = await checkStore(d, docs, findings);
   const routes = await fuzzHttp(d, findings);
 
-  assert.equal(d.child.exitCode, null, `seed ${SEED}: the daemon exited:\n${d.logs().slice(-3000)}`);
+  assertAlive(d, 'after the requests', findings);
   const health = await getJson(`${d.url}/api/health`);
   assert.equal(health.status, 200, `seed ${SEED}: /api/health ${JSON.stringify(health.body)}`);
   findings.check();
