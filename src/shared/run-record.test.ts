@@ -293,3 +293,22 @@ test('text bounds count UTF-16 code units: astral characters count twice, lone s
     'labels.team: must not have more than 1024 characters (got 1025 UTF-16 code units)',
   );
 });
+
+// Regression: a lone surrogate was stored as sent by the memory store but read back from
+// SQLite as three U+FFFD, so what was acknowledged was not what was kept.
+test('lone surrogates in any text become U+FFFD, one for one; pairs (emoji) are kept', () => {
+  const v = validateRunRecord(
+    base({
+      command: 'echo \ud800 😀 \udfff',
+      command_hash: 'h\udc00',
+      reason: 'r\ud83d',
+      labels: { team: 'a\udfffb' },
+    }),
+    NOW,
+  );
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  assert.equal(v.record.command, 'echo \ufffd 😀 \ufffd');
+  assert.equal(v.record.command_hash, 'h\ufffd');
+  assert.equal(v.record.reason, 'r\ufffd');
+  assert.deepEqual(v.record.labels, { team: 'a\ufffdb' });
+});

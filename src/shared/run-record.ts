@@ -99,7 +99,8 @@ export type Validated = { ok: true; record: RunRecord } | { ok: false; error: st
  * Checks an untrusted JSON value and turns it into a RunRecord, or names the bad field.
  * Every free-text field goes through `redactText` (the daemon's may hold redact_patterns).
  */
-export function validateRunRecord(value: unknown, nowMs: number, redactText: Redact = redact): Validated {
+export function validateRunRecord(value: unknown, nowMs: number, redactWith: Redact = redact): Validated {
+  const redactText: Redact = (t) => redactWith(wellFormed(t));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'a run record must be a JSON object' };
   }
@@ -129,6 +130,16 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
   };
   for (const f of EXTRA_FIELDS) copyExtra(f, v, record, redactText);
   return { ok: true, record };
+}
+
+/**
+ * A lone UTF-16 surrogate (JSON allows "\ud800") becomes U+FFFD, as invalid UTF-8 bytes
+ * already do: SQLite stores text as UTF-8 and read such a string back as three U+FFFD, so
+ * the stored text differed from the acknowledged one, grew past its bound, and the memory
+ * store kept what the SQLite store could not. One code unit for one, so lengths hold.
+ */
+export function wellFormed(text: string): string {
+  return /[\ud800-\udfff]/.test(text) ? text.replace(/\p{Cs}/gu, '\ufffd') : text;
 }
 
 /** One optional field, redacted when it is text. */

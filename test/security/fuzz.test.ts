@@ -167,6 +167,9 @@ interface Exported {
   metrics: Record<string, unknown>;
 }
 
+/** Text as the daemon keeps it: lone surrogates as U+FFFD (docs/record-limits.md), then redacted. */
+const kept = (t: string): string => redact(t.replace(/\p{Cs}/gu, '\ufffd'));
+
 /** What the daemon must have stored for a valid document: what JSON.parse of its bytes gives, redacted. */
 function compareStored(d: FuzzDoc, stored: Exported, findings: Findings): void {
   const sent = JSON.parse(d.bytes.toString('utf8')) as Record<string, unknown>;
@@ -176,7 +179,7 @@ function compareStored(d: FuzzDoc, stored: Exported, findings: Findings): void {
       `${describeDoc(d)}: stored ${what} ${JSON.stringify(got)?.slice(0, 200)}, sent ${JSON.stringify(want)?.slice(0, 200)}`,
     );
   for (const f of ['command', 'strategy', 'reason', 'host', 'command_hash']) {
-    const want = typeof sent[f] === 'string' ? redact(sent[f]) : undefined;
+    const want = typeof sent[f] === 'string' ? kept(sent[f]) : undefined;
     if (f === 'command_hash' && want === undefined) continue;
     if (m[f] !== want) diff(f, m[f], want);
   }
@@ -185,7 +188,7 @@ function compareStored(d: FuzzDoc, stored: Exported, findings: Findings): void {
   }
   if (JSON.stringify(m.attempts) !== JSON.stringify(sent.attempts)) diff('attempts', m.attempts, sent.attempts);
   const labels = sent.labels as Record<string, string> | undefined;
-  const wantLabels = labels && Object.entries(labels).map(([k, v]) => [redact(k), redact(v)]);
+  const wantLabels = labels && Object.entries(labels).map(([k, v]) => [kept(k), kept(v)]);
   const gotLabels = m.labels === undefined ? undefined : Object.entries(m.labels as Record<string, string>);
   if (JSON.stringify(gotLabels) !== JSON.stringify(wantLabels)) diff('labels', gotLabels, wantLabels);
   const t = sent.timestamp as number | string | undefined;
