@@ -9,7 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import { spawnTestDaemon, getJson, type TestDaemon } from '../helpers/daemon.ts';
+import path from 'node:path';
+import { spawnTestDaemon, getJson, tempDir, type TestDaemon } from '../helpers/daemon.ts';
 import { exchange } from '../helpers/socket.ts';
 import { seeded } from '../helpers/seeded.ts';
 import { fuzzDocument, tooLarge, type FuzzDoc } from '../helpers/fuzz-documents.ts';
@@ -19,6 +20,8 @@ import { redact } from '../../src/shared/redact.ts';
 import { MAX_RECORD_BYTES } from '../../src/shared/record-fields.ts';
 
 const SEED = Number(process.env.PATIENCE_FUZZ_SEED ?? 20261130);
+/** PATIENCE_FUZZ_STORE=sqlite: against a data file; the memory store (the default configuration) otherwise. */
+const SQLITE = process.env.PATIENCE_FUZZ_STORE === 'sqlite';
 const DOCUMENTS = 10_000;
 const HTTP_REQUESTS = 2_500;
 /** Documents per NDJSON connection, and connections open at once. */
@@ -320,7 +323,9 @@ function assertAlive(d: TestDaemon, when: string, findings: Findings): void {
 
 test(`fuzz (seed ${SEED}): 10,000 hostile documents on the socket and random parameters on every route`, async () => {
   const started = Date.now();
-  daemon = await spawnTestDaemon({ args: ['-max-metrics', '100000', '-max-age', '300000h'] });
+  const dir = tempDir();
+  const store = SQLITE ? ['-data-file', path.join(dir, 'runs.db')] : [];
+  daemon = await spawnTestDaemon({ dir, args: ['-max-metrics', '100000', '-max-age', '300000h', ...store] });
   const d = daemon;
   const docs = generate(Date.now());
   const findings = new Findings();
