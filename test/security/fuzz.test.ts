@@ -179,7 +179,7 @@ function compareStored(d: FuzzDoc, stored: Exported, findings: Findings): void {
   const m = stored.metrics;
   const diff = (what: string, got: unknown, want: unknown): void =>
     findings.add(
-      `${describeDoc(d)}: stored ${what} ${JSON.stringify(got)?.slice(0, 200)}, sent ${JSON.stringify(want)?.slice(0, 200)}`,
+      `stored ${what} differs: ${JSON.stringify(got)?.slice(0, 200)}, sent ${JSON.stringify(want)?.slice(0, 200)} in ${describeDoc(d)}`,
     );
   for (const f of ['command', 'strategy', 'reason', 'host', 'command_hash']) {
     const want = typeof sent[f] === 'string' ? kept(sent[f]) : undefined;
