@@ -4,6 +4,7 @@
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AcquireRequest } from './ledger.ts';
+import { shownValue } from '../shared/shown-value.ts';
 import { MAX_RATE_LIMIT, MAX_RESOURCE_ID_LENGTH, MAX_WINDOW_SECONDS } from './limits.ts';
 
 export const ACQUIRE_TYPE = 'acquire';
@@ -32,8 +33,8 @@ export function validateAcquire(value: unknown): AcquireCheck {
   return { ok: false, error: describe(value as Record<string, unknown>) };
 }
 
-/** A short, safe rendering of what was sent. */
-const shown = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)).slice(0, 64));
+/** A short, safe rendering of what was sent (never walks a nested value). */
+const shown = (v: unknown): string => shownValue(v);
 
 function describe(o: Record<string, unknown>): string {
   const id = o.resource_id;

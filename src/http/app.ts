@@ -31,6 +31,7 @@ import { describeStorageError, isStorageError } from '../store/storage-error.ts'
 import { parseRfc3339 } from '../shared/rfc3339.ts';
 import { BadRequest, describeQueryError, parseQuery } from './params.ts';
 import { errorBody, sendError } from './errors.ts';
+import { answerClientError, answerRouterError } from './client-errors.ts';
 import { openApiRoutes, registerOpenApi } from './routes/openapi.ts';
 
 // The schemas' date-time is the strict one of the whole project: the calendar day must exist.
@@ -88,6 +89,8 @@ function createFastify(log: FastifyBaseLogger) {
     // The API takes no request bodies.
     bodyLimit: 1024,
     routerOptions: { querystringParser: parseQuery },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerRouterError,
   })
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(validatorCompiler)

@@ -6,6 +6,7 @@ import { validateRunRecord } from '../shared/run-record.ts';
 import type { Redact } from '../shared/redact.ts';
 import { ACQUIRE_TYPE, validateAcquire } from '../coordination/acquire-request.ts';
 import type { Batcher, ReplyTo } from './batcher.ts';
+import { shownValue } from '../shared/shown-value.ts';
 
 export interface DocumentOptions {
   batcher: Batcher;
@@ -56,10 +57,9 @@ export class DocumentHandler {
       batcher.answer(answer, done);
       return;
     }
-    const type = JSON.stringify(value.type) ?? 'undefined';
     batcher.reject(
       'unsupported_type',
-      `type: coordination request ${type.slice(0, 64)} is not supported by this daemon`,
+      `type: coordination request ${shownValue(value.type)} is not supported by this daemon`,
       done,
     );
   }

@@ -253,3 +253,62 @@ test('a hash given by the client is kept when it holds no credential', () => {
   assert.ok(r.ok);
   assert.equal(r.record.command_hash, '0123abcd');
 });
+
+// Regression: labels were copied by assignment, and out["__proto__"] = "v" sets no property,
+// so a valid label named __proto__ was acknowledged and silently dropped.
+test('labels named like Object.prototype members (__proto__, constructor) are kept as plain labels', () => {
+  const sent: unknown = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}');
+  const v = validateRunRecord(base({ labels: sent }), NOW);
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  const kept = v.record.labels ?? {};
+  assert.deepEqual(Object.keys(kept), ['__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+  assert.equal(JSON.stringify(kept), '{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}');
+  assert.equal(Object.getPrototypeOf(kept), Object.prototype);
+});
+
+// Regression: the schema's maxLength counts code points, so text of emoji (two UTF-16 code
+// units each) passed at up to twice its documented bound.
+test('text bounds count UTF-16 code units: astral characters count twice, lone surrogates once', () => {
+  const emoji = (units: number): string => '😀'.repeat(Math.floor(units / 2)) + 'x'.repeat(units % 2);
+  for (const [field, max] of [
+    ['command', L.MAX_COMMAND_LENGTH],
+    ['command_hash', L.MAX_COMMAND_HASH_LENGTH],
+    ['strategy', L.MAX_STRATEGY_LENGTH],
+    ['reason', L.MAX_REASON_LENGTH],
+    ['host', L.MAX_HOST_LENGTH],
+  ] as const) {
+    accepted({ [field]: emoji(max) });
+    assert.equal(
+      error({ [field]: `${emoji(max)}x` }),
+      `${field}: must not have more than ${max} characters (got ${max + 1} UTF-16 code units)`,
+    );
+    assert.match(
+      error({ [field]: emoji(max + 2) }),
+      new RegExp(`^${field}: must not have more than ${max} characters`),
+    );
+  }
+  accepted({ labels: { team: emoji(L.MAX_LABEL_VALUE_LENGTH) } });
+  assert.equal(
+    error({ labels: { team: `${emoji(L.MAX_LABEL_VALUE_LENGTH)}\ud800` } }),
+    'labels.team: must not have more than 1024 characters (got 1025 UTF-16 code units)',
+  );
+});
+
+// Regression: a lone surrogate was stored as sent by the memory store but read back from
+// SQLite as three U+FFFD, so what was acknowledged was not what was kept.
+test('lone surrogates in any text become U+FFFD, one for one; pairs (emoji) are kept', () => {
+  const v = validateRunRecord(
+    base({
+      command: 'echo \ud800 😀 \udfff',
+      command_hash: 'h\udc00',
+      reason: 'r\ud83d',
+      labels: { team: 'a\udfffb' },
+    }),
+    NOW,
+  );
+  assert.ok(v.ok, v.ok ? '' : v.error);
+  assert.equal(v.record.command, 'echo \ufffd 😀 \ufffd');
+  assert.equal(v.record.command_hash, 'h\ufffd');
+  assert.equal(v.record.reason, 'r\ufffd');
+  assert.deepEqual(v.record.labels, { team: 'a\ufffdb' });
+});

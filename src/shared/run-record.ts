@@ -5,6 +5,8 @@ import { Compile } from 'typebox/compile';
 import { redact, type Redact } from './redact.ts';
 import { commandHash } from './command-hash.ts';
 import { parseRfc3339 } from './rfc3339.ts';
+import { shownValue } from './shown-value.ts';
+import { textLengthError } from './text-length.ts';
 import * as L from './record-limits.ts';
 import { EXTRA_FIELDS, RECORD_FIELDS, type ExtraField, type FieldSpec, type RecordExtras } from './record-fields.ts';
 
@@ -97,12 +99,15 @@ export type Validated = { ok: true; record: RunRecord } | { ok: false; error: st
  * Checks an untrusted JSON value and turns it into a RunRecord, or names the bad field.
  * Every free-text field goes through `redactText` (the daemon's may hold redact_patterns).
  */
-export function validateRunRecord(value: unknown, nowMs: number, redactText: Redact = redact): Validated {
+export function validateRunRecord(value: unknown, nowMs: number, redactWith: Redact = redact): Validated {
+  const redactText: Redact = (t) => redactWith(wellFormed(t));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'a run record must be a JSON object' };
   }
   if (!isWire(value)) return { ok: false, error: describe(value) };
   const v = value;
+  const long = textLengthError(v);
+  if (long !== undefined) return { ok: false, error: long };
   const time = timestampOf(v.timestamp, nowMs);
   if (typeof time === 'string') return { ok: false, error: time };
   let successful = 0;
@@ -127,6 +132,16 @@ export function validateRunRecord(value: unknown, nowMs: number, redactText: Red
   return { ok: true, record };
 }
 
+/**
+ * A lone UTF-16 surrogate (JSON allows "\ud800") becomes U+FFFD, as invalid UTF-8 bytes
+ * already do: SQLite stores text as UTF-8 and read such a string back as three U+FFFD, so
+ * the stored text differed from the acknowledged one, grew past its bound, and the memory
+ * store kept what the SQLite store could not. One code unit for one, so lengths hold.
+ */
+export function wellFormed(text: string): string {
+  return /[\ud800-\udfff]/.test(text) ? text.replace(/\p{Cs}/gu, '\ufffd') : text;
+}
+
 /** One optional field, redacted when it is text. */
 function copyExtra(f: ExtraField, from: RecordExtras, to: RecordExtras, redactText: Redact): void {
   const value = from[f.name];
@@ -143,10 +158,14 @@ const SECRET_LABEL =
 
 /** Keys are redacted too (a token pasted as a key); two keys that redact alike keep the last value. */
 function redactLabels(labels: Readonly<Record<string, string>>, redactText: Redact): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(labels))
-    out[redactText(k)] = SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val);
-  return out;
+  // Object.fromEntries defines each key as its own property: assigning out["__proto__"] (a
+  // valid label key) would set the object's prototype instead, and the label would be lost.
+  return Object.fromEntries(
+    Object.entries(labels).map(([k, val]) => [
+      redactText(k),
+      SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val),
+    ]),
+  );
 }
 
 type Counts = Pick<RunRecord, 'total_attempts' | 'successful_attempts' | 'failed_attempts'>;
@@ -217,8 +236,7 @@ export function describe(value: unknown): string {
   }
   const got = valueAt(value, path);
   if (field === 'timestamp') {
-    const shown = typeof got === 'string' ? JSON.stringify(got.slice(0, 70)) : String(got);
-    return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shown})`;
+    return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shownValue(got, 70)})`;
   }
   return `${field}: ${first.message}${typeof got === 'number' ? ` (got ${got})` : ''}`;
 }

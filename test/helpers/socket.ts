@@ -92,3 +92,31 @@ export function streamer(
     closed,
   };
 }
+
+/**
+ * Writes raw bytes and collects every reply line until the daemon closes. Unlike sendRaw
+ * it never fails for a write the daemon did not read: after too_large the daemon closes
+ * the connection while the rest is still being sent, and its replies are what counts.
+ */
+export function exchange(socketPath: string, payload: Buffer, timeoutMs = 30_000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(socketPath);
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`no close within ${timeoutMs} ms; got ${Buffer.concat(chunks).toString().slice(0, 500)}`));
+    }, timeoutMs);
+    sock.on('connect', () => sock.end(payload));
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(
+        Buffer.concat(chunks)
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+    });
+  });
+}
