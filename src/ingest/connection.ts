@@ -10,8 +10,9 @@ import type { Batcher, DocumentReply } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { ConnectionClock, Expiry } from './deadlines.ts';
 import type { DocumentHandler } from './documents.ts';
-import { NdjsonFramer } from './framer.ts';
+import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer } from './framer.ts';
 import { OK_LINE, errorLine, replyLine } from './reply-line.ts';
+import type { TurnBudget } from './turn-budget.ts';
 
 export interface ConnectionOptions {
   maxMessageBytes: number;
@@ -38,6 +39,8 @@ export interface ConnectionHooks {
   /** The connection began to close: it gives up its slot and has a little time to send its last reply. */
   leaving(c: ServedConnection): void;
   closed(c: ServedConnection): void;
+  /** The documents every connection together may frame this turn (turn-budget.ts). */
+  readonly budget: Pick<TurnBudget, 'take'>;
 }
 
 const OK_BUFFER = Buffer.from(OK_LINE);
@@ -177,7 +180,7 @@ export function serveConnection(
   };
 
   // The connection is the framer's sink: one object less per connection.
-  const framer = new NdjsonFramer(opts.maxMessageBytes, c);
+  const framer = new NdjsonFramer(opts.maxMessageBytes, c, MAX_DOCUMENTS_PER_TURN, hooks.budget);
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
   const framed = (before: number): void => {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer } from './framer.ts';
+import { TurnBudget } from './turn-budget.ts';
 
 /** A framer whose sink notes what comes out: `doc:TEXT`, `obj:JSON` or `too_large`. */
 function framer(maxBytes = 1024, perTurn = MAX_DOCUMENTS_PER_TURN) {
@@ -215,4 +216,28 @@ test('stop() drops what is held and ends framing', () => {
   f.push(b('3}\n'));
   f.end();
   assert.deepEqual(out, ['doc:{"a":1}']);
+});
+
+test('framers sharing a turn budget: none frames once it is spent; the held lines come out after the refill, in order', () => {
+  let refill: (() => void) | undefined;
+  const budget = new TurnBudget(3, (r) => (refill = r));
+  const one = (): { f: NdjsonFramer; out: string[] } => {
+    const out: string[] = [];
+    const sink = {
+      document: (bytes: Buffer) => out.push(bytes.toString('utf8')),
+      object: () => undefined,
+      tooLarge: () => undefined,
+    };
+    return { f: new NdjsonFramer(1024, sink, MAX_DOCUMENTS_PER_TURN, budget), out };
+  };
+  const a = one();
+  const c = one();
+  assert.equal(a.f.push(b('{"a":1}\n{"a":2}\n')), false);
+  assert.equal(c.f.push(b('{"c":1}\n{"c":2}\n')), true, 'the third line of the turn is the last the budget allows');
+  assert.deepEqual(c.out, ['{"c":1}']);
+  assert.equal(c.f.resume(), true, 'still spent: nothing is framed');
+  assert.deepEqual(c.out, ['{"c":1}']);
+  refill?.();
+  assert.equal(c.f.resume(), false);
+  assert.deepEqual([...a.out, ...c.out], ['{"a":1}', '{"a":2}', '{"c":1}', '{"c":2}']);
 });

@@ -6,8 +6,11 @@
 // - The Go client sends one document without a newline, then half-closes. Once what arrived
 //   is a whole JSON object it is complete (nothing may follow it on its line), so it comes
 //   out parsed, without waiting for the close, which a busy client may send late.
-// - At most perTurn lines are framed per call; the rest is held until resume(), which the
-//   caller runs on a later turn of the event loop, so one client never holds the loop.
+// - At most perTurn lines are framed per call, and none once the turn's budget shared by
+//   every connection is spent (turn-budget.ts); the rest is held until resume(), which the
+//   caller runs on a later turn of the event loop, so no client holds the loop.
+
+import { UNLIMITED, type TurnBudget } from './turn-budget.ts';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -40,6 +43,7 @@ export class NdjsonFramer {
     private readonly maxBytes: number,
     private readonly sink: FramerSink,
     private readonly perTurn = MAX_DOCUMENTS_PER_TURN,
+    private readonly budget: Pick<TurnBudget, 'take'> = UNLIMITED,
   ) {}
 
   /** Bytes of an unfinished document. */
@@ -107,7 +111,7 @@ export class NdjsonFramer {
     let lines = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
       if (this.stopped) return;
-      if (lines++ === this.perTurn) {
+      if (lines++ === this.perTurn || !this.budget.take()) {
         this.held = chunk.subarray(start);
         return;
       }

@@ -10,6 +10,8 @@ import { DocumentHandler, type DocumentOptions } from './documents.ts';
 import { errorLine } from './reply-line.ts';
 import type { RejectReason } from './counters.ts';
 import { WaitingLine, type Waiter } from './waiting-line.ts';
+import { TurnBudget } from './turn-budget.ts';
+import { ShedLog } from './shed-log.ts';
 
 export interface IngestOptions extends ConnectionOptions, DocumentOptions {
   socketPath: string;
@@ -34,6 +36,7 @@ export class IngestServer {
   private readonly deadlines: IngestDeadlines;
   private readonly hooks: ConnectionHooks;
   private readonly documents: DocumentHandler;
+  private readonly shedLog: ShedLog;
   private sweeps = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private admitting = false;
@@ -42,6 +45,7 @@ export class IngestServer {
   constructor(private readonly opts: IngestOptions) {
     this.deadlines = { ...DEFAULT_DEADLINES, ...opts.deadlines };
     this.documents = new DocumentHandler(opts);
+    this.shedLog = new ShedLog(opts.counters, opts.log, opts.maxConnections);
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     const admit = (): void => this.admit();
     this.waiting = new WaitingLine(opts.now, admit, admit);
@@ -56,6 +60,7 @@ export class IngestServer {
         this.leaving.delete(c.socket);
         this.admit();
       },
+      budget: new TurnBudget(),
     };
   }
 
@@ -119,8 +124,9 @@ export class IngestServer {
 
   /**
    * One pass over every connection: deadlines of served ones, places in the waiting line,
-   * and lingering closes; then waiters get free slots and those of stale connections.
-   * Runs every sweepMs while there is any connection.
+   * and lingering closes; then waiters get free slots and those of stale connections, and
+   * what was shed is logged (shed-log.ts). Runs every sweepMs while there is any connection
+   * or anything shed is not logged yet.
    */
   sweep(): void {
     this.sweeps++;
@@ -148,7 +154,9 @@ export class IngestServer {
       }
     }
     this.admit();
-    if (this.active.size === 0 && this.waiting.length === 0 && this.leaving.size === 0) this.stopSweep();
+    this.shedLog.tick(now, this.waiting.length);
+    const idle = this.active.size === 0 && this.waiting.length === 0 && this.leaving.size === 0;
+    if (idle && this.shedLog.unlogged === 0) this.stopSweep();
   }
 
   private accept(socket: Socket): void {
