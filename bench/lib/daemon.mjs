@@ -9,7 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DAEMON_BIN = path.join(ROOT, 'dist/patienced.cjs');
+/** PATIENCE_BENCH_DAEMON benches another build of the daemon (e.g. a copy of dist/ before a change). */
+export const DAEMON_BIN = process.env.PATIENCE_BENCH_DAEMON
+  ? path.resolve(process.env.PATIENCE_BENCH_DAEMON)
+  : path.join(ROOT, 'dist/patienced.cjs');
 /** The node flags every shipped launcher of the daemon uses (see scripts/build.mjs). */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
 const FLOOR_BIN = path.join(ROOT, 'bench/floor-server.mjs');

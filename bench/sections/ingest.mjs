@@ -1,4 +1,10 @@
 // 1. Ingest throughput and server CPU per record, daemon vs a bare node:net floor.
+//
+// PATIENCE_BENCH_INGEST=id,id,... runs only those parts of the section (the whole section
+// takes several minutes): conn_c1, conn_c8, conn_c64, stream, conn_c8_reply_floor,
+// conn_c8_data_file, group_commit. E.g. to weigh a change to group commit:
+//   PATIENCE_BENCH_INGEST=conn_c8_data_file,group_commit node --expose-gc bench/run.mjs ingest
+// PATIENCE_BENCH_DAEMON=path/to/patienced.cjs benches another build (bench/lib/daemon.mjs).
 import { spawnBenchDaemon, startFloor } from '../lib/daemon.mjs';
 import { makeRecords, onePerConnection, packChunks, stream, toLineBuffers } from '../lib/load.mjs';
 import os from 'node:os';
@@ -32,7 +38,19 @@ export default {
   run,
 };
 
+const PARTS = [...CASES.map((c) => c.id), 'conn_c8_reply_floor', 'conn_c8_data_file', 'group_commit'];
+
+/** The parts PATIENCE_BENCH_INGEST asks for (every part when it is unset). */
+function selectedParts() {
+  const wanted = (process.env.PATIENCE_BENCH_INGEST ?? '').split(',').filter(Boolean);
+  const unknown = wanted.filter((w) => !PARTS.includes(w));
+  if (unknown.length)
+    throw new Error(`PATIENCE_BENCH_INGEST: unknown ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return new Set(wanted.length ? wanted : PARTS);
+}
+
 async function run({ progress }) {
+  const parts = selectedParts();
   const nowSec = Math.floor(Date.now() / 1000);
   const pool = toLineBuffers(makeRecords(20_000, { seed: 1, nowSec }));
   const streamLines = toLineBuffers(makeRecords(STREAM_RECORDS, { seed: 2, nowSec }));
@@ -47,7 +65,7 @@ async function run({ progress }) {
   const results = { rounds: ROUNDS, prefill: PREFILL, max_metrics: 'default (10000)', cases: {} };
   try {
     await prefill(memory, payload);
-    for (const c of CASES) {
+    for (const c of CASES.filter((k) => parts.has(k.id))) {
       progress(`ingest: ${c.label}`);
       results.cases[c.id] = {
         label: c.label,
@@ -57,25 +75,41 @@ async function run({ progress }) {
         ...(await compare(c, floor, memory, pool, payload)),
       };
     }
-    progress('ingest: 1 per conn, C=8, against a floor that replies');
-    const replyFloor = await startFloor({ label: 'floor (replies)', reply: true });
-    try {
-      const c8 = CASES.find((c) => c.id === 'conn_c8');
-      results.cases.conn_c8_reply_floor = {
-        label: `${c8.label}, floor replies`,
-        kind: 'conn',
-        context: true,
-        concurrency: 8,
-        records: c8.records,
-        ...(await compare(c8, replyFloor, memory, pool, payload)),
-      };
-    } finally {
-      await replyFloor.stop();
+    if (parts.has('conn_c8_reply_floor')) await replyFloorCase(memory, pool, payload, results, progress);
+    if (parts.has('conn_c8_data_file') || parts.has('group_commit')) {
+      await dataFileCases(parts, floor, memory, pool, payload, results, progress);
     }
-    progress('ingest: 1 per conn, C=8, data-file');
-    const disk = await spawnBenchDaemon({ label: 'patienced (data-file)', dataFile: true });
-    try {
-      await prefill(disk, payload);
+    await memory.stop();
+  } finally {
+    await floor.stop();
+  }
+  return { results, text: render(results) };
+}
+
+async function replyFloorCase(memory, pool, payload, results, progress) {
+  progress('ingest: 1 per conn, C=8, against a floor that replies');
+  const replyFloor = await startFloor({ label: 'floor (replies)', reply: true });
+  try {
+    const c8 = CASES.find((c) => c.id === 'conn_c8');
+    results.cases.conn_c8_reply_floor = {
+      label: `${c8.label}, floor replies`,
+      kind: 'conn',
+      context: true,
+      concurrency: 8,
+      records: c8.records,
+      ...(await compare(c8, replyFloor, memory, pool, payload)),
+    };
+  } finally {
+    await replyFloor.stop();
+  }
+}
+
+async function dataFileCases(parts, floor, memory, pool, payload, results, progress) {
+  const disk = await spawnBenchDaemon({ label: 'patienced (data-file)', dataFile: true });
+  try {
+    await prefill(disk, payload);
+    if (parts.has('conn_c8_data_file')) {
+      progress('ingest: 1 per conn, C=8, data-file');
       // Fewer records: each one costs an fsync'd transaction here.
       const c8 = { ...CASES.find((c) => c.id === 'conn_c8'), records: 8_000 };
       results.cases.conn_c8_data_file = {
@@ -85,16 +119,14 @@ async function run({ progress }) {
         records: c8.records,
         ...(await compare(c8, floor, disk, pool, payload)),
       };
+    }
+    if (parts.has('group_commit')) {
       progress('ingest: group commit, 1 per conn, C=64, data-file vs memory');
       results.group_commit = await groupCommit(memory, disk, pool, payload);
-    } finally {
-      await disk.stop();
     }
-    await memory.stop();
   } finally {
-    await floor.stop();
+    await disk.stop();
   }
-  return { results, text: render(results) };
 }
 
 async function prefill(daemon, payload) {
@@ -245,8 +277,7 @@ function render(results) {
     `  with ${fmt(results.prefill)} records, so it evicts throughout. The floor reads, discards, and closes when the client`,
     '  ends; it sends no reply ("floor replies": it also answers {"status":"ok"} first, as the protocol requires).',
     '  The client runs in the bench process, on the same cores.',
-    '',
-    renderGroupCommit(results.group_commit),
+    ...(results.group_commit ? ['', renderGroupCommit(results.group_commit)] : []),
   ].join('\n');
 }
 
