@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { openStore as openStoreDefault, type OpenStoreOptions } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { Batcher } from '../ingest/batcher.ts';
+import { commitDelayFor } from '../ingest/commit-delay.ts';
 import { IngestCounters } from '../ingest/counters.ts';
 import { IngestServer } from '../ingest/server.ts';
 import { buildApp } from '../http/app.ts';
@@ -136,6 +137,8 @@ export async function startServices(s: DaemonSettings, deps: RunDeps): Promise<R
 /** The socket: its batcher (group commit into the store) and the status answer. */
 function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefined): IngestServer {
   const { store, counters, now, log, health, coordinationCounters } = parts;
+  // The server is built below with the batcher; the delay asks it only once documents flow.
+  let server: IngestServer | undefined;
   const batcher = new Batcher({
     store,
     counters,
@@ -147,8 +150,10 @@ function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefi
       log.debug({ err }, 'storing records failed; the clients got a storage_error');
       health.fail('ingest', err);
     },
+    // A data file: a small batch may wait for company rather than take an fsync of its own.
+    commitDelay: commitDelayFor(store, () => server?.expectedDocuments() ?? 0),
   });
-  return new IngestServer({
+  server = new IngestServer({
     socketPath: s.socketPath,
     socketMode: s.socketMode,
     maxConnections: s.maxConnections,
@@ -171,6 +176,7 @@ function ingestServer(s: DaemonSettings, parts: Parts, instance: string | undefi
       instance,
     }),
   });
+  return server;
 }
 
 /** The fastify app (not listening yet). */

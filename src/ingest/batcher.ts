@@ -1,12 +1,15 @@
 // Group commit: every document that arrives in one turn of the event loop is stored in a
 // single store.append (one SQLite transaction), and only then are the replies written.
 // A reply of ok therefore always means the record is stored (and on disk with a data file).
+// With a CommitDelay (a data file), a small batch may wait a bounded time for the documents
+// of the next turns to join it (commit-delay.ts); flush() always commits at once.
 import type { RunRecord } from '../shared/run-record.ts';
 import type { Store, StoredRun } from '../store/types.ts';
 import type { IngestCounters, RejectReason } from './counters.ts';
 import { describeStorageError } from '../store/storage-error.ts';
 import type { AcquireRequest, Grant, Ledger } from '../coordination/ledger.ts';
 import { rfc3339Millis } from '../coordination/time.ts';
+import { FULL_BATCH, type CommitDelay } from './commit-delay.ts';
 
 /** What a document is answered: ok (with the answer of a control or acquire request), or why it was refused. */
 export type DocumentReply =
@@ -36,6 +39,8 @@ export interface BatcherDeps {
   ledger?: Ledger;
   /** Each acquire answered (granted only once stored), for the /metrics counters. */
   onAcquire?: (resourceId: string, granted: boolean) => void;
+  /** Lets a small batch wait for company when commits are slow; without it every turn commits. */
+  commitDelay?: CommitDelay;
 }
 
 const OK: DocumentReply = { ok: true };
@@ -43,7 +48,11 @@ const GRANTED: DocumentReply = { ok: true, answer: { status: 'ok', granted: true
 
 export class Batcher {
   private entries: Entry[] = [];
+  /** A commit is due: on the next turn, or when the wait ends. */
   private scheduled = false;
+  /** The commit delay's timer, while a batch waits for company. */
+  private waiting: { handle: unknown } | undefined;
+  private readonly onTurn = (): void => this.turn();
 
   constructor(private readonly deps: BatcherDeps) {}
 
@@ -79,9 +88,10 @@ export class Batcher {
     return this.entries.length;
   }
 
-  /** Stores and answers everything queued so far. */
+  /** Stores and answers everything queued so far, at once (a waiting batch too: shutdown calls this). */
   flush(): void {
     this.scheduled = false;
+    this.stopWaiting();
     const entries = this.entries;
     if (entries.length === 0) return;
     this.entries = [];
@@ -97,7 +107,7 @@ export class Batcher {
     let fault: string | undefined;
     if (records.length > 0 || grants.length > 0) {
       try {
-        stored = this.deps.store.append(records, now, grants);
+        stored = this.append(records, now, grants);
       } catch (err) {
         // A grant not known to be stored is not given: the slot is free again.
         this.deps.ledger?.undo(grants);
@@ -109,6 +119,18 @@ export class Batcher {
     }
     for (const e of decided) e.done(this.replyOf(e, fault));
     if (stored.length > 0) this.deps.onStored?.(stored);
+  }
+
+  /** store.append, timed for the commit delay. */
+  private append(records: RunRecord[], now: number, grants: Grant[]): StoredRun[] {
+    const delay = this.deps.commitDelay;
+    if (!delay) return this.deps.store.append(records, now, grants);
+    const t0 = delay.clock();
+    try {
+      return this.deps.store.append(records, now, grants);
+    } finally {
+      delay.committed(delay.clock() - t0);
+    }
   }
 
   /** The reply of a decided entry, counted; `fault` when the batch could not be stored. */
@@ -176,7 +198,35 @@ export class Batcher {
     this.entries.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(this.onTurn);
+    } else if (this.waiting !== undefined && this.entries.length >= FULL_BATCH) {
+      // A full batch waits no longer: it is committed on this turn's check phase.
+      this.stopWaiting();
+      setImmediate(this.onTurn);
     }
+  }
+
+  /** The turn after the first entry: commit now, or wait a little for more (commit-delay.ts). */
+  private turn(): void {
+    // Already committed by flush(), or waiting: this is a stale call.
+    if (!this.scheduled || this.waiting !== undefined) return;
+    const delay = this.deps.commitDelay;
+    const ms = delay?.delayMs(this.entries.length) ?? 0;
+    if (!delay || ms <= 0) {
+      this.flush();
+      return;
+    }
+    this.waiting = {
+      handle: delay.timer.set(() => {
+        this.waiting = undefined;
+        this.flush();
+      }, ms),
+    };
+  }
+
+  private stopWaiting(): void {
+    if (this.waiting === undefined) return;
+    this.deps.commitDelay?.timer.clear(this.waiting.handle);
+    this.waiting = undefined;
   }
 }

@@ -255,3 +255,21 @@ test('a full waiting line drops a place with code too_many_connections', async (
     await t.done();
   }
 });
+
+test('expectedDocuments (for the commit delay): a served connection yet to send a document, or a waiter; not one that has sent', async () => {
+  const t = await setup(1);
+  try {
+    assert.equal(t.server.expectedDocuments(), 0, 'nobody is connected');
+    const a = t.client();
+    await t.settle(() => t.counters.connectionsActive === 1, 'a to be served');
+    assert.equal(t.server.expectedDocuments(), 1, 'a has sent nothing yet');
+    a.socket.write(`${RECORD}\n`);
+    await t.settle(() => a.text() !== '', 'a to be answered');
+    assert.equal(t.server.expectedDocuments(), 0, 'a has sent its document');
+    t.client();
+    await t.settle(() => t.counters.connectionsWaiting === 1, 'b to wait for the slot');
+    assert.equal(t.server.expectedDocuments(), 1, 'b is in the waiting line');
+  } finally {
+    await t.done();
+  }
+});

@@ -123,6 +123,17 @@ export class IngestServer {
   }
 
   /**
+   * Whether documents are on their way, for the commit delay (commit-delay.ts): a client in
+   * the waiting line, or a served connection that has not sent a complete document yet.
+   * 1 stands for "some": the first one found ends the search.
+   */
+  expectedDocuments(): number {
+    if (this.waiting.length > 0) return this.waiting.length;
+    for (const c of this.active) if (c.documents === 0) return 1;
+    return 0;
+  }
+
+  /**
    * One pass over every connection: deadlines of served ones, places in the waiting line,
    * and lingering closes; then waiters get free slots and those of stale connections, and
    * what was shed is logged (shed-log.ts). Runs every sweepMs while there is any connection

@@ -17,6 +17,7 @@ type Method = 'append' | 'recent' | 'stats' | 'commands' | 'iterate' | 'removeEx
 export class FaultyStore implements Store {
   readonly kind = 'memory';
   readonly location = 'memory';
+  readonly durable = false;
   /** The error each method throws while set. */
   readonly faults = new Map<Method, Error>();
   /** What fileProblem() says while set. */

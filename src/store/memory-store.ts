@@ -11,6 +11,7 @@ import type { CommandStats, RecentQuery, RecentRuns, RetentionLimits, RunStats, 
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
+  readonly durable = false;
   readonly location = 'memory';
   lastCleanupMs: number | undefined;
   private nextId = 1;

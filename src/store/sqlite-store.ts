@@ -52,6 +52,7 @@ type CommandRow = [string, number, number, number, number, number, string];
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly durable = true;
   lastCleanupMs: number | undefined;
   private readonly db: Database.Database;
   private readonly aggregates: Aggregates;

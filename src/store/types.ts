@@ -123,6 +123,11 @@ export interface Store {
   readonly kind: 'memory' | 'sqlite';
   /** "memory" or the data file's path. */
   readonly location: string;
+  /**
+   * Whether append() waits for the disk (an fsync per call, about a millisecond): the
+   * batcher then lets a small batch wait briefly for more (src/ingest/commit-delay.ts).
+   */
+  readonly durable: boolean;
   readonly limits: RetentionLimits;
   /** When removeExpired last ran (unix ms), for /api/daemon/stats `last_cleanup`. */
   readonly lastCleanupMs: number | undefined;
