@@ -244,6 +244,7 @@ const us = (v) => fmt(v, v < 20 ? 1 : 0);
 
 function render(results) {
   const cases = Object.values(results.cases);
+  if (cases.length === 0) return results.group_commit ? renderGroupCommit(results.group_commit) : '';
   const rows = cases.map((c) => [
     c.label,
     fmt(c.records),
@@ -300,6 +301,7 @@ function renderGroupCommit(g) {
     ),
     `  rec/s = records acknowledged ok per second of wall time (every reply must be ok), median of ${g.memory.rounds.length} rounds;`,
     '  data-file/memory = median (min–max) of back-to-back round pairs, alternating which daemon goes first. With a',
-    '  data file an ok means the record was committed (synchronous=FULL) before the reply; one commit serves a whole turn.',
+    '  data file an ok means the record was committed (synchronous=FULL) before the reply; one commit serves a whole turn,',
+    '  and with a data file a small batch may wait up to one commit time (at most 4 ms) for the next turns to join it.',
   ].join('\n');
 }
