@@ -7,7 +7,10 @@
 // connections have been accepted and have not sent their document yet (the analogue of
 // commit_siblings: a lone client never waits), only while commits are slow, for about as
 // long as one commit takes, and never longer than a hard cap. The in-memory store commits
-// in microseconds and gets no delay (commitDelayFor gives it none at all).
+// in microseconds and gets no delay (commitDelayFor gives it none at all). Replies still
+// leave only after the commit, so an ok still means on disk. A client that connects and
+// stays silent can make commits wait, but never beyond the cap, and only until its
+// document deadline (deadlines.ts) or shedding ends its connection.
 import type { Store } from '../store/types.ts';
 import { DOCUMENTS_PER_TURN } from './turn-budget.ts';
 
