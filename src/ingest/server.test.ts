@@ -14,6 +14,7 @@ import { Ledger } from '../coordination/ledger.ts';
 import { Batcher } from './batcher.ts';
 import { IngestCounters } from './counters.ts';
 import { IngestServer } from './server.ts';
+import { CommitDelay } from './commit-delay.ts';
 
 const RECORD = JSON.stringify({
   command: 'ok',
@@ -25,6 +26,7 @@ const RECORD = JSON.stringify({
 interface Extra {
   store?: Store;
   ledger?: Ledger;
+  commitDelay?: CommitDelay;
 }
 
 async function setup(maxConnections: number, waitMs = 5000, extra: Extra = {}) {
@@ -39,7 +41,7 @@ async function setup(maxConnections: number, waitMs = 5000, extra: Extra = {}) {
     socketMode: 0o600,
     maxConnections,
     maxMessageBytes: 4096,
-    batcher: new Batcher({ store, counters, now, ledger: extra.ledger }),
+    batcher: new Batcher({ store, counters, now, ledger: extra.ledger, commitDelay: extra.commitDelay }),
     counters,
     now,
     log: pino({ level: 'silent' }),
@@ -67,7 +69,7 @@ async function setup(maxConnections: number, waitMs = 5000, extra: Extra = {}) {
     await server.close(0);
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { server, counters, clock, client, settle, done };
+  return { server, counters, clock, client, settle, done, store };
 }
 
 /** The reply lines a client got, parsed. */
@@ -271,5 +273,30 @@ test('expectedDocuments (for the commit delay): a served connection yet to send 
     assert.equal(t.server.expectedDocuments(), 1, 'b is in the waiting line');
   } finally {
     await t.done();
+  }
+});
+
+test('close() commits at once a batch that waits on the commit delay: nothing queued is lost on shutdown', async () => {
+  const timers: unknown[] = [];
+  const commitDelay = new CommitDelay({
+    expected: () => 1,
+    clock: () => 0,
+    // A wait that never ends by itself: only close() can commit the batch.
+    timer: { set: (_fire, ms) => timers.push(ms), clear: (h) => timers.push(`cleared ${String(h)}`) },
+  });
+  commitDelay.committed(2);
+  const t = await setup(4, 5000, { commitDelay });
+  let closed = false;
+  try {
+    t.client(`${RECORD}\n`);
+    await t.settle(() => timers.length === 1, 'the batch to wait');
+    assert.deepEqual(timers, [2]);
+    assert.equal(t.store.count(), 0, 'not committed while it waits');
+    await t.done();
+    closed = true;
+    assert.equal(t.store.count(), 1, 'committed by the drain');
+    assert.deepEqual(timers, [2, 'cleared 1'], 'and the wait called off');
+  } finally {
+    if (!closed) await t.done();
   }
 });
