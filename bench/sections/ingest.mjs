@@ -1,4 +1,7 @@
 // 1. Ingest throughput and server CPU per record, daemon vs a bare node:net floor.
+// PATIENCE_BENCH_INGEST=c8 runs only the one-record-per-connection C=8 case, against both
+// floors (the bare one and the one that replies), and skips the stream, the data file and
+// group commit: a quick loop while working on the per-connection path.
 import { spawnBenchDaemon, startFloor } from '../lib/daemon.mjs';
 import { makeRecords, onePerConnection, packChunks, stream, toLineBuffers } from '../lib/load.mjs';
 import os from 'node:os';
@@ -42,12 +45,13 @@ async function run({ progress }) {
     prefill: packChunks(streamLines.slice(0, PREFILL)),
   };
 
+  const onlyC8 = process.env.PATIENCE_BENCH_INGEST === 'c8';
   const floor = await startFloor();
   const memory = await spawnBenchDaemon({ label: 'patienced (memory)' });
   const results = { rounds: ROUNDS, prefill: PREFILL, max_metrics: 'default (10000)', cases: {} };
   try {
     await prefill(memory, payload);
-    for (const c of CASES) {
+    for (const c of onlyC8 ? CASES.filter((k) => k.id === 'conn_c8') : CASES) {
       progress(`ingest: ${c.label}`);
       results.cases[c.id] = {
         label: c.label,
@@ -71,6 +75,10 @@ async function run({ progress }) {
       };
     } finally {
       await replyFloor.stop();
+    }
+    if (onlyC8) {
+      await memory.stop();
+      return { results, text: render(results) };
     }
     progress('ingest: 1 per conn, C=8, data-file');
     const disk = await spawnBenchDaemon({ label: 'patienced (data-file)', dataFile: true });
@@ -245,8 +253,7 @@ function render(results) {
     `  with ${fmt(results.prefill)} records, so it evicts throughout. The floor reads, discards, and closes when the client`,
     '  ends; it sends no reply ("floor replies": it also answers {"status":"ok"} first, as the protocol requires).',
     '  The client runs in the bench process, on the same cores.',
-    '',
-    renderGroupCommit(results.group_commit),
+    ...(results.group_commit ? ['', renderGroupCommit(results.group_commit)] : []),
   ].join('\n');
 }
 
