@@ -126,6 +126,7 @@ async function launch({ label, dir, args, ready }) {
 /**
  * Starts patienced. opts.dataFile: true for a data file in its temp dir. opts.args: more flags.
  * opts.nodeFlags: Node's own flags (default the launchers' DAEMON_NODE_FLAGS; [] is `node dist/patienced.cjs`).
+ * opts.bin: another build of the daemon (default dist/patienced.cjs), to compare two builds side by side.
  * Resolves with { pid, dir, socketPath, url, dataFile, logs(), stop() }.
  */
 export async function spawnBenchDaemon({
@@ -133,8 +134,9 @@ export async function spawnBenchDaemon({
   dataFile = false,
   args = [],
   nodeFlags = DAEMON_NODE_FLAGS,
+  bin = DAEMON_BIN,
 } = {}) {
-  if (!fs.existsSync(DAEMON_BIN)) throw new Error(`${DAEMON_BIN} is missing: run node scripts/build.mjs daemon`);
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run node scripts/build.mjs daemon`);
   const dir = tempDir('patience-bench-d-');
   const socketPath = path.join(dir, 'd.sock');
   const config = path.join(dir, 'daemon.json');
@@ -142,7 +144,7 @@ export async function spawnBenchDaemon({
   const dataPath = dataFile ? path.join(dir, 'metrics.db') : undefined;
   const argv = [
     ...nodeFlags,
-    DAEMON_BIN,
+    bin,
     '-socket',
     socketPath,
     '-pid-file',

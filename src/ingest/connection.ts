@@ -4,13 +4,19 @@
 // turn, and closes. The deadlines are not kept here: the server's one sweep reads each
 // connection's clock (deadlines.ts) and calls expire() or shed(), so a connection costs no
 // timer of its own.
+//
+// Most clients send one record on a connection of their own (every `patience` run), so a
+// connection must cost little more than Node's socket itself: it is one object, whose
+// socket events go to handlers shared by every connection (they find it on the socket), and
+// whose last reply is written together with the end of the connection, at once, as the
+// batch is answered (docs/performance.md).
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { Batcher, DocumentReply } from './batcher.ts';
+import type { Batcher, DocumentReply, ReplyTo } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { ConnectionClock, Expiry } from './deadlines.ts';
 import type { DocumentHandler } from './documents.ts';
-import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer } from './framer.ts';
+import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer, type FramerSink } from './framer.ts';
 import { OK_LINE, errorLine, replyLine } from './reply-line.ts';
 import type { TurnBudget } from './turn-budget.ts';
 
@@ -51,184 +57,251 @@ export interface Preface {
   ended: boolean;
 }
 
-// Long because the connection's state lives in these locals, shared by its handlers (the
-// ServedConnection, close, the outbox, the framer's sink, the socket's events); splitting
-// them apart would pass that state around on the per-document path.
+/** Where the shared socket handlers find a socket's connection. */
+const CONNECTION = Symbol('connection');
+type Served = Socket & { [CONNECTION]: Connection };
+
 export function serveConnection(
   socket: Socket,
   opts: ConnectionOptions,
   documents: DocumentHandler,
   hooks: ConnectionHooks,
 ): ServedConnection {
-  let peerEnded = false;
-  let closing = false;
+  return new Connection(socket, opts, documents, hooks);
+}
 
-  const c = {
-    socket,
-    documentSince: opts.now(),
-    sweepMark: hooks.sweeps(),
-    documents: 0,
-    /** The framer's, copied after each call to it (a plain field: the sweep reads it often). */
-    partialBytes: 0,
-    pending: 0,
-    writeBlockedSince: undefined as number | undefined,
-    // The framer's sink (FramerSink in framer.ts): each document is counted and handed on.
-    document(bytes: Buffer): void {
-      c.documents++;
-      c.pending++;
-      documents.bytes(bytes, reply);
-    },
-    object(value: object): void {
-      c.documents++;
-      c.pending++;
-      documents.value(value, reply);
-    },
-    tooLarge(): void {
-      c.documents++;
-      c.pending++;
-      closing = true;
-      socket.pause();
-      hooks.leaving(c);
-      opts.batcher.reject('too_large', `document exceeds max_message_bytes (${opts.maxMessageBytes} bytes)`, reply);
-    },
-    shed(error: string): void {
-      if (closing) return;
-      const lost = framer.partialBytes > 0 || c.documents === 0;
-      if (lost || c.writeBlockedSince !== undefined) opts.counters.reject('shed_stale');
-      close(lost ? errorLine('shed_stale', error) : undefined);
-    },
-    expire(e: Expiry, documentMs: number): void {
-      if (closing) return;
-      if (e === 'write_timeout') {
-        // Its replies are unread: nothing more is written (close destroys it).
-        opts.counters.reject('write_timeout');
-        close(undefined);
-      } else if (e === 'document_timeout') {
-        opts.counters.reject('document_timeout');
-        close(
-          errorLine(
-            'document_timeout',
-            `no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`,
-          ),
-        );
-      } else {
-        close(undefined);
-      }
-    },
-    begin(preface?: Preface): void {
-      // Called after this function returned, so every handler below exists by then.
-      if (preface) {
-        for (const chunk of preface.chunks) onData(chunk);
-        if (preface.ended) onEnd();
-      }
-      socket.resume();
-    },
-  };
+class Connection implements ServedConnection, FramerSink {
+  documentSince: number;
+  sweepMark: number;
+  documents = 0;
+  /** The framer's, copied after each call to it (a plain field: the sweep reads it often). */
+  partialBytes = 0;
+  pending = 0;
+  writeBlockedSince: number | undefined = undefined;
+  private peerEnded = false;
+  private closing = false;
+  /** Replies not written yet: those of one batch go out in one write (a streaming client gets hundreds per turn). */
+  private outbox = '';
+  private flushQueued = false;
+  private readonly framer: NdjsonFramer;
+  /** Takes each reply from the batcher: the one closure a connection needs. */
+  private readonly reply: ReplyTo;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+    private readonly handler: DocumentHandler,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.documentSince = opts.now();
+    this.sweepMark = hooks.sweeps();
+    // The connection is the framer's sink: one object less per connection.
+    this.framer = new NdjsonFramer(opts.maxMessageBytes, this, MAX_DOCUMENTS_PER_TURN, hooks.budget);
+    this.reply = (r) => this.replied(r);
+    (socket as Served)[CONNECTION] = this;
+    socket.on('data', Connection.onData);
+    socket.on('end', Connection.onEnd);
+    socket.on('error', Connection.onError);
+    socket.on('close', Connection.onClose);
+  }
+
+  // The framer's sink (FramerSink in framer.ts): each document is counted and handed on.
+  document(bytes: Buffer): void {
+    this.documents++;
+    this.pending++;
+    this.handler.bytes(bytes, this.reply);
+  }
+
+  object(value: object): void {
+    this.documents++;
+    this.pending++;
+    this.handler.value(value, this.reply);
+  }
+
+  tooLarge(): void {
+    this.documents++;
+    this.pending++;
+    this.closing = true;
+    this.hooks.leaving(this);
+    this.opts.batcher.reject(
+      'too_large',
+      `document exceeds max_message_bytes (${this.opts.maxMessageBytes} bytes)`,
+      this.reply,
+    );
+    // What the client still sends is read and dropped (see onData) until it ends: closing
+    // with its data unread would reset the connection, and the client, still writing, could
+    // lose the reply. The linger bounds how long that may take.
+    this.socket.resume();
+  }
+
+  shed(error: string): void {
+    if (this.closing) return;
+    const lost = this.framer.partialBytes > 0 || this.documents === 0;
+    if (lost || this.writeBlockedSince !== undefined) this.opts.counters.reject('shed_stale');
+    this.close(lost ? errorLine('shed_stale', error) : undefined);
+  }
+
+  expire(e: Expiry, documentMs: number): void {
+    if (this.closing) return;
+    if (e === 'write_timeout') {
+      // Its replies are unread: nothing more is written (close destroys it).
+      this.opts.counters.reject('write_timeout');
+      this.close(undefined);
+    } else if (e === 'document_timeout') {
+      this.opts.counters.reject('document_timeout');
+      this.close(
+        errorLine(
+          'document_timeout',
+          `no complete document within ${documentMs / 1000}s (each document must arrive whole within that time of the previous one); connection closed`,
+        ),
+      );
+    } else {
+      this.close(undefined);
+    }
+  }
+
+  begin(preface?: Preface): void {
+    if (preface) {
+      for (const chunk of preface.chunks) this.data(chunk);
+      if (preface.ended) this.ended();
+    }
+    this.socket.resume();
+  }
 
   /** Stops serving: says why (`line`, when the client can still read it), ends, and leaves the slot. */
-  const close = (line: string | undefined): void => {
-    closing = true;
-    framer.stop();
-    c.partialBytes = 0;
-    if (c.writeBlockedSince !== undefined) {
+  private close(line: string | undefined): void {
+    const { socket } = this;
+    this.closing = true;
+    this.framer.stop();
+    this.partialBytes = 0;
+    if (this.writeBlockedSince !== undefined) {
       // Its replies are stuck unread: a polite end would never complete.
       socket.destroy();
       return;
     }
-    hooks.leaving(c);
+    this.hooks.leaving(this);
     // Already ended by the client and answered: nothing more to say; the linger bounds the rest.
     if (socket.writableEnded) return;
-    // Whatever else it sends is read and dropped (see the data handler): closing with unread
-    // data would reset the connection and lose the line below. The socket closes once the
-    // client closes its side too, or when the server's linger runs out.
+    // Whatever else it sends is read and dropped (see onData): closing with unread data
+    // would reset the connection and lose the line below. The socket closes once the client
+    // closes its side too, or when the server's linger runs out.
     socket.resume();
     if (line === undefined) socket.end();
     else socket.end(line);
-  };
+  }
 
-  // Replies of one batch go out in one write: a streaming client gets hundreds per turn.
-  let outbox = '';
-  const flushOutbox = (): void => {
-    const text = outbox;
-    outbox = '';
-    if (text !== '' && !socket.destroyed && socket.writable) {
-      socket.write(text === OK_LINE ? OK_BUFFER : text);
-      if (socket.writableNeedDrain && c.writeBlockedSince === undefined) {
-        // The client is not reading its replies: stop reading its documents until it does,
-        // and let the write deadline run.
-        socket.pause();
-        c.writeBlockedSince = opts.now();
-        socket.once('drain', () => {
-          c.writeBlockedSince = undefined;
-          if (!closing && !framer.holding) socket.resume();
-        });
-      }
+  private replied(r: DocumentReply): void {
+    this.pending--;
+    this.outbox += replyLine(r);
+    // The connection's last reply of this batch goes out now; while the batch holds more of
+    // its documents, they come first, and a reply whose batch is done but whose connection
+    // still has documents in a later batch is written once this batch is answered.
+    if (this.pending === 0) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      process.nextTick(Connection.flushLater, this);
     }
-    maybeEnd();
-  };
+  }
 
-  const reply = (r: DocumentReply): void => {
-    c.pending--;
-    if (outbox === '') queueMicrotask(flushOutbox);
-    outbox += replyLine(r);
-  };
+  private flush(): void {
+    const { socket } = this;
+    const text = this.outbox;
+    this.outbox = '';
+    if (text !== '' && !socket.destroyed && socket.writable) {
+      const data = text === OK_LINE ? OK_BUFFER : text;
+      // The client has sent everything and this is its last reply: the reply and the end
+      // of the connection go in one call.
+      if (this.pending === 0 && this.peerEnded && !this.closing) socket.end(data);
+      else socket.write(data);
+      if (socket.writableNeedDrain && this.writeBlockedSince === undefined) this.blocked();
+    }
+    this.maybeEnd();
+  }
 
-  const maybeEnd = (): void => {
-    if (c.pending > 0 || outbox !== '' || socket.destroyed) return;
-    if (closing) socket.end(() => socket.destroy());
-    else if (peerEnded) socket.end();
-  };
+  /** The client is not reading its replies: stop reading its documents until it does, and let the write deadline run. */
+  private blocked(): void {
+    this.socket.pause();
+    this.writeBlockedSince = this.opts.now();
+    this.socket.once('drain', () => {
+      this.writeBlockedSince = undefined;
+      if (!this.closing && !this.framer.holding) this.socket.resume();
+    });
+  }
 
-  // The connection is the framer's sink: one object less per connection.
-  const framer = new NdjsonFramer(opts.maxMessageBytes, c, MAX_DOCUMENTS_PER_TURN, hooks.budget);
+  private maybeEnd(): void {
+    const { socket } = this;
+    if (this.pending > 0 || this.outbox !== '' || socket.destroyed || socket.writableEnded) return;
+    if (this.closing) {
+      // After too_large: the reply is out; the client's end (or the linger) closes the socket.
+      socket.end();
+      socket.resume();
+    } else if (this.peerEnded) socket.end();
+  }
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
-  const framed = (before: number): void => {
-    c.partialBytes = framer.partialBytes;
-    if (c.documents !== before && !closing) {
-      c.documentSince = opts.now();
-      c.sweepMark = hooks.sweeps();
+  private framed(before: number): void {
+    this.partialBytes = this.framer.partialBytes;
+    if (this.documents !== before && !this.closing) {
+      this.documentSince = this.opts.now();
+      this.sweepMark = this.hooks.sweeps();
     }
-  };
+  }
 
-  const onData = (chunk: Buffer): void => {
-    if (closing) return;
-    const before = c.documents;
-    const held = framer.push(chunk);
-    framed(before);
-    if (held && !closing) {
-      socket.pause();
-      setImmediate(proceed);
+  private data(chunk: Buffer): void {
+    if (this.closing) return;
+    const before = this.documents;
+    const held = this.framer.push(chunk);
+    this.framed(before);
+    if (held && !this.closing) {
+      this.socket.pause();
+      setImmediate(Connection.proceed, this);
     }
-  };
+  }
+
+  private ended(): void {
+    const before = this.documents;
+    this.framer.end();
+    this.framed(before);
+    if (this.framer.holding) return;
+    this.peerEnded = true;
+    this.maybeEnd();
+  }
 
   // A chunk of many small documents (a flood) is framed over several turns, so that one
   // client never holds the event loop, and every other client's documents go in between.
-  const proceed = (): void => {
-    if (closing) return;
+  private static proceed(c: Connection): void {
+    if (c.closing) return;
     const before = c.documents;
-    const again = framer.resume();
-    framed(before);
-    if (closing) return;
-    if (again) setImmediate(proceed);
-    else if (framer.ended) {
-      peerEnded = true;
-      maybeEnd();
-    } else if (c.writeBlockedSince === undefined) socket.resume();
-  };
+    const again = c.framer.resume();
+    c.framed(before);
+    if (c.closing) return;
+    if (again) setImmediate(Connection.proceed, c);
+    else if (c.framer.ended) {
+      c.peerEnded = true;
+      c.maybeEnd();
+    } else if (c.writeBlockedSince === undefined) c.socket.resume();
+  }
 
-  const onEnd = (): void => {
-    const before = c.documents;
-    framer.end();
-    framed(before);
-    if (framer.holding) return;
-    peerEnded = true;
-    maybeEnd();
-  };
+  private static flushLater(c: Connection): void {
+    c.flushQueued = false;
+    if (c.outbox !== '') c.flush();
+  }
 
-  socket.on('data', onData);
-  socket.on('end', onEnd);
-  socket.on('error', (err) => opts.log.debug({ err: err.message }, 'client connection error'));
-  socket.on('close', () => hooks.closed(c));
-  return c;
+  // The socket's handlers, one set for every connection: `this` is the socket.
+  private static onData(this: Socket, chunk: Buffer): void {
+    (this as Served)[CONNECTION].data(chunk);
+  }
+
+  private static onEnd(this: Socket): void {
+    (this as Served)[CONNECTION].ended();
+  }
+
+  private static onError(this: Socket, err: Error): void {
+    (this as Served)[CONNECTION].opts.log.debug({ err: err.message }, 'client connection error');
+  }
+
+  private static onClose(this: Socket): void {
+    const c = (this as Served)[CONNECTION];
+    c.hooks.closed(c);
+  }
 }

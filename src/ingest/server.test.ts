@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -69,7 +70,7 @@ async function setup(maxConnections: number, waitMs = 5000, extra: Extra = {}) {
     await server.close(0);
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { server, counters, clock, client, settle, done, store };
+  return { server, counters, clock, client, clients, settle, done, store, socketPath: path.join(dir, 's.sock') };
 }
 
 /** The reply lines a client got, parsed. */
@@ -217,6 +218,31 @@ test('a document over max_message_bytes: code too_large, and the connection is c
     assert.equal(got[1]?.error, 'document exceeds max_message_bytes (4096 bytes)');
     assert.equal(t.counters.rejected.too_large, 1);
     assert.equal(t.counters.received, 1, 'nothing after the refused document is read');
+  } finally {
+    await t.done();
+  }
+});
+
+test('after too_large the client may go on sending until it ends: the connection is not reset under it', async () => {
+  const t = await setup(1);
+  try {
+    // A client that keeps its side open when the daemon ends its own, and has much more to send.
+    const s = net.connect({ path: t.socketPath, allowHalfOpen: true });
+    t.clients.push(s);
+    let text = '';
+    let failed: Error | undefined;
+    s.on('error', (err) => (failed = err));
+    s.on('data', (c: Buffer) => (text += c.toString()));
+    s.write(`{"command":"${'x'.repeat(5000)}"}\n`);
+    await once(s, 'end');
+    assert.equal(codeOf(text), 'too_large');
+    // Far more than the socket buffers hold: it only goes through if the daemon still reads
+    // (and drops) it. A daemon that closed with it unread would reset the connection, and a
+    // client still writing then loses the reply it has not read yet.
+    s.end(Buffer.alloc(4 << 20, 'y'));
+    await once(s, 'close');
+    assert.equal(failed, undefined);
+    assert.equal(t.counters.rejected.too_large, 1);
   } finally {
     await t.done();
   }
