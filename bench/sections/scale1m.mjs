@@ -280,6 +280,6 @@ function renderDashboard(results, modes, name) {
       rows,
     ),
     '',
-    table(['store', 'API call of a dashboard load', 'p50 ms', 'max ms'], apiRows),
+    table(['store', 'API answer of a dashboard load', 'arrived p50 ms', 'max ms'], apiRows),
   ];
 }
