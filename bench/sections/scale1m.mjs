@@ -2,11 +2,20 @@
 // the daemon started as `node dist/patienced.cjs` (no Node flags, as the README's Quick
 // start does): the fill, RSS per record, query latency (stats over the full range, recent
 // with each filter, commands over 10,000 distinct commands), retention keeping the count
-// exact while the oldest roll off, and the RSS growth of streaming the export in each format.
-import http from 'node:http';
+// exact while the oldest roll off, the dashboard's first load in headless Chromium, and the
+// RSS growth and speed of streaming the export in each format.
+//
+// To iterate on one part (each run still fills a million records first):
+//   SCALE1M_MODES=memory|data_file          only that store (comma-separated; default both)
+//   SCALE1M_PARTS=queries,dashboard,export  only those parts (default all; queries includes
+//                                           the retention check)
+// e.g. SCALE1M_MODES=memory SCALE1M_PARTS=export node --expose-gc bench/run.mjs scale1m
+// Without Chromium (or playwright-core) the dashboard part is skipped with a note.
 import { spawnBenchDaemon } from '../lib/daemon.mjs';
 import { httpClient, makeRecords, packChunks, stream, toLineBuffers } from '../lib/load.mjs';
-import { clientGc, cpuMicros, fmt, latencySummary, rssBytes, sleep, table } from '../lib/measure.mjs';
+import { clientGc, cpuMicros, fmt, latencySummary, median, rssBytes, sleep, table } from '../lib/measure.mjs';
+import { exportGrowth } from '../lib/export-growth.mjs';
+import { browserMissing, dashboardLoads } from '../lib/dashboard-load.mjs';
 
 const MB = 1024 * 1024;
 const RECORDS = 1_000_000;
@@ -20,19 +29,42 @@ const MODES = [
   { id: 'memory', dataFile: false },
   { id: 'data_file', label: 'data-file', dataFile: true },
 ];
+const PARTS = ['queries', 'dashboard', 'export'];
+const FORMATS = ['json', 'ndjson', 'csv'];
+/** Each format is exported this many times, interleaved (json, ndjson, csv, json, ...). */
+const EXPORT_ROUNDS = 2;
+/** Dashboard loads: the first with a cold browser cache, the rest warm. */
+const DASHBOARD_LOADS = 6;
+
+/** A comma-separated choice from an environment variable, checked against what exists. */
+function chosen(name, all) {
+  const raw = process.env[name];
+  if (!raw) return all;
+  const picked = raw.split(',').map((v) => v.trim());
+  const unknown = picked.filter((v) => !all.includes(v));
+  if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')}; choose from ${all.join(', ')}`);
+  return all.filter((v) => picked.includes(v));
+}
 
 export default {
   id: 'scale1m',
-  title: `1./2. At ${RECORDS / 1e6}M stored records: fill, memory, queries, retention, export`,
+  title: `1./2. At ${RECORDS / 1e6}M stored records: fill, memory, queries, retention, dashboard, export`,
   run,
 };
 
 async function run({ progress }) {
   const nowSec = Math.floor(Date.now() / 1000);
-  const results = { records: RECORDS, commands: COMMANDS, requests: REQUESTS, modes: {} };
-  for (const mode of MODES) {
+  const modes = chosen(
+    'SCALE1M_MODES',
+    MODES.map((m) => m.id),
+  );
+  const parts = new Set(chosen('SCALE1M_PARTS', PARTS));
+  const browser = parts.has('dashboard') ? await browserMissing() : undefined;
+  const results = { records: RECORDS, commands: COMMANDS, requests: REQUESTS, parts: [...parts], modes: {} };
+  if (browser) results.dashboard_skipped = browser;
+  for (const mode of MODES.filter((m) => modes.includes(m.id))) {
     progress(`scale1m: ${mode.label ?? mode.id}`);
-    results.modes[mode.id] = await measureMode(mode, nowSec, progress);
+    results.modes[mode.id] = await measureMode(mode, nowSec, progress, { parts, browser });
   }
   return { results, text: render(results) };
 }
@@ -86,31 +118,33 @@ async function timeEndpoint(client, d, e) {
   return { path: e.path, target: e.target, bytes, ...latencySummary(ms) };
 }
 
-/** Streams one export, discarding it, while sampling the daemon's RSS every 50 ms. */
-function exportGrowth(d, format) {
-  return new Promise((resolve, reject) => {
-    const base = rssBytes(d.pid);
-    let peak = base;
-    const timer = setInterval(() => (peak = Math.max(peak, rssBytes(d.pid))), 50);
-    let bytes = 0;
-    const t0 = Date.now();
-    http
-      .get(`${d.url}/api/metrics/export?format=${format}`, (res) => {
-        res.on('data', (c) => (bytes += c.length));
-        res.on('end', () => {
-          clearInterval(timer);
-          resolve({ status: res.statusCode, bytes, wall_ms: Date.now() - t0, rss_base: base, rss_growth: peak - base });
-        });
-        res.on('error', reject);
-      })
-      .on('error', (err) => {
-        clearInterval(timer);
-        reject(err);
-      });
-  });
+/** Each format EXPORT_ROUNDS times, interleaved; per format the worst growth and the median speed. */
+async function exports(d, label, progress) {
+  const runs = Object.fromEntries(FORMATS.map((f) => [f, []]));
+  for (let round = 0; round < EXPORT_ROUNDS; round++) {
+    for (const format of FORMATS) {
+      progress(`scale1m: ${label}: export ${format} (${round + 1}/${EXPORT_ROUNDS})`);
+      const r = await exportGrowth(d, format);
+      if (r.status !== 200) throw new Error(`${d.label}: export ${format} answered ${r.status}`);
+      runs[format].push(r);
+    }
+  }
+  return Object.fromEntries(
+    FORMATS.map((f) => [
+      f,
+      {
+        bytes: runs[f][0].bytes,
+        rss_growth_max: Math.max(...runs[f].map((r) => r.rss_growth)),
+        mb_per_sec: median(runs[f].map((r) => r.mb_per_sec)),
+        wall_ms: median(runs[f].map((r) => r.wall_ms)),
+        runs: runs[f],
+      },
+    ]),
+  );
 }
 
-async function measureMode(mode, nowSec, progress) {
+// Long because it is the section's one script: start, fill, then each chosen part in order.
+async function measureMode(mode, nowSec, progress, { parts, browser }) {
   const label = mode.label ?? mode.id;
   const d = await spawnBenchDaemon({
     label: `patienced (${label}, no Node flags)`,
@@ -134,31 +168,31 @@ async function measureMode(mode, nowSec, progress) {
     const rssFull = rssBytes(d.pid);
     const storedFull = (await client.json('/api/daemon/stats')).json?.total_metrics;
     if (storedFull !== RECORDS) throw new Error(`${d.label}: ${storedFull} stored after the fill, not ${RECORDS}`);
-
-    const latency = {};
-    for (const e of eps) {
-      progress(`scale1m: ${label}: ${e.id}`);
-      latency[e.id] = await timeEndpoint(client, d, e);
-    }
-
-    progress(`scale1m: ${label}: retention`);
-    const extra = await stream(d.socketPath, slice(99, nowSec, EXTRA), EXTRA, { expectOk: true });
-    if (extra.badReplies) throw new Error(`${d.label}: the extra records failed: ${extra.firstBad}`);
-    const stats = (await client.json('/api/daemon/stats')).json;
-
-    const exports = {};
-    for (const format of ['json', 'ndjson', 'csv']) {
-      progress(`scale1m: ${label}: export ${format}`);
-      exports[format] = await exportGrowth(d, format);
-    }
-    return {
+    const out = {
       data_file: mode.dataFile,
       fill: { wall_ms: fillMs, records_per_sec: RECORDS / (fillMs / 1000), cpu_us_per_record: fillCpuUs / RECORDS },
       memory: { rss_start: rssStart, rss_full: rssFull, bytes_per_record: (rssFull - rssStart) / RECORDS },
-      latency,
-      retention: { sent: RECORDS + EXTRA, stored: stats?.total_metrics, max_metrics: stats?.max_size },
-      exports,
     };
+
+    if (parts.has('queries')) {
+      out.latency = {};
+      for (const e of eps) {
+        progress(`scale1m: ${label}: ${e.id}`);
+        out.latency[e.id] = await timeEndpoint(client, d, e);
+      }
+      progress(`scale1m: ${label}: retention`);
+      const extra = await stream(d.socketPath, slice(99, nowSec, EXTRA), EXTRA, { expectOk: true });
+      if (extra.badReplies) throw new Error(`${d.label}: the extra records failed: ${extra.firstBad}`);
+      const stats = (await client.json('/api/daemon/stats')).json;
+      out.retention = { sent: RECORDS + EXTRA, stored: stats?.total_metrics, max_metrics: stats?.max_size };
+    }
+    if (parts.has('dashboard') && !browser) {
+      progress(`scale1m: ${label}: dashboard in Chromium`);
+      out.dashboard = await dashboardLoads(`${d.url}/`, DASHBOARD_LOADS);
+      d.assertAlive();
+    }
+    if (parts.has('export')) out.exports = await exports(d, label, progress);
+    return out;
   } finally {
     client.close();
     await d.stop();
@@ -168,10 +202,22 @@ async function measureMode(mode, nowSec, progress) {
 function render(results) {
   const modes = Object.entries(results.modes);
   const name = (id) => MODES.find((m) => m.id === id).label ?? id;
-  const rows = [];
+  const memRows = modes.map(([id, m]) => [
+    name(id),
+    fmt(m.fill.records_per_sec),
+    fmt(m.fill.cpu_us_per_record, 1),
+    fmt(m.memory.rss_full / MB, 0),
+    fmt(m.memory.bytes_per_record, 0),
+    m.data_file ? '—' : '≤ 300 B',
+    m.retention ? `${m.retention.stored} of ${m.retention.sent}` : '–',
+  ]);
+  const out = [
+    table(['store', 'fill rec/s', 'CPU µs/rec', 'RSS MB', 'RSS B/rec', 'target', 'kept after +50k'], memRows),
+  ];
+  const latRows = [];
   for (const [id, m] of modes) {
-    for (const l of Object.values(m.latency)) {
-      rows.push([
+    for (const l of Object.values(m.latency ?? {})) {
+      latRows.push([
         name(id),
         `GET ${l.path.replace(/start=[^&]+&end=[^&]+/, 'start=-2d&end=now')}`,
         fmt(l.p50, 2),
@@ -180,26 +226,60 @@ function render(results) {
       ]);
     }
   }
-  const memRows = modes.map(([id, m]) => [
-    name(id),
-    fmt(m.fill.records_per_sec),
-    fmt(m.fill.cpu_us_per_record, 1),
-    fmt(m.memory.rss_full / MB, 0),
-    fmt(m.memory.bytes_per_record, 0),
-    m.data_file ? '—' : '≤ 300 B',
-    `${m.retention.stored} of ${m.retention.sent}`,
-  ]);
+  if (latRows.length) out.push('', table(['store', 'endpoint', 'p50 ms', 'p99 ms', 'target'], latRows));
+  out.push(...renderDashboard(results, modes, name));
   const expRows = [];
   for (const [id, m] of modes) {
-    for (const [format, e] of Object.entries(m.exports)) {
-      expRows.push([name(id), format, fmt(e.bytes / MB, 0), fmt(e.wall_ms), fmt(e.rss_growth / MB, 1), '≤ 50 MB']);
+    for (const [format, e] of Object.entries(m.exports ?? {})) {
+      expRows.push([
+        name(id),
+        format,
+        fmt(e.bytes / MB, 0),
+        fmt(e.wall_ms),
+        fmt(e.mb_per_sec, 1),
+        e.runs.map((r) => fmt(r.rss_growth / MB, 1)).join(' / '),
+        '≤ 50 MB',
+      ]);
     }
   }
+  if (expRows.length) {
+    out.push(
+      '',
+      table(
+        ['store', 'export', 'MB', 'ms (median)', 'MB/s', `RSS growth MB (${EXPORT_ROUNDS} runs)`, 'target'],
+        expRows,
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+function renderDashboard(results, modes, name) {
+  if (results.dashboard_skipped) return ['', `dashboard load: skipped: ${results.dashboard_skipped}`];
+  const rows = [];
+  const apiRows = [];
+  for (const [id, m] of modes) {
+    const b = m.dashboard;
+    if (!b) continue;
+    rows.push([
+      name(id),
+      `${b.loads.length - b.failed} of ${b.loads.length}`,
+      fmt(b.cold_ms),
+      fmt(b.page?.p50),
+      fmt(b.page?.max),
+      fmt(b.wall.p50),
+      '< 1,000 ms',
+    ]);
+    for (const [path, l] of Object.entries(b.api)) apiRows.push([name(id), path, fmt(l.p50, 1), fmt(l.max, 1)]);
+  }
+  if (!rows.length) return [];
   return [
-    table(['store', 'fill rec/s', 'CPU µs/rec', 'RSS MB', 'RSS B/rec', 'target', 'kept after +50k'], memRows),
     '',
-    table(['store', 'endpoint', 'p50 ms', 'p99 ms', 'target'], rows),
+    table(
+      ['store', 'loads complete', 'cold ms', 'p50 ms', 'max ms', 'wall p50 ms', 'target (navigation → all panels)'],
+      rows,
+    ),
     '',
-    table(['store', 'export', 'MB', 'ms', 'RSS growth MB', 'target'], expRows),
-  ].join('\n');
+    table(['store', 'API answer of a dashboard load', 'arrived p50 ms', 'max ms'], apiRows),
+  ];
 }

@@ -92,3 +92,19 @@ test('CSV_HEADER and toCsvRow: the export, byte for byte', () => {
     '7,2026-11-26T16:05:07.250Z,2026-11-26T16:05:07.250Z,ünïcödé ✓,ff,succeeded,3,2,1,1,0,fixed,,,{},\r\n';
   assert.equal(CSV_HEADER + runs.map(toCsvRow).join(''), golden);
 });
+
+test('toCsvRow: numbers are written as String() writes them, exponents and all', () => {
+  const values = [0, -0, 7, 2 ** 31, 2 ** 53 - 1, 0.1 + 0.2, 1e-7, 0.000001, 1.5e21, 123456789.125, 366 * 86400];
+  for (const v of values) {
+    const base = runs[0] as StoredRun;
+    const row = toCsvRow({
+      ...base,
+      id: 2 ** 40 + 1,
+      record: { ...base.record, total_duration_seconds: v, total_attempts: 3, duration_limit: v },
+    });
+    const cells = row.slice(0, -2).split(',');
+    assert.equal(cells[0], String(2 ** 40 + 1));
+    assert.equal(cells[6], String(v), `total_duration_seconds ${v}`);
+    assert.equal(cells[15], String(v), `duration_limit ${v}`);
+  }
+});

@@ -4,7 +4,6 @@
 // Removed rows become tombstones until a compaction slides the live rows down; a
 // compaction bumps `generation` so that iterators know to find their place again.
 
-import { commandHash } from '../shared/command-hash.ts';
 import type { Attempt, RunRecord } from '../shared/run-record.ts';
 import type { AggRow } from './agg-input.ts';
 import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
@@ -12,6 +11,7 @@ import { extraColumns, type ExtraColumn, type RowColumn } from './extra-columns.
 import { ABSENT, type StringPool } from './string-pool.ts';
 import { rowIndex, type PoolId, type RowIndex, type RunId } from './ids.ts';
 import { recordCost } from './record-cost.ts';
+import { DerivedHashes } from './derived-hashes.ts';
 
 const SUCCEEDED = 1;
 const DEAD = 2;
@@ -27,7 +27,6 @@ const PRESENCE_BITS = [16, 32, 64, 128];
 
 /** Tombstones tolerated before a compaction is worth its copying. */
 const MIN_DEAD = 1024;
-const HASH_CACHE_SIZE = 1024;
 const UINT32_MAX = 0xffff_ffff;
 
 function isInt32(n: number): boolean {
@@ -95,7 +94,7 @@ export class RunColumns {
   private readonly attemptColumns = [this.attemptDurations, this.attemptExitCodes, this.attemptSuccess];
 
   private readonly exotic = new Map<RunId, RunRecord>();
-  private readonly hashCache = new Map<string, string>();
+  private readonly derivedHashes = new DerivedHashes();
 
   constructor(private readonly pool: StringPool) {
     this.extras = extraColumns(pool, PRESENCE_BITS);
@@ -115,7 +114,8 @@ export class RunColumns {
     this.live++;
     let fits = fitsColumns(r);
     for (const e of this.extras) fits &&= e.fits(r);
-    const derived = r.command_hash === this.derivedHash(r.command);
+    const command = this.pool.intern(r.command);
+    const derived = r.command_hash === this.derivedHashes.of(command, r.command);
     this.ids.set(row, id);
     this.timestamps.set(row, r.timestampMs);
     this.received.set(row, receivedAtMs);
@@ -126,7 +126,7 @@ export class RunColumns {
     let flags = (r.final_status === 'succeeded' ? SUCCEEDED : 0) | (fits ? 0 : EXOTIC) | (derived ? HASH_DERIVED : 0);
     for (const e of this.extras) flags |= e.write(row, r);
     this.flags.set(row, flags);
-    this.commands.set(row, this.pool.intern(r.command));
+    this.commands.set(row, command);
     this.hashes.set(row, derived ? ABSENT : this.pool.intern(r.command_hash));
     this.attemptStart.set(row, this.attemptsUsed);
     this.attemptCount.set(row, n);
@@ -209,10 +209,12 @@ export class RunColumns {
       });
     }
     const flags = this.flags.get(row);
-    const command = this.pool.get(this.commands.get(row));
+    const commandId = this.commands.get(row);
+    const command = this.pool.get(commandId);
     const r: RunRecord = {
       command,
-      command_hash: flags & HASH_DERIVED ? this.derivedHash(command) : this.pool.get(this.hashes.get(row)),
+      command_hash:
+        flags & HASH_DERIVED ? this.derivedHashes.of(commandId, command) : this.pool.get(this.hashes.get(row)),
       final_status: flags & SUCCEEDED ? 'succeeded' : 'failed',
       total_duration_seconds: this.durations.get(row),
       total_attempts: this.totalAttempts.get(row),
@@ -247,19 +249,9 @@ export class RunColumns {
   clear(): void {
     this.length = this.live = this.dead = this.attemptsUsed = this.bytes = 0;
     this.exotic.clear();
+    this.derivedHashes.clear();
     for (const col of [...this.rowColumns, ...this.attemptColumns]) col.clear();
     this.generation++;
-  }
-
-  /** Recent hashes by command: repeated commands (the usual case) skip the sha256. */
-  private derivedHash(command: string): string {
-    let hash = this.hashCache.get(command);
-    if (hash === undefined) {
-      if (this.hashCache.size >= HASH_CACHE_SIZE) this.hashCache.clear();
-      hash = commandHash(command);
-      this.hashCache.set(command, hash);
-    }
-    return hash;
   }
 
   private exoticAt(row: RowIndex): RunRecord | undefined {

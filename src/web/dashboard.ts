@@ -90,6 +90,7 @@ export class Dashboard {
     banner.textContent = failed
       ? `Could not load everything: ${String(failed.reason instanceof Error ? failed.reason.message : failed.reason)}`
       : '';
+    if (withCommands && failed === undefined && gen === this.generation) markPanelsLoaded();
     document.body.dataset.loaded = String(gen);
   }
 
@@ -107,4 +108,15 @@ export class Dashboard {
     el.dataset.state = state;
     el.textContent = state === 'live' ? 'live' : state === 'polling' ? 'refreshing every 30 s' : 'connecting…';
   }
+}
+
+/**
+ * The first time every panel shows its data: `data-panels-loaded-ms` on the body, the ms
+ * since navigation started (page, scripts and every API answer rendered). Set once; the
+ * scale bench and the browser tests wait for it. `data-loaded` follows every load, failed
+ * ones too.
+ */
+function markPanelsLoaded(): void {
+  if (document.body.dataset.panelsLoadedMs !== undefined) return;
+  document.body.dataset.panelsLoadedMs = String(Math.round(performance.now()));
 }

@@ -178,6 +178,29 @@ describe('dashboard in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'same page');
   });
 
+  test('the first load with every panel rendered is marked once on the body; a failed panel leaves it unmarked', async () => {
+    const page = await open();
+    const marked = await page.evaluate(() => ({
+      ms: Number(document.body.dataset.panelsLoadedMs),
+      now: performance.now(),
+      commands: document.querySelectorAll('#commands-body tr').length,
+      recent: document.querySelectorAll('#recent-body tr').length,
+      total: document.querySelector('#total-runs')?.textContent,
+      daemon: document.querySelectorAll('#system dt').length,
+    }));
+    assert.ok(marked.ms > 0 && marked.ms <= marked.now, JSON.stringify(marked));
+    assert.ok(marked.commands > 0 && marked.recent > 0 && marked.daemon > 0, JSON.stringify(marked));
+    assert.notEqual(marked.total, '–');
+
+    const failing = await open({
+      setup: async (_ctx, p) => {
+        await p.route('**/api/metrics/commands?*', (route) => route.abort());
+      },
+    });
+    assert.equal(await failing.locator('#error').isVisible(), true);
+    assert.equal(await failing.evaluate(() => document.body.dataset.panelsLoadedMs), undefined);
+  });
+
   test('when the event stream fails, the page refreshes every 30 s without a reload', async () => {
     const page = await open({
       setup: async (_ctx, p) => {

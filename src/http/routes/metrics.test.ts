@@ -10,6 +10,8 @@ import { toApiCommands, toApiStats } from '../wire/stats.ts';
 import { CommandsResult, RecentResult, StatsResult } from '../../shared/api/metrics.ts';
 import { FaultyStore, DISK_IO } from '../../store/fault-injection.ts';
 import { NO_LIMITS } from '../../store/test-support.ts';
+import { MemoryStore } from '../../store/memory-store.ts';
+import type { StoredRun } from '../../store/types.ts';
 
 test('GET /api/metrics/recent: the stored runs, newest first, serialised exactly as JSON.stringify would', async (t) => {
   const { app, store } = testApp(t);
@@ -124,6 +126,40 @@ test('GET /api/metrics/export: json, ndjson and csv with their content types; a 
   assert.equal(csv.body.split('\r\n').length, 1 + runs.length + 1);
   const bad = assertError(await app.inject({ url: '/api/metrics/export?format=xml' }), 400, 'bad_parameter', 'format');
   assert.equal(bad.error, 'format: "xml" is not one of json, ndjson, csv');
+});
+
+/** A store whose export fails after `after` runs: the first page is fine, so the headers go out. */
+class FailingMidway extends MemoryStore {
+  constructor(private readonly after: number) {
+    super(NO_LIMITS);
+  }
+  override *iterate(): IterableIterator<StoredRun> {
+    let n = 0;
+    for (const r of super.iterate()) {
+      if (++n > this.after) throw DISK_IO;
+      yield r;
+    }
+  }
+}
+
+test('GET /api/metrics/export: a store fault after the headers cuts the body short, and health hears of it', async (t) => {
+  const store = new FailingMidway(1500);
+  const { app } = testApp(t, { store });
+  for (let i = 0; i < 4; i++)
+    store.append(
+      Array.from({ length: 500 }, () => dataset()[0]!),
+      NOW - HOUR,
+    );
+  const res = await app
+    .inject({ url: '/api/metrics/export?format=ndjson' })
+    .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (!(res instanceof Error)) {
+    assert.equal(res.statusCode, 200);
+    assert.ok(res.body.split('\n').length - 1 < 2000, 'the body stops short of the 2000 runs');
+  }
+  const health = await app.inject({ url: '/api/health' });
+  assert.equal(health.statusCode, 503, health.body);
+  assert.match(health.body, /"source":"reads"/);
 });
 
 test('a failing store: every query is a 503 storage_unavailable with Retry-After', async (t) => {

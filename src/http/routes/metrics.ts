@@ -1,5 +1,4 @@
 // /api/metrics/*: recent runs, aggregated stats, and the streamed export.
-import { Readable } from 'node:stream';
 import Type from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.ts';
@@ -14,14 +13,14 @@ import {
   StatsResult,
 } from '../../shared/api/metrics.ts';
 import { BadRequest, timeParam } from '../params.ts';
-import { CSV_HEADER, toApiRun, toCsvRow } from '../serialize.ts';
+import { toApiRun } from '../serialize.ts';
+import { exportStream } from '../export-stream.ts';
 import { toApiCommands, toApiStats } from '../wire/stats.ts';
 import { COMMON_ERRORS, errorResponses } from '../errors.ts';
 import { ApiRun } from '../../shared/api/runs.ts';
 import { Streamed } from '../streamed.ts';
 
 const DAY_MS = 86_400_000;
-const EXPORT_CHUNK = 256;
 /**
  * The budget of one /api/metrics/recent answer, in record costs (about JSON bytes,
  * record-cost.ts): 1000 records of the largest kind would be ~300 MB. The list ends
@@ -120,7 +119,8 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallbackTypebox {
         void reply
           .header('Content-Type', EXPORT_TYPES[format])
           .header('Content-Disposition', `attachment; filename=retry-metrics-${date}.${format}`);
-        return reply.send(Readable.from(reportFailure(exportChunks(startingWith(first, runs), format), deps)));
+        const onFault = (err: unknown): void => deps.health.fail('reads', err);
+        return reply.send(exportStream(startingWith(first, runs), format, onFault));
       },
     );
 
@@ -141,39 +141,4 @@ function range(q: RangeQuery, nowMs: number): { start: number; end: number } {
 /** The iterator again, with its first step already taken. */
 function* startingWith<T>(first: IteratorResult<T>, rest: Iterator<T>): Generator<T> {
   for (let r = first; !r.done; r = rest.next()) yield r.value;
-}
-
-/**
- * A fault after the headers are sent can only cut the response short (the client sees
- * an incomplete body); health still hears of it.
- */
-function* reportFailure(chunks: Generator<string>, deps: Pick<AppDeps, 'health'>): Generator<string> {
-  try {
-    yield* chunks;
-  } catch (err) {
-    deps.health.fail('reads', err);
-    throw err;
-  }
-}
-
-/** Joins runs into chunks of text so a large export streams with bounded memory. */
-function* exportChunks(runs: Iterator<StoredRun>, format: 'json' | 'ndjson' | 'csv'): Generator<string> {
-  if (format === 'json') yield '[';
-  if (format === 'csv') yield CSV_HEADER;
-  let first = true;
-  let chunk: string[] = [];
-  for (let r = runs.next(); !r.done; r = runs.next()) {
-    if (format === 'csv') chunk.push(toCsvRow(r.value));
-    else if (format === 'ndjson') chunk.push(`${JSON.stringify(toApiRun(r.value))}\n`);
-    else {
-      chunk.push(`${first ? '' : ','}${JSON.stringify(toApiRun(r.value))}`);
-      first = false;
-    }
-    if (chunk.length >= EXPORT_CHUNK) {
-      yield chunk.join('');
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk.join('');
-  if (format === 'json') yield ']';
 }
