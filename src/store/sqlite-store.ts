@@ -21,6 +21,7 @@ import {
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { RESCUED_SQL } from './rescued.ts';
+import { byCommandIndex, recentSql, type CommandMatch } from './sqlite-recent.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
@@ -55,6 +56,8 @@ export class SqliteStore implements Store {
   lastCleanupMs: number | undefined;
   private readonly db: Database.Database;
   private readonly aggregates: Aggregates;
+  /** The aggregates' command names: a reference per stored run, so each count is exact. */
+  private readonly pool = new StringPool();
   private rows: number;
   /** The sum of the stored records' costs, for max_store_bytes. */
   private byteTotal = 0;
@@ -65,7 +68,7 @@ export class SqliteStore implements Store {
   private readonly deleteId: Stmt<[number], unknown>;
   private readonly tallies: Stmt<[number, number], TallyRow>;
   private readonly durationsIn: Stmt<[number, number], number>;
-  private readonly commandRows: Stmt<[number, number, string], CommandRow>;
+  private readonly commandRows: Stmt<[string, number, number], CommandRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
@@ -103,19 +106,23 @@ export class SqliteStore implements Store {
         .prepare<[number, number], TallyRow>(
           `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
                 TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
-         FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
+         FROM runs INDEXED BY runs_ts WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
         )
         .raw();
       this.durationsIn = db
-        .prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`)
+        .prepare<[number, number], number>(
+          `SELECT ${DURATION_SQL} FROM runs INDEXED BY runs_ts WHERE ts_ms BETWEEN ? AND ?`,
+        )
         .pluck();
       // The durations come back as one text per command: a JS row per run costs ~1 µs a
-      // column, and SQLite 3.53 prints doubles so that they read back exactly.
+      // column, and SQLite 3.53 prints doubles so that they read back exactly. The covering
+      // index runs_command makes this a seek per command, and no read of the table.
       this.commandRows = db
-        .prepare<[number, number, string], CommandRow>(
+        .prepare<[string, number, number], CommandRow>(
           `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
                   MAX(ts_ms), group_concat(${DURATION_SQL})
-           FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
+           FROM runs INDEXED BY runs_command
+           WHERE command IN (SELECT value FROM json_each(?)) AND ts_ms BETWEEN ? AND ? GROUP BY command`,
         )
         .raw();
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
@@ -130,8 +137,7 @@ export class SqliteStore implements Store {
         .raw();
       this.deleteGrants = db.prepare('DELETE FROM rate_grants WHERE expires_ms <= ?');
 
-      const pool = new StringPool();
-      this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
+      this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
       for (const [cost, ...raw] of db
         .prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`)
@@ -190,26 +196,13 @@ export class SqliteStore implements Store {
   }
 
   recent(q: RecentQuery): RecentRuns {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.status !== undefined) {
-      where.push('succeeded = ?');
-      params.push(q.status === 'succeeded' ? 1 : 0);
-    }
-    if (q.sinceMs !== undefined) {
-      where.push('ts_ms >= ?');
-      params.push(q.sinceMs);
-    }
-    if (q.untilMs !== undefined) {
-      where.push('ts_ms <= ?');
-      params.push(q.untilMs);
-    }
+    let match: CommandMatch | undefined;
     if (q.command !== undefined) {
-      // instr, not LIKE: a plain case-sensitive substring, as in the memory store.
-      where.push('instr(command, ?) > 0');
-      params.push(q.command);
+      match = this.matchCommands(q.command);
+      if (match.runs === 0) return { runs: [], truncated: false };
+      if (!byCommandIndex(match, this.rows, q.limit)) match = undefined;
     }
-    const sql = `SELECT *, ${COST_SQL} AS cost FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const { sql, params } = recentSql(q, match);
     let stmt = this.recentStatements.get(sql);
     if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
     // Row by row, so that rows beyond the byte budget are never read into JS; the loop
@@ -225,6 +218,17 @@ export class SqliteStore implements Store {
     return { runs, truncated: false };
   }
 
+  /** The stored commands that contain `part` (case-sensitive, as String.includes) and their runs. */
+  private matchCommands(part: string): CommandMatch {
+    const match: CommandMatch = { commands: [], runs: 0 };
+    this.pool.forEach((command, runs) => {
+      if (!command.includes(part)) return;
+      match.commands.push(command);
+      match.runs += runs;
+    });
+    return match;
+  }
+
   stats(startMs: number, endMs: number): RunStats {
     return this.aggregates.stats(startMs, endMs);
   }
@@ -235,9 +239,9 @@ export class SqliteStore implements Store {
     const builder = new CommandStatsBuilder();
     if (order.length > 0) {
       for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(
+        JSON.stringify(order),
         startMs,
         endMs,
-        JSON.stringify(order),
       )) {
         builder.set(command, {
           count,
