@@ -249,7 +249,9 @@ export class SqliteStore implements Store {
           rescued,
           attempts,
           lastTs,
-          durations: durations.split(',').map(Number),
+          // JSON's number grammar takes SQLite's printed doubles ("2.0", "1.0e-06"), and
+          // V8 parses a JSON array twice as fast as split and Number.
+          durations: JSON.parse(`[${durations}]`) as number[],
         });
       }
     }
