@@ -11,7 +11,8 @@ import { EXTRA_COLUMN_TYPES } from './sqlite-codec.ts';
 const MIGRATIONS: readonly string[] = [
   // 1: runs, in id order (AUTOINCREMENT: ids never go back, even after every row is
   // deleted), with indexes for run-time ranges (stats, expiry, `since`) and for the
-  // status filter of recent().
+  // status filter of recent(). A command filter is a substring match that no index
+  // serves; recent() stops at its limit instead.
   `CREATE TABLE runs (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      ts_ms REAL NOT NULL,
@@ -43,11 +44,6 @@ const MIGRATIONS: readonly string[] = [
      expires_ms REAL NOT NULL
    );
    CREATE INDEX rate_grants_expires ON rate_grants (expires_ms);`,
-  // 3: runs by command and run time, holding every column commands() sums up (and, as
-  // every index does, the id): the winners' runs in a range are then one seek each and
-  // never a read of the table, and recent() with a command filter reads the runs of the
-  // matching commands only (sqlite-recent.ts). Built from the rows already there.
-  `CREATE INDEX runs_command ON runs (command, ts_ms, succeeded, failed_attempts, total_attempts, duration_s);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,10 +1,11 @@
-// The durable store (data_file): records live only in SQLite; JS keeps just the hourly
-// aggregates, rebuilt from the table on open. Aggregates change only after a commit
+// The durable store (data_file): records live only in SQLite; JS keeps the hourly
+// aggregates and a shadow of each run's few numbers (sqlite-shadow.ts), rebuilt from the
+// table on open. Aggregates change only after a commit
 // succeeds, so a failed transaction leaves both sides as they were.
 
 import type Database from 'better-sqlite3';
 import type { RunRecord } from '../shared/run-record.ts';
-import { aggRowOf, type CommandTally, type RangeSummary } from './agg-input.ts';
+import { aggRowOf, type AggRow, type CommandTally, type RangeSummary } from './agg-input.ts';
 import { COST_SQL, recordCost } from './record-cost.ts';
 import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
@@ -21,7 +22,8 @@ import {
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { RESCUED_SQL } from './rescued.ts';
-import { byCommandIndex, recentSql, type CommandMatch } from './sqlite-recent.ts';
+import { BY_IDS_SQL, recentSql } from './sqlite-recent.ts';
+import { RunShadow } from './sqlite-shadow.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
@@ -48,8 +50,6 @@ type IdAggRow = [number, number, ...RawAggRow];
 type CostedRunRow = RunRow & { cost: number };
 /** command, count, succeeded, rescued, attempts, duration sum, min ts, max ts */
 type TallyRow = [string, number, number, number, number, number, number, number];
-/** command, count, succeeded, rescued, attempts, last ts, durations joined by commas */
-type CommandRow = [string, number, number, number, number, number, string];
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -58,6 +58,8 @@ export class SqliteStore implements Store {
   private readonly aggregates: Aggregates;
   /** The aggregates' command names: a reference per stored run, so each count is exact. */
   private readonly pool = new StringPool();
+  /** commands() and a command filter read the runs from here rather than the table. */
+  private readonly shadow = new RunShadow();
   private rows: number;
   /** The sum of the stored records' costs, for max_store_bytes. */
   private byteTotal = 0;
@@ -68,7 +70,7 @@ export class SqliteStore implements Store {
   private readonly deleteId: Stmt<[number], unknown>;
   private readonly tallies: Stmt<[number, number], TallyRow>;
   private readonly durationsIn: Stmt<[number, number], number>;
-  private readonly commandRows: Stmt<[string, number, number], CommandRow>;
+  private readonly byIds: Stmt<[string], CostedRunRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
@@ -106,25 +108,13 @@ export class SqliteStore implements Store {
         .prepare<[number, number], TallyRow>(
           `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
                 TOTAL(${DURATION_SQL}), MIN(ts_ms), MAX(ts_ms)
-         FROM runs INDEXED BY runs_ts WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
+         FROM runs WHERE ts_ms BETWEEN ? AND ? GROUP BY command`,
         )
         .raw();
       this.durationsIn = db
-        .prepare<[number, number], number>(
-          `SELECT ${DURATION_SQL} FROM runs INDEXED BY runs_ts WHERE ts_ms BETWEEN ? AND ?`,
-        )
+        .prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`)
         .pluck();
-      // The durations come back as one text per command: a JS row per run costs ~1 µs a
-      // column, and SQLite 3.53 prints doubles so that they read back exactly. The covering
-      // index runs_command makes this a seek per command, and no read of the table.
-      this.commandRows = db
-        .prepare<[string, number, number], CommandRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
-                  MAX(ts_ms), group_concat(${DURATION_SQL})
-           FROM runs INDEXED BY runs_command
-           WHERE command IN (SELECT value FROM json_each(?)) AND ts_ms BETWEEN ? AND ? GROUP BY command`,
-        )
-        .raw();
+      this.byIds = db.prepare<[string], CostedRunRow>(BY_IDS_SQL);
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
       this.maxId = db.prepare<[], number | null>('SELECT MAX(id) FROM runs').pluck();
       this.insertGrant = db.prepare(
@@ -139,11 +129,11 @@ export class SqliteStore implements Store {
 
       this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
-      for (const [cost, ...raw] of db
-        .prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`)
+      for (const [id, cost, ...raw] of db
+        .prepare<[], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs ORDER BY id`)
         .raw()
         .iterate()) {
-        this.aggregates.add(aggRowOfRaw(raw));
+        this.track(id, aggRowOfRaw(raw));
         this.rows++;
         this.byteTotal += cost;
       }
@@ -172,7 +162,7 @@ export class SqliteStore implements Store {
       if (records.length > 0) evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
     })();
     // Committed (and fsynced): now the aggregates may follow.
-    for (const s of stored) this.aggregates.add(aggRowOf(s.record));
+    for (const s of stored) this.track(s.id, aggRowOf(s.record));
     this.forget(evicted);
     this.rows += records.length;
     this.byteTotal += added;
@@ -196,64 +186,61 @@ export class SqliteStore implements Store {
   }
 
   recent(q: RecentQuery): RecentRuns {
-    let match: CommandMatch | undefined;
-    if (q.command !== undefined) {
-      match = this.matchCommands(q.command);
-      if (match.runs === 0) return { runs: [], truncated: false };
-      if (!byCommandIndex(match, this.rows, q.limit)) match = undefined;
+    let rows: IterableIterator<CostedRunRow>;
+    if (q.command === undefined) {
+      const { sql, params } = recentSql(q);
+      let stmt = this.recentStatements.get(sql);
+      if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
+      rows = stmt.iterate(...params, q.limit);
+    } else {
+      // The shadow picks the ids (a pass over its columns, newest first); SQL reads those rows.
+      const ids = this.newestMatching(q);
+      if (ids.length === 0) return { runs: [], truncated: false };
+      rows = this.byIds.iterate(JSON.stringify(ids));
     }
-    const { sql, params } = recentSql(q, match);
-    let stmt = this.recentStatements.get(sql);
-    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
     // Row by row, so that rows beyond the byte budget are never read into JS; the loop
     // never yields, so the open iterator cannot block another statement.
     const maxBytes = q.maxBytes ?? Infinity;
     const runs: StoredRun[] = [];
     let bytes = 0;
-    for (const row of stmt.iterate(...params, q.limit)) {
+    for (const row of rows) {
       bytes += row.cost;
-      if (bytes > maxBytes && runs.length > 0) return { runs, truncated: true };
+      if (bytes > maxBytes && runs.length > 0) {
+        rows.return?.();
+        return { runs, truncated: true };
+      }
       runs.push(storedRunOf(row));
     }
     return { runs, truncated: false };
-  }
-
-  /** The stored commands that contain `part` (case-sensitive, as String.includes) and their runs. */
-  private matchCommands(part: string): CommandMatch {
-    const match: CommandMatch = { commands: [], runs: 0 };
-    this.pool.forEach((command, runs) => {
-      if (!command.includes(part)) return;
-      match.commands.push(command);
-      match.runs += runs;
-    });
-    return match;
   }
 
   stats(startMs: number, endMs: number): RunStats {
     return this.aggregates.stats(startMs, endMs);
   }
 
-  /** The aggregates rank the commands; SQL sums up the winners' runs in range. */
+  /** The aggregates rank the commands; the shadow holds the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
     const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
     const builder = new CommandStatsBuilder();
     if (order.length > 0) {
-      for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(
-        JSON.stringify(order),
-        startMs,
-        endMs,
-      )) {
-        builder.set(command, {
-          count,
-          succeeded,
-          rescued,
-          attempts,
-          lastTs,
-          // JSON's number grammar takes SQLite's printed doubles ("2.0", "1.0e-06"), and
-          // V8 parses a JSON array twice as fast as split and Number.
-          durations: JSON.parse(`[${durations}]`) as number[],
-        });
+      const wanted = new Uint8Array(this.pool.idLimit);
+      for (const command of order) {
+        const id = this.pool.idOf(command);
+        if (id !== undefined) wanted[id] = 1;
       }
+      const s = this.shadow;
+      s.forEachOf(wanted, startMs, endMs, (r) => {
+        // rescuedAt stands for failed attempts > 0 (rescued.ts): 1 gives the same answer.
+        const failed = s.rescuedAt(r) ? 1 : 0;
+        builder.add(
+          this.pool.get(s.commandAt(r)),
+          s.succeededAt(r),
+          failed,
+          s.attemptsAt(r),
+          s.durationAt(r),
+          s.timestampAt(r),
+        );
+      });
     }
     return builder.build(startMs, endMs, order);
   }
@@ -348,9 +335,44 @@ export class SqliteStore implements Store {
     return victims;
   }
 
+  /** A stored run into the aggregates and the shadow. */
+  private track(id: number, row: AggRow): void {
+    this.aggregates.add(row);
+    // The aggregates hold a reference to the command for as long as the run is stored.
+    const commandId = this.pool.idOf(row.command);
+    if (commandId === undefined) throw new Error('sqlite store: a tracked command is not in the pool');
+    this.shadow.push(id, row, commandId);
+  }
+
+  /**
+   * The ids of the newest runs (at most q.limit) whose command contains q.command
+   * (case-sensitive, as String.includes: the memory store's test) and that pass the
+   * other filters. Each distinct command is tested once, not each run.
+   */
+  private newestMatching(q: RecentQuery): number[] {
+    const part = q.command ?? '';
+    const wanted = new Uint8Array(this.pool.idLimit);
+    let matched = 0;
+    this.pool.forEach((command, id) => {
+      if (!command.includes(part)) return;
+      wanted[id] = 1;
+      matched++;
+    });
+    if (matched === 0) return [];
+    const s = this.shadow;
+    const status = q.status === undefined ? undefined : q.status === 'succeeded';
+    const since = q.sinceMs ?? -Infinity;
+    const until = q.untilMs ?? Infinity;
+    return s.newestOf(wanted, q.limit, (r) => {
+      const ts = s.timestampAt(r);
+      return ts >= since && ts <= until && (status === undefined || s.succeededAt(r) === status);
+    });
+  }
+
   /** Takes rows that a committed transaction deleted out of the aggregates and totals. */
   private forget(victims: IdAggRow[]): void {
-    for (const [, cost, ...raw] of victims) {
+    for (const [id, cost, ...raw] of victims) {
+      this.shadow.remove(id);
       this.aggregates.remove(aggRowOfRaw(raw));
       this.rows--;
       this.byteTotal -= cost;

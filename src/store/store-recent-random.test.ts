@@ -1,12 +1,9 @@
 // recent() against brute force: random runs, evictions, expiries and a reopen, then
-// random filters. A command filter takes one of two ways in the SQLite store (the
-// matching commands' runs by index, or a walk of the table: sqlite-recent.ts); the
-// substrings and limits here make it take both, and the answer must not depend on which.
+// random filters. In the SQLite store a command filter takes its ids from the run shadow
+// (sqlite-shadow.ts) and the other filters are SQL: both must answer as the memory store.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { RunRecord } from '../shared/run-record.ts';
 import { recordCost } from './record-cost.ts';
-import { byCommandIndex } from './sqlite-recent.ts';
 import { HOUR, MINUTE, T0, eachStore, run } from './test-support.ts';
 import type { RecentQuery, Store } from './types.ts';
 import { seeded } from '../../test/helpers/seeded.ts';
@@ -86,16 +83,4 @@ eachStore('recent() with every filter matches brute force through appends, evict
     for (let k = 0; k < 12; k++) check(store, model, randomQuery(rnd));
     for (const command of PARTS) check(store, model, { limit: 100, command });
   }
-});
-
-test('a command filter reads by index when few runs match, and walks the table when many do', () => {
-  // Nothing or little matches: the walk would read (nearly) every row.
-  assert.equal(byCommandIndex({ commands: [], runs: 0 }, 1_000_000, 100), true);
-  assert.equal(byCommandIndex({ commands: ['a'], runs: 800 }, 1_000_000, 100), true);
-  assert.equal(byCommandIndex({ commands: ['a'], runs: 10_000 }, 1_000_000, 100), true);
-  // Most runs match: the newest 100 matches are about the newest 100 rows.
-  assert.equal(byCommandIndex({ commands: ['a'], runs: 900_000 }, 1_000_000, 100), false);
-  assert.equal(byCommandIndex({ commands: ['a'], runs: 100_000 }, 1_000_000, 100), false);
-  // A small store: every run matches, but the limit is larger than the store.
-  assert.equal(byCommandIndex({ commands: ['a'], runs: 50 }, 50, 100), true);
 });

@@ -66,9 +66,9 @@ export class StringPool {
     return this.ids.get(s);
   }
 
-  /** Calls `f` with each string held and its number of references. */
-  forEach(f: (s: string, refs: number) => void): void {
-    for (const [s, id] of this.ids) f(s, this.refs[id] ?? 0);
+  /** Calls `f` with each string held and its id. */
+  forEach(f: (s: string, id: PoolId) => void): void {
+    for (const [s, id] of this.ids) f(s, id);
   }
 
   /** One more than the largest id ever handed out: the size for arrays indexed by id. */
