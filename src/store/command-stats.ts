@@ -15,7 +15,8 @@ export interface CommandRuns {
   rescued: number;
   attempts: number;
   lastTs: number;
-  durations: number[];
+  /** In any order. */
+  durations: ArrayLike<number>;
 }
 
 /** The value of nearest rank ceil(q·n) in ascending `sorted`, as stats() defines it. */
@@ -47,7 +48,8 @@ export class CommandStatsBuilder {
     if (isRescued(succeeded, failedAttempts)) t.rescued++;
     t.attempts += totalAttempts;
     if (timestampMs > t.lastTs) t.lastTs = timestampMs;
-    t.durations.push(durationSeconds);
+    // add() only ever sees the arrays it made itself, just above.
+    (t.durations as number[]).push(durationSeconds);
   }
 
   /** A command already summed up elsewhere (SQLite does the counting in SQL). */

@@ -220,29 +220,28 @@ export class SqliteStore implements Store {
 
   /** The aggregates rank the commands; the shadow holds the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
-    const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
+    const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
     const builder = new CommandStatsBuilder();
-    if (order.length > 0) {
-      const wanted = new Uint8Array(this.pool.idLimit);
-      for (const command of order) {
-        const id = this.pool.idOf(command);
-        if (id !== undefined) wanted[id] = 1;
-      }
-      const s = this.shadow;
-      s.forEachOf(wanted, startMs, endMs, (r) => {
-        // rescuedAt stands for failed attempts > 0 (rescued.ts): 1 gives the same answer.
-        const failed = s.rescuedAt(r) ? 1 : 0;
-        builder.add(
-          this.pool.get(s.commandAt(r)),
-          s.succeededAt(r),
-          failed,
-          s.attemptsAt(r),
-          s.durationAt(r),
-          s.timestampAt(r),
-        );
-      });
-    }
-    return builder.build(startMs, endMs, order);
+    const slots = new Int32Array(this.pool.idLimit);
+    top.forEach((c, i) => {
+      const id = this.pool.idOf(c.command);
+      if (id !== undefined) slots[id] = i + 1;
+    });
+    const runs = this.shadow.commandRuns(
+      slots,
+      top.map((c) => c.count),
+      startMs,
+      endMs,
+    );
+    top.forEach((c, i) => {
+      const r = runs[i];
+      if (r !== undefined) builder.set(c.command, r);
+    });
+    return builder.build(
+      startMs,
+      endMs,
+      top.map((c) => c.command),
+    );
   }
 
   /**
