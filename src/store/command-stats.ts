@@ -52,7 +52,7 @@ export class CommandStatsBuilder {
     (t.durations as number[]).push(durationSeconds);
   }
 
-  /** A command already summed up elsewhere (SQLite does the counting in SQL). */
+  /** A command already summed up elsewhere; the builder takes over `runs.durations`. */
   set(command: string, runs: CommandRuns): void {
     this.runs.set(command, runs);
   }
@@ -63,7 +63,8 @@ export class CommandStatsBuilder {
     for (const command of order) {
       const t = this.runs.get(command);
       if (t === undefined || t.count === 0) continue;
-      const sorted = Float64Array.from(t.durations).sort();
+      // Sorted in place when it is already a Float64Array (set() hands it over); copied otherwise.
+      const sorted = (t.durations instanceof Float64Array ? t.durations : new Float64Array(t.durations)).sort();
       let sum = 0;
       for (const d of sorted) sum += d;
       commands.push({

@@ -72,7 +72,9 @@ export class RunShadow {
       const commands = this.commands.chunkAt(k);
       const ts = this.ts.chunkAt(k);
       const flags = this.flags.chunkAt(k);
-      if (commands === undefined || ts === undefined || flags === undefined) break;
+      const durations = this.durations.chunkAt(k);
+      const attempts = this.attempts.chunkAt(k);
+      if (!commands || !ts || !flags || !durations || !attempts) break;
       const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
       for (let i = 0; i < end; i++) {
         const slot = slots[commands[i] ?? 0] ?? 0;
@@ -81,7 +83,7 @@ export class RunShadow {
         const f = flags[i] ?? DEAD;
         if (!(t >= fromMs && t <= toMs) || f === DEAD) continue;
         const c = out[slot - 1];
-        if (c !== undefined) this.addTo(c, k * CHUNK_ROWS + i, t, f);
+        if (c !== undefined) addTo(c, t, f, durations[i] ?? 0, attempts[i] ?? 0);
       }
     }
     for (const c of out)
@@ -133,17 +135,6 @@ export class RunShadow {
     return (this.flags.get(r) & RESCUED) !== 0;
   }
 
-  private addTo(c: CommandRuns, r: number, ts: number, flags: number): void {
-    const seconds = this.durations.get(r);
-    if (c.count < c.durations.length) (c.durations as Float64Array)[c.count] = seconds;
-    else c.durations = grown(c.durations as Float64Array, c.count, seconds);
-    c.count++;
-    if ((flags & SUCCEEDED) !== 0) c.succeeded++;
-    if ((flags & RESCUED) !== 0) c.rescued++;
-    c.attempts += this.attempts.get(r);
-    if (ts > c.lastTs) c.lastTs = ts;
-  }
-
   /** The row holding `id`, dead or alive, or -1. Removals by count take the oldest: the head. */
   private rowOf(id: number): number {
     if (this.head < this.length && this.ids.get(this.head) === id) return this.head;
@@ -190,4 +181,14 @@ function grown(a: Float64Array, n: number, v: number): Float64Array {
   b.set(a.subarray(0, n));
   b[n] = v;
   return b;
+}
+
+function addTo(c: CommandRuns, ts: number, flags: number, seconds: number, attempts: number): void {
+  if (c.count < c.durations.length) (c.durations as Float64Array)[c.count] = seconds;
+  else c.durations = grown(c.durations as Float64Array, c.count, seconds);
+  c.count++;
+  if ((flags & SUCCEEDED) !== 0) c.succeeded++;
+  if ((flags & RESCUED) !== 0) c.rescued++;
+  c.attempts += attempts;
+  if (ts > c.lastTs) c.lastTs = ts;
 }
