@@ -10,6 +10,7 @@ import type { AggRow } from './agg-input.ts';
 import { CHUNK_ROWS, F64Column, SHIFT, U32Column, U8Column } from './chunked-column.ts';
 import type { CommandRuns } from './command-stats.ts';
 import type { PoolId } from './ids.ts';
+import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { isRescued } from './rescued.ts';
 
 const SUCCEEDED = 1;
@@ -37,8 +38,9 @@ export class RunShadow {
     if (this.length > this.ids.capacity) for (const c of this.columns()) c.reserve(this.length);
     this.ids.set(r, id);
     this.ts.set(r, row.timestampMs);
-    this.durations.set(r, row.durationSeconds);
-    this.attempts.set(r, row.totalAttempts);
+    // Clamped as DURATION_SQL and ATTEMPTS_SQL clamp what SQL sums (sqlite-codec.ts).
+    this.durations.set(r, Math.min(Math.max(row.durationSeconds, 0), MAX_DURATION_SECONDS));
+    this.attempts.set(r, Math.min(Math.max(row.totalAttempts, 0), MAX_ATTEMPTS));
     this.commands.set(r, commandId);
     this.flags.set(r, (row.succeeded ? SUCCEEDED : 0) | (isRescued(row.succeeded, row.failedAttempts) ? RESCUED : 0));
   }

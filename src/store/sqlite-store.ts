@@ -205,10 +205,7 @@ export class SqliteStore implements Store {
     let bytes = 0;
     for (const row of rows) {
       bytes += row.cost;
-      if (bytes > maxBytes && runs.length > 0) {
-        rows.return?.();
-        return { runs, truncated: true };
-      }
+      if (bytes > maxBytes && runs.length > 0) return { runs, truncated: true };
       runs.push(storedRunOf(row));
     }
     return { runs, truncated: false };
