@@ -24,6 +24,11 @@ abstract class ChunkedColumn<T extends NumberColumn> {
     return this.chunks.length * CHUNK_ROWS;
   }
 
+  /** The array of slots [k·CHUNK_ROWS, (k+1)·CHUNK_ROWS), for loops that take a chunk at a time. */
+  chunkAt(k: number): T | undefined {
+    return this.chunks[k];
+  }
+
   /** Adds chunks until `n` slots fit. */
   reserve(n: number): void {
     while (this.capacity < n) this.chunks.push(new this.Make(CHUNK_ROWS));

@@ -15,7 +15,8 @@ export interface CommandRuns {
   rescued: number;
   attempts: number;
   lastTs: number;
-  durations: number[];
+  /** In any order. */
+  durations: ArrayLike<number>;
 }
 
 /** The value of nearest rank ceil(q·n) in ascending `sorted`, as stats() defines it. */
@@ -47,10 +48,11 @@ export class CommandStatsBuilder {
     if (isRescued(succeeded, failedAttempts)) t.rescued++;
     t.attempts += totalAttempts;
     if (timestampMs > t.lastTs) t.lastTs = timestampMs;
-    t.durations.push(durationSeconds);
+    // add() only ever sees the arrays it made itself, just above.
+    (t.durations as number[]).push(durationSeconds);
   }
 
-  /** A command already summed up elsewhere (SQLite does the counting in SQL). */
+  /** A command already summed up elsewhere; the builder takes over `runs.durations`. */
   set(command: string, runs: CommandRuns): void {
     this.runs.set(command, runs);
   }
@@ -61,7 +63,8 @@ export class CommandStatsBuilder {
     for (const command of order) {
       const t = this.runs.get(command);
       if (t === undefined || t.count === 0) continue;
-      const sorted = Float64Array.from(t.durations).sort();
+      // Sorted in place when it is already a Float64Array (set() hands it over); copied otherwise.
+      const sorted = (t.durations instanceof Float64Array ? t.durations : new Float64Array(t.durations)).sort();
       let sum = 0;
       for (const d of sorted) sum += d;
       commands.push({

@@ -1,11 +1,12 @@
 // What only the SQLite store promises: a reopened file has every record, id and stat,
 // ids never go back, and the schema is versioned.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './index.ts';
 import { SCHEMA_VERSION } from './sqlite-schema.ts';
-import { HOUR, MAKE, NO_LIMITS, T0, dataset, eachStore, ids, run } from './test-support.ts';
+import { CURL, HOUR, MAKE, NO_LIMITS, T0, dataset, eachStore, ids, run } from './test-support.ts';
 // The store's figures as the API shows them (src/http/wire/stats.ts), so that these tests also pin the wire values.
 import { toApiStats } from '../http/wire/stats.ts';
 
@@ -74,6 +75,38 @@ sqliteOnly('the file is in WAL mode with a schema version', (h) => {
     db.close();
   }
 });
+
+sqliteOnly(
+  'the runs of a reopened schema 2 file are in commands() and a command filter, and new runs join them',
+  (h) => {
+    const file = h.dataFile ?? '';
+    // Written by the patienced of schema version 2: 'make test' (rescued, 1.5 s) and a failed curl (3 s).
+    copyFileSync(join(import.meta.dirname, 'fixtures', 'runs-schema-2.db'), file);
+    const store = h.open();
+    const old = [...store.iterate()];
+    const start = old[0]?.record.timestampMs ?? NaN;
+    const commands = store.commands(start, start + HOUR, 10).commands;
+    assert.deepEqual(
+      commands.map((c) => [c.command, c.count, c.rescuedRuns, c.averageAttempts, c.durationSeconds.max]),
+      [
+        ['curl -fsS https://example.com', 1, 0, 1, 3],
+        ['make test', 1, 1, 2, 1.5],
+      ],
+    );
+    assert.deepEqual(ids(store, { limit: 10, command: 'make' }), [1]);
+    store.append([run(CURL, 'failed', [[2, false]], start + 5), run(MAKE, 'succeeded', [[1, true]], start + 6)], start);
+    assert.deepEqual(ids(store, { limit: 10, command: 'curl' }), [3, 2]);
+    assert.deepEqual(
+      store.commands(start, start + HOUR, 10).commands.map((c) => [c.command, c.count]),
+      [
+        [CURL, 1],
+        ['curl -fsS https://example.com', 1],
+        [MAKE, 1],
+        ['make test', 1],
+      ],
+    );
+  },
+);
 
 sqliteOnly('a file from a newer schema is refused, naming the file', (h) => {
   const file = h.dataFile ?? '';

@@ -1,10 +1,11 @@
-// The durable store (data_file): records live only in SQLite; JS keeps just the hourly
-// aggregates, rebuilt from the table on open. Aggregates change only after a commit
+// The durable store (data_file): records live only in SQLite; JS keeps the hourly
+// aggregates and a shadow of each run's few numbers (sqlite-shadow.ts), rebuilt from the
+// table on open. Aggregates change only after a commit
 // succeeds, so a failed transaction leaves both sides as they were.
 
 import type Database from 'better-sqlite3';
 import type { RunRecord } from '../shared/run-record.ts';
-import { aggRowOf, type CommandTally, type RangeSummary } from './agg-input.ts';
+import { aggRowOf, type AggRow, type CommandTally, type RangeSummary } from './agg-input.ts';
 import { COST_SQL, recordCost } from './record-cost.ts';
 import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
@@ -21,6 +22,8 @@ import {
 } from './sqlite-codec.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { RESCUED_SQL } from './rescued.ts';
+import { BY_IDS_SQL, recentSql } from './sqlite-recent.ts';
+import { RunShadow } from './sqlite-shadow.ts';
 import { FileIdentity } from './file-identity.ts';
 import { DataFileMoved } from './storage-error.ts';
 import { StringPool } from './string-pool.ts';
@@ -47,8 +50,6 @@ type IdAggRow = [number, number, ...RawAggRow];
 type CostedRunRow = RunRow & { cost: number };
 /** command, count, succeeded, rescued, attempts, duration sum, min ts, max ts */
 type TallyRow = [string, number, number, number, number, number, number, number];
-/** command, count, succeeded, rescued, attempts, last ts, durations joined by commas */
-type CommandRow = [string, number, number, number, number, number, string];
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -56,6 +57,10 @@ export class SqliteStore implements Store {
   lastCleanupMs: number | undefined;
   private readonly db: Database.Database;
   private readonly aggregates: Aggregates;
+  /** The aggregates' command names: a reference per stored run, so each count is exact. */
+  private readonly pool = new StringPool();
+  /** commands() and a command filter read the runs from here rather than the table. */
+  private readonly shadow = new RunShadow();
   private rows: number;
   /** The sum of the stored records' costs, for max_store_bytes. */
   private byteTotal = 0;
@@ -66,7 +71,7 @@ export class SqliteStore implements Store {
   private readonly deleteId: Stmt<[number], unknown>;
   private readonly tallies: Stmt<[number, number], TallyRow>;
   private readonly durationsIn: Stmt<[number, number], number>;
-  private readonly commandRows: Stmt<[number, number, string], CommandRow>;
+  private readonly byIds: Stmt<[string], CostedRunRow>;
   private readonly page: Stmt<[number, number, number], RunRow>;
   private readonly maxId: Stmt<[], number | null>;
   private readonly recentStatements = new Map<string, Stmt<unknown[], CostedRunRow>>();
@@ -110,15 +115,7 @@ export class SqliteStore implements Store {
       this.durationsIn = db
         .prepare<[number, number], number>(`SELECT ${DURATION_SQL} FROM runs WHERE ts_ms BETWEEN ? AND ?`)
         .pluck();
-      // The durations come back as one text per command: a JS row per run costs ~1 µs a
-      // column, and SQLite 3.53 prints doubles so that they read back exactly.
-      this.commandRows = db
-        .prepare<[number, number, string], CommandRow>(
-          `SELECT command, COUNT(*), SUM(succeeded), SUM(${RESCUED_SQL}), TOTAL(${ATTEMPTS_SQL}),
-                  MAX(ts_ms), group_concat(${DURATION_SQL})
-           FROM runs WHERE ts_ms BETWEEN ? AND ? AND command IN (SELECT value FROM json_each(?)) GROUP BY command`,
-        )
-        .raw();
+      this.byIds = db.prepare<[string], CostedRunRow>(BY_IDS_SQL);
       this.page = db.prepare('SELECT * FROM runs WHERE id > ? AND id <= ? ORDER BY id LIMIT ?');
       this.maxId = db.prepare<[], number | null>('SELECT MAX(id) FROM runs').pluck();
       this.insertGrant = db.prepare(
@@ -131,14 +128,13 @@ export class SqliteStore implements Store {
         .raw();
       this.deleteGrants = db.prepare('DELETE FROM rate_grants WHERE expires_ms <= ?');
 
-      const pool = new StringPool();
-      this.aggregates = new Aggregates(pool, (from, to) => this.summarize(from, to));
+      this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
       this.rows = 0;
-      for (const [cost, ...raw] of db
-        .prepare<[], [number, ...RawAggRow]>(`SELECT ${COST_SQL}, ${AGG_COLUMNS} FROM runs`)
+      for (const [id, cost, ...raw] of db
+        .prepare<[], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs ORDER BY id`)
         .raw()
         .iterate()) {
-        this.aggregates.add(aggRowOfRaw(raw));
+        this.track(id, aggRowOfRaw(raw));
         this.rows++;
         this.byteTotal += cost;
       }
@@ -167,7 +163,7 @@ export class SqliteStore implements Store {
       if (records.length > 0) evicted = this.deleteOldest(this.rows + records.length, this.byteTotal + added, Infinity);
     })();
     // Committed (and fsynced): now the aggregates may follow.
-    for (const s of stored) this.aggregates.add(aggRowOf(s.record));
+    for (const s of stored) this.track(s.id, aggRowOf(s.record));
     this.forget(evicted);
     this.rows += records.length;
     this.byteTotal += added;
@@ -191,34 +187,24 @@ export class SqliteStore implements Store {
   }
 
   recent(q: RecentQuery): RecentRuns {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.status !== undefined) {
-      where.push('succeeded = ?');
-      params.push(q.status === 'succeeded' ? 1 : 0);
+    let rows: IterableIterator<CostedRunRow>;
+    if (q.command === undefined) {
+      const { sql, params } = recentSql(q);
+      let stmt = this.recentStatements.get(sql);
+      if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
+      rows = stmt.iterate(...params, q.limit);
+    } else {
+      // The shadow picks the ids (a pass over its columns, newest first); SQL reads those rows.
+      const ids = this.newestMatching(q);
+      if (ids.length === 0) return { runs: [], truncated: false };
+      rows = this.byIds.iterate(JSON.stringify(ids));
     }
-    if (q.sinceMs !== undefined) {
-      where.push('ts_ms >= ?');
-      params.push(q.sinceMs);
-    }
-    if (q.untilMs !== undefined) {
-      where.push('ts_ms <= ?');
-      params.push(q.untilMs);
-    }
-    if (q.command !== undefined) {
-      // instr, not LIKE: a plain case-sensitive substring, as in the memory store.
-      where.push('instr(command, ?) > 0');
-      params.push(q.command);
-    }
-    const sql = `SELECT *, ${COST_SQL} AS cost FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    let stmt = this.recentStatements.get(sql);
-    if (stmt === undefined) this.recentStatements.set(sql, (stmt = this.db.prepare<unknown[], CostedRunRow>(sql)));
     // Row by row, so that rows beyond the byte budget are never read into JS; the loop
     // never yields, so the open iterator cannot block another statement.
     const maxBytes = q.maxBytes ?? Infinity;
     const runs: StoredRun[] = [];
     let bytes = 0;
-    for (const row of stmt.iterate(...params, q.limit)) {
+    for (const row of rows) {
       bytes += row.cost;
       if (bytes > maxBytes && runs.length > 0) return { runs, truncated: true };
       runs.push(storedRunOf(row));
@@ -230,27 +216,30 @@ export class SqliteStore implements Store {
     return this.aggregates.stats(startMs, endMs);
   }
 
-  /** The aggregates rank the commands; SQL sums up the winners' runs in range. */
+  /** The aggregates rank the commands; the shadow holds the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
-    const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
+    const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
     const builder = new CommandStatsBuilder();
-    if (order.length > 0) {
-      for (const [command, count, succeeded, rescued, attempts, lastTs, durations] of this.commandRows.all(
-        startMs,
-        endMs,
-        JSON.stringify(order),
-      )) {
-        builder.set(command, {
-          count,
-          succeeded,
-          rescued,
-          attempts,
-          lastTs,
-          durations: durations.split(',').map(Number),
-        });
-      }
-    }
-    return builder.build(startMs, endMs, order);
+    const slots = new Int32Array(this.pool.idLimit);
+    top.forEach((c, i) => {
+      const id = this.pool.idOf(c.command);
+      if (id !== undefined) slots[id] = i + 1;
+    });
+    const runs = this.shadow.commandRuns(
+      slots,
+      top.map((c) => c.count),
+      startMs,
+      endMs,
+    );
+    top.forEach((c, i) => {
+      const r = runs[i];
+      if (r !== undefined) builder.set(c.command, r);
+    });
+    return builder.build(
+      startMs,
+      endMs,
+      top.map((c) => c.command),
+    );
   }
 
   /**
@@ -343,9 +332,44 @@ export class SqliteStore implements Store {
     return victims;
   }
 
+  /** A stored run into the aggregates and the shadow. */
+  private track(id: number, row: AggRow): void {
+    this.aggregates.add(row);
+    // The aggregates hold a reference to the command for as long as the run is stored.
+    const commandId = this.pool.idOf(row.command);
+    if (commandId === undefined) throw new Error('sqlite store: a tracked command is not in the pool');
+    this.shadow.push(id, row, commandId);
+  }
+
+  /**
+   * The ids of the newest runs (at most q.limit) whose command contains q.command
+   * (case-sensitive, as String.includes: the memory store's test) and that pass the
+   * other filters. Each distinct command is tested once, not each run.
+   */
+  private newestMatching(q: RecentQuery): number[] {
+    const part = q.command ?? '';
+    const wanted = new Uint8Array(this.pool.idLimit);
+    let matched = 0;
+    this.pool.forEach((command, id) => {
+      if (!command.includes(part)) return;
+      wanted[id] = 1;
+      matched++;
+    });
+    if (matched === 0) return [];
+    const s = this.shadow;
+    const status = q.status === undefined ? undefined : q.status === 'succeeded';
+    const since = q.sinceMs ?? -Infinity;
+    const until = q.untilMs ?? Infinity;
+    return s.newestOf(wanted, q.limit, (r) => {
+      const ts = s.timestampAt(r);
+      return ts >= since && ts <= until && (status === undefined || s.succeededAt(r) === status);
+    });
+  }
+
   /** Takes rows that a committed transaction deleted out of the aggregates and totals. */
   private forget(victims: IdAggRow[]): void {
-    for (const [, cost, ...raw] of victims) {
+    for (const [id, cost, ...raw] of victims) {
+      this.shadow.remove(id);
       this.aggregates.remove(aggRowOfRaw(raw));
       this.rows--;
       this.byteTotal -= cost;

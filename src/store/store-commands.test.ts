@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { RunRecord } from '../shared/run-record.ts';
 import { nearestRank } from './command-stats.ts';
+import { MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { CURL, HOUR, MAKE, MINUTE, PING, T0, dataset, eachStore, ids, run } from './test-support.ts';
 import type { CommandDetail } from '../shared/api/metrics.ts';
 import { seeded } from '../../test/helpers/seeded.ts';
@@ -143,4 +144,23 @@ eachStore('recent: untilMs is by run time and inclusive, and combines with since
   assert.deepEqual(ids(store, { limit: 10, untilMs: T0 + 20 * MINUTE - 1 }), [2]);
   assert.deepEqual(ids(store, { limit: 10, sinceMs: T0 + HOUR, untilMs: T0 + 2 * HOUR + 30 * MINUTE }), [5, 1]);
   assert.deepEqual(ids(store, { limit: 10, untilMs: T0 - 1 }), []);
+});
+
+eachStore('commands: durations come back exact, from the smallest double to the largest allowed', (h) => {
+  const store = h.open();
+  const seconds = [0, 5e-324, 1.234567e-6, 1 / 3, 0.1, 2, 12345678.123456789, MAX_DURATION_SECONDS];
+  store.append(
+    seconds.map((s, i) => run(MAKE, 'succeeded', [[s, true]], T0 + i * MINUTE)),
+    T0,
+  );
+  const [make] = store.commands(T0, T0 + HOUR, 5).commands;
+  const sorted = Float64Array.from(seconds).sort();
+  assert.deepEqual(make?.durationSeconds, {
+    p50: nearestRank(sorted, 0.5),
+    p90: nearestRank(sorted, 0.9),
+    p99: nearestRank(sorted, 0.99),
+    max: MAX_DURATION_SECONDS,
+  });
+  assert.equal(make?.averageDurationSeconds, sorted.reduce((a, b) => a + b, 0) / seconds.length);
+  assert.deepEqual([nearestRank(sorted, 0.25), nearestRank(sorted, 0.5)], [5e-324, 0.1]);
 });

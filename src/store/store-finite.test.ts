@@ -103,7 +103,14 @@ eachStore(
       [partial.total_runs, partial.total_attempts, partial.average_duration],
       [s.total_runs, s.total_attempts, s.average_duration],
     );
-    assertFinite(toApiCommands(store.commands(T0, T0 + HOUR, 10)));
+    const commands = toApiCommands(store.commands(T0, T0 + HOUR, 10));
+    assertFinite(commands);
+    // Clamped into today's ranges, as the aggregates read them.
+    const poison = commands.commands.find((c) => c.command === 'poison');
+    assert.deepEqual(
+      [poison?.count, poison?.average_attempts, poison?.duration_seconds.max, poison?.rescued_runs],
+      [3, MAX_ATTEMPTS, MAX_DURATION_SECONDS, 3],
+    );
   },
   ['sqlite'],
 );

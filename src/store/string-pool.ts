@@ -66,6 +66,11 @@ export class StringPool {
     return this.ids.get(s);
   }
 
+  /** Calls `f` with each string held and its id. */
+  forEach(f: (s: string, id: PoolId) => void): void {
+    for (const [s, id] of this.ids) f(s, id);
+  }
+
   /** One more than the largest id ever handed out: the size for arrays indexed by id. */
   get idLimit(): number {
     return this.strings.length;
