@@ -2,6 +2,7 @@
 // global one, so two apps in one process never collide). Labels are bounded: status and
 // reject reason only, never the command, which is unbounded and may carry secrets.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_LOOP_SAMPLE_MS } from '../daemon/runtime-stats.ts';
 import type { Store } from '../store/types.ts';
 import { isRescued } from '../store/rescued.ts';
 import { REJECT_REASONS, type IngestCounters } from '../ingest/counters.ts';
@@ -37,7 +38,9 @@ export interface PrometheusMetrics {
 
 export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // Its event-loop lag monitor samples at the daemon's interval, not its default 10 ms: each
+  // sample wakes an idle daemon (nodejs_eventloop_lag_* include the interval, as before).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   // The same counts stay available by type as nodejs_active_handles{type} and friends.
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const registers = [registry];
