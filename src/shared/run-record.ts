@@ -140,11 +140,9 @@ export function validateRunRecord(value: unknown, nowMs: number, redactWith: Red
 
 /** Each attempt with its three fields only (the schema lets others through). */
 function copyAttempts(given: readonly Attempt[]): Attempt[] {
-  const out = new Array<Attempt>(given.length);
-  for (let i = 0; i < given.length; i++) {
-    const a = given[i]!;
-    out[i] = { duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success };
-  }
+  // Pushed, not preallocated: a packed array, as map() made.
+  const out: Attempt[] = [];
+  for (const a of given) out.push({ duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success });
   return out;
 }
 
