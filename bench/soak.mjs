@@ -204,7 +204,7 @@ function summarize(a, seconds) {
     eld_max_ms: Math.max(...samples.map((s) => s.eld_max_ms)),
     eld_p99_worst_ms: Math.max(...samples.map((s) => s.eld_p99_ms)),
     eld_note:
-      'it includes the 20 ms resolution of its timer; per sample, the worst of the 10 s windows read every second',
+      'it includes the 100 ms sampling interval of its timer (EVENT_LOOP_SAMPLE_MS); per sample, the worst of the 10 s windows read every second',
     accounting: a,
     sse_events: sse.counts().events,
     sse_dropped_slow: a.sse_dropped_slow,

@@ -1,7 +1,9 @@
 // The Prometheus exposition of GET /metrics, in a registry of its own (never prom-client's
 // global one, so two apps in one process never collide). Labels are bounded: status and
 // reject reason only, never the command, which is unbounded and may carry secrets.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { TalliedHistogram } from './tallied-histogram.ts';
+import { EVENT_LOOP_SAMPLE_MS } from '../daemon/runtime-stats.ts';
 import type { Store } from '../store/types.ts';
 import { isRescued } from '../store/rescued.ts';
 import { REJECT_REASONS, type IngestCounters } from '../ingest/counters.ts';
@@ -37,7 +39,9 @@ export interface PrometheusMetrics {
 
 export function createPrometheus(deps: PrometheusDeps): PrometheusMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // Its event-loop lag monitor samples at the daemon's interval, not its default 10 ms: each
+  // sample wakes an idle daemon (nodejs_eventloop_lag_* include the interval, as before).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   // The same counts stay available by type as nodejs_active_handles{type} and friends.
   for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   const registers = [registry];
@@ -82,51 +86,53 @@ function scrapedCounter(registers: Registers, name: string, help: string, read: 
   });
 }
 
-/** Runs, attempts, rescued runs and durations, counted from the run feed; returns the unsubscribe. */
+/**
+ * Runs, attempts, rescued runs and durations, counted from the run feed; returns the
+ * unsubscribe. The feed's listener only adds to plain numbers (it runs on the ingest path
+ * for every stored batch); the counters read them at scrape time.
+ */
 function countStoredRuns(feed: RunFeed, registers: Registers): () => void {
-  const runs = new Counter({
+  const tally = { succeeded: 0, failed: 0, attempts: 0, rescued: 0 };
+  new Counter({
     name: 'patience_runs_total',
     help: 'Runs stored since patienced started, by final status.',
     labelNames: ['status'],
     registers,
+    collect() {
+      // Both series exist from the start, so that rate() sees the first failure.
+      this.reset();
+      this.inc({ status: 'succeeded' }, tally.succeeded);
+      this.inc({ status: 'failed' }, tally.failed);
+    },
   });
-  const attempts = new Counter({
-    name: 'patience_attempts_total',
-    help: 'Attempts of the runs stored since patienced started.',
+  scrapedCounter(
     registers,
-  });
-  const rescued = new Counter({
-    name: 'patience_rescued_runs_total',
-    help: 'Stored runs that succeeded after at least one failed attempt.',
+    'patience_attempts_total',
+    'Attempts of the runs stored since patienced started.',
+    () => tally.attempts,
+  );
+  scrapedCounter(
     registers,
-  });
-  const duration = new Histogram({
-    name: 'patience_run_duration_seconds',
-    help: 'Total duration of each stored run, all attempts and waits included.',
-    buckets: DURATION_BUCKETS,
+    'patience_rescued_runs_total',
+    'Stored runs that succeeded after at least one failed attempt.',
+    () => tally.rescued,
+  );
+  const duration = new TalliedHistogram(
+    'patience_run_duration_seconds',
+    'Total duration of each stored run, all attempts and waits included.',
+    DURATION_BUCKETS,
     registers,
-  });
-  // Both series exist from the start, so that rate() sees the first failure.
-  runs.inc({ status: 'succeeded' }, 0);
-  runs.inc({ status: 'failed' }, 0);
-  // Counted per batch: prom-client's labelled inc() costs about a microsecond a call.
-  const unsubscribe = feed.subscribe((batch) => {
-    let succeeded = 0;
-    let attemptsSum = 0;
-    let rescuedCount = 0;
+  );
+  return feed.subscribe((batch) => {
     for (const { record: r } of batch) {
       const ok = r.final_status === 'succeeded';
-      if (ok) succeeded++;
-      if (isRescued(ok, r.failed_attempts)) rescuedCount++;
-      attemptsSum += r.total_attempts;
+      if (ok) tally.succeeded++;
+      else tally.failed++;
+      if (isRescued(ok, r.failed_attempts)) tally.rescued++;
+      tally.attempts += r.total_attempts;
       duration.observe(r.total_duration_seconds);
     }
-    if (succeeded > 0) runs.inc({ status: 'succeeded' }, succeeded);
-    if (batch.length > succeeded) runs.inc({ status: 'failed' }, batch.length - succeeded);
-    if (attemptsSum > 0) attempts.inc(attemptsSum);
-    if (rescuedCount > 0) rescued.inc(rescuedCount);
   });
-  return unsubscribe;
 }
 
 /** What the store holds now against its limits (-1: no limit). */

@@ -110,26 +110,40 @@ export function validateRunRecord(value: unknown, nowMs: number, redactWith: Red
   if (long !== undefined) return { ok: false, error: long };
   const time = timestampOf(v.timestamp, nowMs);
   if (typeof time === 'string') return { ok: false, error: time };
+  const attempts = copyAttempts(v.attempts);
   let successful = 0;
-  for (const a of v.attempts) if (a.success) successful++;
-  const counts = countsOf(v, successful);
-  if (typeof counts === 'string') return { ok: false, error: counts };
+  for (const a of attempts) if (a.success) successful++;
+  const total = attempts.length;
+  const counts: Counts = {
+    total_attempts: total,
+    successful_attempts: successful,
+    failed_attempts: total - successful,
+  };
+  const wrongCount = countsError(v, counts);
+  if (wrongCount !== undefined) return { ok: false, error: wrongCount };
   const command = redactText(v.command);
+  // The fields in the order they always had (the API and the stores see the same object).
   const record: RunRecord = {
     command,
     command_hash: v.command_hash === undefined ? commandHash(command) : redactText(v.command_hash),
     final_status: v.final_status,
     total_duration_seconds: v.total_duration_seconds,
-    ...counts,
-    attempts: v.attempts.map((a) => ({
-      duration_seconds: a.duration_seconds,
-      exit_code: a.exit_code,
-      success: a.success,
-    })),
+    total_attempts: total,
+    successful_attempts: successful,
+    failed_attempts: total - successful,
+    attempts,
     timestampMs: time,
   };
   for (const f of EXTRA_FIELDS) copyExtra(f, v, record, redactText);
   return { ok: true, record };
+}
+
+/** Each attempt with its three fields only (the schema lets others through). */
+function copyAttempts(given: readonly Attempt[]): Attempt[] {
+  // Pushed, not preallocated: a packed array, as map() made.
+  const out: Attempt[] = [];
+  for (const a of given) out.push({ duration_seconds: a.duration_seconds, exit_code: a.exit_code, success: a.success });
+  return out;
 }
 
 /**
@@ -170,27 +184,25 @@ function redactLabels(labels: Readonly<Record<string, string>>, redactText: Reda
 
 type Counts = Pick<RunRecord, 'total_attempts' | 'successful_attempts' | 'failed_attempts'>;
 
+/** The given counts, what each must match, as its error says. */
+const COUNT_FIELDS = [
+  ['total_attempts', 'entries in attempts'],
+  ['successful_attempts', 'attempts with success: true'],
+  ['failed_attempts', 'attempts with success: false'],
+] as const;
+
 /**
  * The counts are derived from `attempts`; given ones must say the same, or the stats
  * would count attempts that no record shows. Returns the error otherwise.
  */
-function countsOf(v: WireRunRecord, successful: number): Counts | string {
-  const derived: Counts = {
-    total_attempts: v.attempts.length,
-    successful_attempts: successful,
-    failed_attempts: v.attempts.length - successful,
-  };
-  for (const [field, what] of [
-    ['total_attempts', 'entries in attempts'],
-    ['successful_attempts', 'attempts with success: true'],
-    ['failed_attempts', 'attempts with success: false'],
-  ] as const) {
+function countsError(v: WireRunRecord, derived: Counts): string | undefined {
+  for (const [field, what] of COUNT_FIELDS) {
     const given = v[field];
     if (given !== undefined && given !== derived[field]) {
       return `${field}: ${given} does not match the ${derived[field]} ${what}; send the counts that attempts shows, or leave them out`;
     }
   }
-  return derived;
+  return undefined;
 }
 
 /** The run's end in unix ms (now when absent), or the error naming `timestamp`. */

@@ -17,7 +17,8 @@ export function textLengthError(record: Readonly<WireRunRecord>): string | undef
     const v = record[f.name];
     if (typeof v === 'string' && v.length > f.max) return tooLong(f.name, f.max, v.length);
   }
-  for (const [k, v] of Object.entries(record.labels ?? {})) {
+  if (record.labels === undefined) return undefined;
+  for (const [k, v] of Object.entries(record.labels)) {
     if (v.length > L.MAX_LABEL_VALUE_LENGTH) {
       return tooLong(`labels.${k}`, L.MAX_LABEL_VALUE_LENGTH, v.length);
     }

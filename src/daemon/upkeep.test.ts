@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import { stallWatch } from './upkeep.ts';
+import { EVENT_LOOP_SAMPLE_MS, type RuntimeStats } from './runtime-stats.ts';
+
+function watchWith(p99Ms: number): unknown[] {
+  const warned: unknown[] = [];
+  const runtime = { takeDelayP99Ms: () => p99Ms } as unknown as RuntimeStats;
+  const log = { warn: (o: unknown) => warned.push(o) } as unknown as Logger;
+  stallWatch(runtime, log)();
+  return warned;
+}
+
+test('the stall watch warns when the p99 runs more than 230 ms past the sampling interval', () => {
+  assert.deepEqual(watchWith(EVENT_LOOP_SAMPLE_MS + 229), []);
+  assert.deepEqual(watchWith(EVENT_LOOP_SAMPLE_MS + 231), [{ event_loop_delay_p99_ms: EVENT_LOOP_SAMPLE_MS + 231 }]);
+});
