@@ -21,10 +21,16 @@ export interface PerformanceReport {
 /**
  * How often the event-loop delay is sampled. Each sample is a timer wake-up of an otherwise
  * idle daemon; at 20 ms (and prom-client's own monitor at 10 ms) an idle daemon spent about
- * 9 ms of CPU a second on them. Every figure includes this interval (100 ms means no delay);
- * a stall still shows, as the timer fires late by the stall's length.
+ * 9 ms of CPU a second on them. Node's histogram counts the interval in every sample (an
+ * idle loop reads 100 ms), so the figures reported here are the lateness past it: 0 means
+ * no delay, and a stall shows as the timer fires late by the stall's length.
  */
 export const EVENT_LOOP_SAMPLE_MS = 100;
+
+/** A sample of Node's delay histogram (ns, the interval included) as ms late past the interval. */
+export function lateMs(sampleNs: number): number {
+  return Math.max(0, sampleNs / 1e6 - EVENT_LOOP_SAMPLE_MS);
+}
 
 export class RuntimeStats {
   private readonly delay: IntervalHistogram;
@@ -45,9 +51,9 @@ export class RuntimeStats {
     this.gcObserver.observe({ entryTypes: ['gc'] });
   }
 
-  /** Event-loop delay p99 in ms since the last call, for stall warnings. */
+  /** Event-loop delay p99 (ms late) since the last call, for stall warnings. */
   takeDelayP99Ms(): number {
-    const p99 = this.delay.percentile(99) / 1e6;
+    const p99 = lateMs(this.delay.percentile(99));
     this.delay.reset();
     return p99;
   }
@@ -66,9 +72,9 @@ export class RuntimeStats {
       },
       gc: { count: this.gcCount, total_pause_seconds: this.gcPauseMs / 1000 },
       event_loop: {
-        delay_p50_ms: this.delay.percentile(50) / 1e6,
-        delay_p99_ms: this.delay.percentile(99) / 1e6,
-        delay_max_ms: this.delay.max / 1e6,
+        delay_p50_ms: lateMs(this.delay.percentile(50)),
+        delay_p99_ms: lateMs(this.delay.percentile(99)),
+        delay_max_ms: lateMs(this.delay.max),
         utilization: elu.utilization,
       },
       runtime: {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Store, StoredRun } from '../store/types.ts';
 import type { Ledger } from '../coordination/ledger.ts';
 import type { RunFeed } from '../http/live/run-feed.ts';
-import { EVENT_LOOP_SAMPLE_MS, type RuntimeStats } from './runtime-stats.ts';
+import type { RuntimeStats } from './runtime-stats.ts';
 import type { StorageHealth } from './storage-health.ts';
 
 /** How late the event loop's p99 may run past its sampling interval before a warning. */
@@ -72,13 +72,12 @@ export function retentionTick(
 }
 
 /**
- * Warns when the event loop's delay p99 since the last look runs over the sampling interval
- * by more than STALL_LATE_MS (a p99 over 250 ms when the interval was 20 ms).
+ * Warns when the event loop's delay p99 since the last look (ms late past the sampling
+ * interval) is over STALL_LATE_MS (a p99 over 250 ms when the interval was 20 ms).
  */
 export function stallWatch(runtime: RuntimeStats, log: Logger): () => void {
   return () => {
     const p99 = runtime.takeDelayP99Ms();
-    if (p99 - EVENT_LOOP_SAMPLE_MS > STALL_LATE_MS)
-      log.warn({ event_loop_delay_p99_ms: Math.round(p99) }, 'event loop stalled');
+    if (p99 > STALL_LATE_MS) log.warn({ event_loop_delay_p99_ms: Math.round(p99) }, 'event loop stalled');
   };
 }

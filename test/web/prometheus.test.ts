@@ -129,7 +129,6 @@ for (const storage of ['memory', 'data file'] as const) {
     test('the event-loop delay is sampled every 100 ms (an idle daemon wakes for each sample), not every 10 or 20 ms', async () => {
       const perf = async () =>
         (await (await fetch(`${d.url}/api/daemon/performance`)).json()) as {
-          event_loop: { delay_p50_ms: number };
           runtime: { uptime_seconds: number };
         };
       // A scrape resets prom-client's histogram, and the first tick after a reset only
@@ -140,8 +139,6 @@ for (const storage of ['memory', 'data file'] as const) {
         // Every sample includes the interval: a 10 ms monitor reads about 0.01 s here.
         if (min !== undefined && min < 1e3) {
           assert.ok(min >= 0.09, `nodejs_eventloop_lag_min_seconds ${min}`);
-          const p = await perf();
-          assert.ok(p.event_loop.delay_p50_ms >= 90, `delay_p50_ms ${p.event_loop.delay_p50_ms}`);
           return;
         }
         const since = (await perf()).runtime.uptime_seconds;
