@@ -1,7 +1,7 @@
 // Load-test parts: a socket client that accounts for every document it sent, a health
 // poller with a deadline on each request, and reading back what the daemon stored.
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 export interface Exchange {
   /** Every reply line, parsed, in order. */
@@ -45,47 +45,58 @@ export interface HealthLog {
   failures: string[];
 }
 
+// The poller runs in a worker thread: the test's own thread is busy opening a thousand
+// sockets, and a deadline measured there would count its own stalls as the daemon's.
+const POLLER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { baseUrl, intervalMs, deadlineMs } = workerData;
+const log = { latencies: [], failures: [] };
+let running = true;
+let wake;
+parentPort.once('message', () => { running = false; if (wake) wake(); });
+(async () => {
+  while (running) {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(baseUrl + '/api/health', { signal: AbortSignal.timeout(deadlineMs) });
+      await res.text();
+      if (res.status === 200) log.latencies.push(performance.now() - t0);
+      else log.failures.push('status ' + res.status);
+    } catch (err) {
+      log.failures.push(err.name + ': ' + err.message);
+    }
+    const rest = intervalMs - (performance.now() - t0);
+    if (running && rest > 0) {
+      await new Promise((r) => {
+        const timer = setTimeout(r, rest);
+        wake = () => { clearTimeout(timer); r(); };
+      });
+    }
+  }
+  parentPort.postMessage(log);
+})();
+`;
+
 /**
- * GETs /api/health every intervalMs (or at once, when an answer took longer) until stopped.
- * Each request carries its own deadline (AbortSignal.timeout): one that is not answered in
- * time is a failure, whatever the others measured.
+ * GETs /api/health every intervalMs (or at once, when an answer took longer) until stopped,
+ * from a worker thread. Each request carries its own deadline (AbortSignal.timeout): one that
+ * is not answered in time is a failure, whatever the others measured.
  */
 export function pollHealth(
   baseUrl: string,
   { intervalMs = 100, deadlineMs = 1000 } = {},
 ): { stop: () => Promise<HealthLog> } {
-  const log: HealthLog = { latencies: [], failures: [] };
-  let running = true;
-  let wake: (() => void) | undefined;
-  const loop = async (): Promise<void> => {
-    while (running) {
-      const t0 = performance.now();
-      try {
-        const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(deadlineMs) });
-        await res.text();
-        if (res.status === 200) log.latencies.push(performance.now() - t0);
-        else log.failures.push(`status ${res.status}`);
-      } catch (err) {
-        log.failures.push(`${(err as Error).name}: ${(err as Error).message}`);
-      }
-      const rest = intervalMs - (performance.now() - t0);
-      if (running && rest > 0) {
-        await new Promise<void>((r) => {
-          const timer = setTimeout(r, rest);
-          wake = () => {
-            clearTimeout(timer);
-            r();
-          };
-        });
-      }
-    }
-  };
-  const done = loop();
+  const worker = new Worker(POLLER, { eval: true, workerData: { baseUrl, intervalMs, deadlineMs } });
+  const result = new Promise<HealthLog>((resolve, reject) => {
+    worker.once('message', (log: HealthLog) => resolve(log));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the health poller exited (${code}) before it reported`)));
+  });
   return {
     stop: async () => {
-      running = false;
-      wake?.();
-      await done;
+      worker.postMessage('stop');
+      const log = await result;
+      await worker.terminate();
       return log;
     },
   };
