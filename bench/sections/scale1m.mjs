@@ -88,6 +88,10 @@ async function fill(d, nowSec, progress, label) {
 function endpoints(nowSec) {
   const iso = (s) => new Date(s * 1000).toISOString();
   const range = `start=${iso(nowSec - 2 * 86_400)}&end=${iso(nowSec + 60)}`;
+  // The records span the 23 h 45 min before now: both bounds inside it and inside an hour
+  // (moved off one if need be), as the dashboard's default "last 24 h" falls on a longer history.
+  const offHour = (s) => (s % 3600 === 0 ? s - 1 : s);
+  const midHours = `start=${iso(offHour(nowSec - 84_600))}&end=${iso(offHour(nowSec - 1_800))}`;
   return [
     { id: 'stats', path: `/api/metrics/stats?${range}`, target: 'p50 ≤ 10 ms' },
     { id: 'recent', path: '/api/metrics/recent?limit=100', target: 'p50 ≤ 20 ms' },
@@ -100,6 +104,14 @@ function endpoints(nowSec) {
       target: 'p50 ≤ 20 ms',
     },
     { id: 'commands', path: `/api/metrics/commands?limit=100&${range}`, target: 'p50 ≤ 50 ms' },
+    // Like the dashboard's default range: its bounds fall inside hours, whose runs in range
+    // the store summarises from its records rather than from the hourly aggregates.
+    {
+      id: 'commands_mid_hours',
+      path: `/api/metrics/commands?limit=100&${midHours}`,
+      shown: 'GET /api/metrics/commands?limit=100&start=-23.5h&end=-0.5h',
+      target: 'p50 ≤ 50 ms',
+    },
   ];
 }
 
@@ -115,7 +127,7 @@ async function timeEndpoint(client, d, e) {
     ms.push(r.ms);
     bytes = r.body.length;
   }
-  return { path: e.path, target: e.target, bytes, ...latencySummary(ms) };
+  return { path: e.path, shown: e.shown, target: e.target, bytes, ...latencySummary(ms) };
 }
 
 /** Each format EXPORT_ROUNDS times, interleaved; per format the worst growth and the median speed. */
@@ -219,7 +231,7 @@ function render(results) {
     for (const l of Object.values(m.latency ?? {})) {
       latRows.push([
         name(id),
-        `GET ${l.path.replace(/start=[^&]+&end=[^&]+/, 'start=-2d&end=now')}`,
+        l.shown ?? `GET ${l.path.replace(/start=[^&]+&end=[^&]+/, 'start=-2d&end=now')}`,
         fmt(l.p50, 2),
         fmt(l.p99, 2),
         l.target,

@@ -3,6 +3,7 @@
 // covers, and to recompute an hour's extremes after a removal).
 
 import type { RunRecord } from '../shared/run-record.ts';
+import type { PoolId } from './ids.ts';
 import { isRescued } from './rescued.ts';
 
 export const HOUR_MS = 3_600_000;
@@ -35,6 +36,8 @@ export function aggRowOf(r: RunRecord): AggRow {
 /** One command's runs in a range. */
 export interface CommandTally {
   command: string;
+  /** The command's id in the aggregates' pool, when the store knows it: saves a lookup by name. */
+  commandId?: PoolId;
   count: number;
   succeeded: number;
   /** rescued.ts */

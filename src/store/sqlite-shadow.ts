@@ -6,10 +6,12 @@
 // to append to, and a pass over them reads a million runs in a few milliseconds.
 // Removed rows become tombstones until a compaction slides the live rows down.
 
-import type { AggRow } from './agg-input.ts';
+import type { AggRow, CommandTally, RangeSummary } from './agg-input.ts';
+import { ChunkSpans } from './chunk-spans.ts';
 import { CHUNK_ROWS, F64Column, SHIFT, U32Column, U8Column } from './chunked-column.ts';
 import type { CommandRuns } from './command-stats.ts';
 import type { PoolId } from './ids.ts';
+import { grownCapacity, resized } from './growable.ts';
 import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { isRescued } from './rescued.ts';
 
@@ -31,6 +33,9 @@ export class RunShadow {
   private readonly attempts = new U32Column();
   private readonly commands = new U32Column<PoolId>();
   private readonly flags = new U8Column();
+  private readonly spans = new ChunkSpans();
+  /** summarize()'s scratch: per pool id, its tally's index + 1 (0 when not met); all 0 between calls. */
+  private slotOf: Int32Array = new Int32Array(0);
 
   /** A run just stored; ids only increase. `commandId` is its command's id in the store's pool. */
   push(id: number, row: AggRow, commandId: PoolId): void {
@@ -38,7 +43,8 @@ export class RunShadow {
     if (this.length > this.ids.capacity) for (const c of this.columns()) c.reserve(this.length);
     this.ids.set(r, id);
     this.ts.set(r, row.timestampMs);
-    // Clamped as DURATION_SQL and ATTEMPTS_SQL clamp what SQL sums (sqlite-codec.ts).
+    this.spans.widen(r, row.timestampMs);
+    // Clamped as AGG_COLUMNS clamps what the aggregates read from old files (sqlite-codec.ts).
     this.durations.set(r, Math.min(Math.max(row.durationSeconds, 0), MAX_DURATION_SECONDS));
     this.attempts.set(r, Math.min(Math.max(row.totalAttempts, 0), MAX_ATTEMPTS));
     this.commands.set(r, commandId);
@@ -77,6 +83,7 @@ export class RunShadow {
       const durations = this.durations.chunkAt(k);
       const attempts = this.attempts.chunkAt(k);
       if (!commands || !ts || !flags || !durations || !attempts) break;
+      if (!this.spans.overlaps(k, fromMs, toMs)) continue;
       const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
       for (let i = 0; i < end; i++) {
         const slot = slots[commands[i] ?? 0] ?? 0;
@@ -91,6 +98,65 @@ export class RunShadow {
     for (const c of out)
       if (c.durations.length !== c.count) c.durations = (c.durations as Float64Array).slice(0, c.count);
     return out;
+  }
+
+  /**
+   * The runs in [fromMs, toMs], for the hours a query covers only in part: what the memory
+   * store's pass over its columns gives, in the same order (commands as first met, each
+   * one's durations summed in id order), so that both stores' float sums agree to the bit.
+   * A run's command is named through `nameOf` (the store's pool).
+   */
+  summarize(fromMs: number, toMs: number, nameOf: (id: PoolId) => string): RangeSummary {
+    const tallies: CommandTally[] = [];
+    const all: number[] = [];
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (let k = this.head >>> SHIFT; k * CHUNK_ROWS < this.length; k++) {
+      if (!this.spans.overlaps(k, fromMs, toMs)) continue;
+      const commands = this.commands.chunkAt(k);
+      const ts = this.ts.chunkAt(k);
+      const flags = this.flags.chunkAt(k);
+      const durations = this.durations.chunkAt(k);
+      const attempts = this.attempts.chunkAt(k);
+      if (!commands || !ts || !flags || !durations || !attempts) break;
+      const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
+      for (let i = 0; i < end; i++) {
+        const t = ts[i] ?? NaN;
+        const f = flags[i] ?? DEAD;
+        if (!(t >= fromMs && t <= toMs) || f === DEAD) continue;
+        const c = this.tallyOf((commands[i] ?? 0) as PoolId, tallies, nameOf);
+        const seconds = durations[i] ?? 0;
+        c.count++;
+        if ((f & SUCCEEDED) !== 0) c.succeeded++;
+        if ((f & RESCUED) !== 0) c.rescued++;
+        c.attempts += attempts[i] ?? 0;
+        c.durationSum += seconds;
+        all.push(seconds);
+        if (t < minTs) minTs = t;
+        if (t > maxTs) maxTs = t;
+      }
+    }
+    for (const c of tallies) this.slotOf[c.commandId ?? 0] = 0;
+    return { commands: tallies, durations: all, minTs, maxTs };
+  }
+
+  /** The tally of command `id` in `tallies`, added (with its pool id) when first met. */
+  private tallyOf(id: PoolId, tallies: CommandTally[], nameOf: (id: PoolId) => string): CommandTally {
+    if (id >= this.slotOf.length) this.slotOf = resized(this.slotOf, grownCapacity(this.slotOf.length, id + 1, 1024));
+    const slot = this.slotOf[id] ?? 0;
+    if (slot !== 0) return tallies[slot - 1] as CommandTally;
+    const c: CommandTally = {
+      command: nameOf(id),
+      commandId: id,
+      count: 0,
+      succeeded: 0,
+      rescued: 0,
+      attempts: 0,
+      durationSum: 0,
+    };
+    tallies.push(c);
+    this.slotOf[id] = tallies.length;
+    return c;
   }
 
   /**
@@ -169,6 +235,8 @@ export class RunShadow {
     this.length = w;
     this.dead = 0;
     this.head = 0;
+    this.spans.clear();
+    for (let r = 0; r < w; r++) this.spans.widen(r, this.ts.get(r));
     for (const c of this.columns()) c.shrink(w);
   }
 

@@ -64,7 +64,7 @@ export class StatsAccumulator {
   /** The runs in range of an hour that straddles a bound of the range. */
   addSummary(part: RangeSummary): void {
     for (const t of part.commands) {
-      const commandId = this.pool.idOf(t.command);
+      const commandId = t.commandId ?? this.pool.idOf(t.command);
       if (commandId === undefined) throw new Error('stats: a run in range has a command the aggregates do not hold');
       this.runs += t.count;
       this.hourRuns += t.count;
