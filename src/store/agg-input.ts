@@ -4,7 +4,6 @@
 
 import type { RunRecord } from '../shared/run-record.ts';
 import type { PoolId } from './ids.ts';
-import { isRescued } from './rescued.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -55,39 +54,11 @@ export interface RangeSummary {
 }
 
 /**
- * Summarises the runs whose timestamp lies in [fromMs, toMs], both inclusive. A store
- * may compute it however is cheapest: SQLite does it in SQL, so no JS object is built
- * per row.
+ * Summarises the runs whose timestamp lies in [fromMs, toMs], both inclusive. Both stores
+ * do it in one pass over typed arrays (memory-columns.ts, sqlite-shadow.ts), with no JS
+ * object per row.
  */
 export type RangeSummarizer = (fromMs: number, toMs: number) => RangeSummary;
-
-/** Builds a summary from rows one at a time, for stores that hold their rows in JS. */
-export class SummaryBuilder {
-  private readonly tallies = new Map<string, CommandTally>();
-  private readonly durations: number[] = [];
-  private minTs = Infinity;
-  private maxTs = -Infinity;
-
-  add(row: AggRow): void {
-    let t = this.tallies.get(row.command);
-    if (t === undefined) {
-      t = { command: row.command, count: 0, succeeded: 0, rescued: 0, attempts: 0, durationSum: 0 };
-      this.tallies.set(row.command, t);
-    }
-    t.count++;
-    if (row.succeeded) t.succeeded++;
-    if (isRescued(row.succeeded, row.failedAttempts)) t.rescued++;
-    t.attempts += row.totalAttempts;
-    t.durationSum += row.durationSeconds;
-    this.durations.push(row.durationSeconds);
-    if (row.timestampMs < this.minTs) this.minTs = row.timestampMs;
-    if (row.timestampMs > this.maxTs) this.maxTs = row.timestampMs;
-  }
-
-  build(): RangeSummary {
-    return { commands: [...this.tallies.values()], durations: this.durations, minTs: this.minTs, maxTs: this.maxTs };
-  }
-}
 
 const bits = new Float64Array(1);
 const asInt = new BigInt64Array(bits.buffer);

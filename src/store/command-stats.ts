@@ -19,6 +19,55 @@ export interface CommandRuns {
   durations: ArrayLike<number>;
 }
 
+/**
+ * Empty figures for commands about to be gathered by a pass over typed arrays (the memory
+ * store's columns, the SQLite store's shadow): `expected[i]` is how many runs command i
+ * will have (the aggregates know), so each one's durations fill one array of that size.
+ */
+export function emptyRuns(expected: readonly number[]): CommandRuns[] {
+  return expected.map((n) => ({
+    count: 0,
+    succeeded: 0,
+    rescued: 0,
+    attempts: 0,
+    lastTs: -Infinity,
+    durations: new Float64Array(n),
+  }));
+}
+
+/** One run into figures made by emptyRuns(). */
+export function addRun(
+  c: CommandRuns,
+  ts: number,
+  succeeded: boolean,
+  rescued: boolean,
+  seconds: number,
+  attempts: number,
+): void {
+  if (c.count < c.durations.length) (c.durations as Float64Array)[c.count] = seconds;
+  else c.durations = grown(c.durations as Float64Array, c.count, seconds);
+  c.count++;
+  if (succeeded) c.succeeded++;
+  if (rescued) c.rescued++;
+  c.attempts += attempts;
+  if (ts > c.lastTs) c.lastTs = ts;
+}
+
+/** After the pass: each command's durations cut to the runs found, should the counts have been high. */
+export function trimRuns(out: CommandRuns[]): CommandRuns[] {
+  for (const c of out)
+    if (c.durations.length !== c.count) c.durations = (c.durations as Float64Array).slice(0, c.count);
+  return out;
+}
+
+/** A copy of `a` with room for more, `v` at index n. Only if the expected counts were short. */
+function grown(a: Float64Array, n: number, v: number): Float64Array {
+  const b = new Float64Array(Math.max(8, n * 2));
+  b.set(a.subarray(0, n));
+  b[n] = v;
+  return b;
+}
+
 /** The value of nearest rank ceil(q·n) in ascending `sorted`, as stats() defines it. */
 export function nearestRank(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;

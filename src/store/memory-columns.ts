@@ -5,13 +5,17 @@
 // compaction bumps `generation` so that iterators know to find their place again.
 
 import type { Attempt, RunRecord } from '../shared/run-record.ts';
-import type { AggRow } from './agg-input.ts';
-import { F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
+import type { AggRow, RangeSummary } from './agg-input.ts';
+import { ChunkSpans } from './chunk-spans.ts';
+import { CHUNK_ROWS, F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
+import { CommandTallies } from './command-tallies.ts';
+import { addRun, emptyRuns, trimRuns, type CommandRuns } from './command-stats.ts';
 import { extraColumns, type ExtraColumn, type RowColumn } from './extra-columns.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
 import { rowIndex, type PoolId, type RowIndex, type RunId } from './ids.ts';
 import { recordCost } from './record-cost.ts';
 import { DerivedHashes } from './derived-hashes.ts';
+import { isRescued } from './rescued.ts';
 
 const SUCCEEDED = 1;
 const DEAD = 2;
@@ -44,6 +48,18 @@ function fitsColumns(r: RunRecord): boolean {
     return false;
   for (const a of r.attempts) if (!isInt32(a.exit_code)) return false;
   return true;
+}
+
+/** One chunk's slices of the columns a pass over a time range reads. */
+interface ChunkView {
+  ts: Float64Array;
+  flags: Uint8Array;
+  commands: Uint32Array;
+  durations: Float64Array;
+  failed: Uint32Array;
+  total: Uint32Array;
+  /** Rows in use in this chunk. */
+  end: number;
 }
 
 export class RunColumns {
@@ -95,6 +111,11 @@ export class RunColumns {
 
   private readonly exotic = new Map<RunId, RunRecord>();
   private readonly derivedHashes = new DerivedHashes();
+  /** Each chunk's earliest and latest run time: a pass over a time range skips the others. */
+  private readonly spans = new ChunkSpans();
+  /** summarize()'s scratch. */
+  private readonly tallies = new CommandTallies();
+  private readonly nameOf = (id: PoolId): string => this.pool.get(id);
 
   constructor(private readonly pool: StringPool) {
     this.extras = extraColumns(pool, PRESENCE_BITS);
@@ -118,6 +139,7 @@ export class RunColumns {
     const derived = r.command_hash === this.derivedHashes.of(command, r.command);
     this.ids.set(row, id);
     this.timestamps.set(row, r.timestampMs);
+    this.spans.widen(row, r.timestampMs);
     this.received.set(row, receivedAtMs);
     this.durations.set(row, r.total_duration_seconds);
     this.totalAttempts.set(row, clampU32(r.total_attempts));
@@ -195,6 +217,66 @@ export class RunColumns {
     };
   }
 
+  /**
+   * The live runs in [fromMs, toMs], for the hours a query covers only in part: a chunk at
+   * a time over the raw arrays, tallied by pool id, commands as first met and each one's
+   * durations summed in row order, as the SQLite store's shadow does (sqlite-shadow.ts),
+   * so that both stores' float sums agree to the bit.
+   */
+  // Loops written out in full here and in commandRuns(): a visitor callback per row made both slower.
+  summarize(fromMs: number, toMs: number): RangeSummary {
+    const all: number[] = [];
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (let k = 0; k * CHUNK_ROWS < this.length; k++) {
+      const v = this.chunkView(k, fromMs, toMs);
+      if (v === undefined) continue;
+      for (let i = 0; i < v.end; i++) {
+        const t = v.ts[i] ?? NaN;
+        const f = v.flags[i] ?? DEAD;
+        if (!(t >= fromMs && t <= toMs) || (f & DEAD) !== 0) continue;
+        const ex = (f & EXOTIC) !== 0 ? this.exoticAt(rowIndex(k * CHUNK_ROWS + i)) : undefined;
+        const c = this.tallies.of((v.commands[i] ?? 0) as PoolId, this.nameOf);
+        const seconds = v.durations[i] ?? 0;
+        c.count++;
+        if ((f & SUCCEEDED) !== 0) c.succeeded++;
+        if (isRescued((f & SUCCEEDED) !== 0, ex ? ex.failed_attempts : (v.failed[i] ?? 0))) c.rescued++;
+        c.attempts += ex ? ex.total_attempts : (v.total[i] ?? 0);
+        c.durationSum += seconds;
+        all.push(seconds);
+        if (t < minTs) minTs = t;
+        if (t > maxTs) maxTs = t;
+      }
+    }
+    return { commands: this.tallies.take(), durations: all, minTs, maxTs };
+  }
+
+  /**
+   * The live runs in [fromMs, toMs] of the commands given slots in `slots` (by pool id:
+   * slot + 1, 0 for the others), summed up per slot; `expected[slot]` is the slot's count.
+   */
+  commandRuns(slots: Int32Array, expected: readonly number[], fromMs: number, toMs: number): CommandRuns[] {
+    const out = emptyRuns(expected);
+    for (let k = 0; k * CHUNK_ROWS < this.length; k++) {
+      const v = this.chunkView(k, fromMs, toMs);
+      if (v === undefined) continue;
+      for (let i = 0; i < v.end; i++) {
+        const slot = slots[v.commands[i] ?? 0] ?? 0;
+        if (slot === 0) continue;
+        const t = v.ts[i] ?? NaN;
+        const f = v.flags[i] ?? DEAD;
+        const c = out[slot - 1];
+        if (!(t >= fromMs && t <= toMs) || (f & DEAD) !== 0 || c === undefined) continue;
+        const ex = (f & EXOTIC) !== 0 ? this.exoticAt(rowIndex(k * CHUNK_ROWS + i)) : undefined;
+        const failed = ex ? ex.failed_attempts : (v.failed[i] ?? 0);
+        const total = ex ? ex.total_attempts : (v.total[i] ?? 0);
+        const ok = (f & SUCCEEDED) !== 0;
+        addRun(c, t, ok, isRescued(ok, failed), v.durations[i] ?? 0, total);
+      }
+    }
+    return trimRuns(out);
+  }
+
   record(row: RowIndex): RunRecord {
     const ex = this.exoticAt(row);
     if (ex) return structuredClone(ex);
@@ -251,7 +333,21 @@ export class RunColumns {
     this.exotic.clear();
     this.derivedHashes.clear();
     for (const col of [...this.rowColumns, ...this.attemptColumns]) col.clear();
+    this.spans.clear();
     this.generation++;
+  }
+
+  /** Chunk k's slices, or undefined when its span misses [fromMs, toMs]. */
+  private chunkView(k: number, fromMs: number, toMs: number): ChunkView | undefined {
+    if (!this.spans.overlaps(k, fromMs, toMs)) return undefined;
+    const ts = this.timestamps.chunkAt(k);
+    const flags = this.flags.chunkAt(k);
+    const commands = this.commands.chunkAt(k);
+    const durations = this.durations.chunkAt(k);
+    const failed = this.failedAttempts.chunkAt(k);
+    const total = this.totalAttempts.chunkAt(k);
+    if (!ts || !flags || !commands || !durations || !failed || !total) return undefined;
+    return { ts, flags, commands, durations, failed, total, end: Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS) };
   }
 
   private exoticAt(row: RowIndex): RunRecord | undefined {
@@ -286,6 +382,8 @@ export class RunColumns {
     this.attemptsUsed = attemptWrite;
     this.dead = 0;
     this.generation++;
+    this.spans.clear();
+    for (let w = 0; w < write; w++) this.spans.widen(w, this.timestamps.get(w));
     // Give back the chunks a large removal emptied.
     for (const col of this.rowColumns) col.shrink(this.length);
     for (const col of this.attemptColumns) col.shrink(this.attemptsUsed);

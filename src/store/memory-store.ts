@@ -1,7 +1,7 @@
 // The default store: records in compact columns, lost when the daemon stops.
 
 import type { RunRecord } from '../shared/run-record.ts';
-import { SummaryBuilder, type RangeSummary } from './agg-input.ts';
+import type { RangeSummary } from './agg-input.ts';
 import { Aggregates } from './aggregates.ts';
 import { CommandStatsBuilder } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
@@ -70,23 +70,30 @@ export class MemoryStore implements Store {
     return this.aggregates.stats(startMs, endMs);
   }
 
-  /** The aggregates rank the commands; one pass over the rows gathers the winners' runs. */
+  /** The aggregates rank the commands; one pass over the columns gathers the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
-    const order = this.aggregates.stats(startMs, endMs, limit).topCommands.map((c) => c.command);
-    const wanted = new Set<PoolId>();
-    for (const command of order) {
-      const id = this.pool.idOf(command);
-      if (id !== undefined) wanted.add(id);
-    }
-    const rows = this.rows;
+    const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
+    const slots = new Int32Array(this.pool.idLimit);
+    top.forEach((c, i) => {
+      const id = this.pool.idOf(c.command);
+      if (id !== undefined) slots[id] = i + 1;
+    });
+    const runs = this.rows.commandRuns(
+      slots,
+      top.map((c) => c.count),
+      startMs,
+      endMs,
+    );
     const builder = new CommandStatsBuilder();
-    for (let row = rowIndex(0); row < rows.length && wanted.size > 0; row++) {
-      const ts = rows.timestampAt(row);
-      if (ts < startMs || ts > endMs || !wanted.has(rows.commandIdAt(row)) || !rows.isLive(row)) continue;
-      const r = rows.aggRow(row);
-      builder.add(r.command, r.succeeded, r.failedAttempts, r.totalAttempts, r.durationSeconds, ts);
-    }
-    return builder.build(startMs, endMs, order);
+    top.forEach((c, i) => {
+      const r = runs[i];
+      if (r !== undefined) builder.set(c.command, r);
+    });
+    return builder.build(
+      startMs,
+      endMs,
+      top.map((c) => c.command),
+    );
   }
 
   /** Oldest first. Survives appends and compactions between steps; stops at the newest id it started with. */
@@ -166,15 +173,9 @@ export class MemoryStore implements Store {
     this.rows.kill(row);
   }
 
-  /** A pass over the timestamp column: about 0.3 ms at 100k rows, no index needed. */
+  /** A pass over the columns, skipping the chunks outside the range (memory-columns.ts). */
   private summarize(fromMs: number, toMs: number): RangeSummary {
-    const rows = this.rows;
-    const summary = new SummaryBuilder();
-    for (let row = rowIndex(0); row < rows.length; row++) {
-      const ts = rows.timestampAt(row);
-      if (ts >= fromMs && ts <= toMs && rows.isLive(row)) summary.add(rows.aggRow(row));
-    }
-    return summary.build();
+    return this.rows.summarize(fromMs, toMs);
   }
 
   private storedAt(row: RowIndex): StoredRun {

@@ -6,12 +6,12 @@
 // to append to, and a pass over them reads a million runs in a few milliseconds.
 // Removed rows become tombstones until a compaction slides the live rows down.
 
-import type { AggRow, CommandTally, RangeSummary } from './agg-input.ts';
+import type { AggRow, RangeSummary } from './agg-input.ts';
+import { CommandTallies } from './command-tallies.ts';
 import { ChunkSpans } from './chunk-spans.ts';
 import { CHUNK_ROWS, F64Column, SHIFT, U32Column, U8Column } from './chunked-column.ts';
-import type { CommandRuns } from './command-stats.ts';
+import { addRun, emptyRuns, trimRuns, type CommandRuns } from './command-stats.ts';
 import type { PoolId } from './ids.ts';
-import { grownCapacity, resized } from './growable.ts';
 import { MAX_ATTEMPTS, MAX_DURATION_SECONDS } from '../shared/record-limits.ts';
 import { isRescued } from './rescued.ts';
 
@@ -34,8 +34,8 @@ export class RunShadow {
   private readonly commands = new U32Column<PoolId>();
   private readonly flags = new U8Column();
   private readonly spans = new ChunkSpans();
-  /** summarize()'s scratch: per pool id, its tally's index + 1 (0 when not met); all 0 between calls. */
-  private slotOf: Int32Array = new Int32Array(0);
+  /** summarize()'s scratch. */
+  private readonly tallies = new CommandTallies();
 
   /** A run just stored; ids only increase. `commandId` is its command's id in the store's pool. */
   push(id: number, row: AggRow, commandId: PoolId): void {
@@ -67,14 +67,7 @@ export class RunShadow {
    * have (the aggregates know), so each command's durations fill one array of that size.
    */
   commandRuns(slots: Int32Array, expected: readonly number[], fromMs: number, toMs: number): CommandRuns[] {
-    const out: CommandRuns[] = expected.map((n) => ({
-      count: 0,
-      succeeded: 0,
-      rescued: 0,
-      attempts: 0,
-      lastTs: -Infinity,
-      durations: new Float64Array(n),
-    }));
+    const out = emptyRuns(expected);
     // A chunk at a time over the raw arrays: a million rows in a few milliseconds.
     for (let k = this.head >>> SHIFT; k * CHUNK_ROWS < this.length; k++) {
       const commands = this.commands.chunkAt(k);
@@ -92,12 +85,11 @@ export class RunShadow {
         const f = flags[i] ?? DEAD;
         if (!(t >= fromMs && t <= toMs) || f === DEAD) continue;
         const c = out[slot - 1];
-        if (c !== undefined) addTo(c, t, f, durations[i] ?? 0, attempts[i] ?? 0);
+        if (c !== undefined)
+          addRun(c, t, (f & SUCCEEDED) !== 0, (f & RESCUED) !== 0, durations[i] ?? 0, attempts[i] ?? 0);
       }
     }
-    for (const c of out)
-      if (c.durations.length !== c.count) c.durations = (c.durations as Float64Array).slice(0, c.count);
-    return out;
+    return trimRuns(out);
   }
 
   /**
@@ -107,7 +99,7 @@ export class RunShadow {
    * A run's command is named through `nameOf` (the store's pool).
    */
   summarize(fromMs: number, toMs: number, nameOf: (id: PoolId) => string): RangeSummary {
-    const tallies: CommandTally[] = [];
+    const tallies = this.tallies;
     const all: number[] = [];
     let minTs = Infinity;
     let maxTs = -Infinity;
@@ -124,7 +116,7 @@ export class RunShadow {
         const t = ts[i] ?? NaN;
         const f = flags[i] ?? DEAD;
         if (!(t >= fromMs && t <= toMs) || f === DEAD) continue;
-        const c = this.tallyOf((commands[i] ?? 0) as PoolId, tallies, nameOf);
+        const c = tallies.of((commands[i] ?? 0) as PoolId, nameOf);
         const seconds = durations[i] ?? 0;
         c.count++;
         if ((f & SUCCEEDED) !== 0) c.succeeded++;
@@ -136,27 +128,7 @@ export class RunShadow {
         if (t > maxTs) maxTs = t;
       }
     }
-    for (const c of tallies) this.slotOf[c.commandId ?? 0] = 0;
-    return { commands: tallies, durations: all, minTs, maxTs };
-  }
-
-  /** The tally of command `id` in `tallies`, added (with its pool id) when first met. */
-  private tallyOf(id: PoolId, tallies: CommandTally[], nameOf: (id: PoolId) => string): CommandTally {
-    if (id >= this.slotOf.length) this.slotOf = resized(this.slotOf, grownCapacity(this.slotOf.length, id + 1, 1024));
-    const slot = this.slotOf[id] ?? 0;
-    if (slot !== 0) return tallies[slot - 1] as CommandTally;
-    const c: CommandTally = {
-      command: nameOf(id),
-      commandId: id,
-      count: 0,
-      succeeded: 0,
-      rescued: 0,
-      attempts: 0,
-      durationSum: 0,
-    };
-    tallies.push(c);
-    this.slotOf[id] = tallies.length;
-    return c;
+    return { commands: tallies.take(), durations: all, minTs, maxTs };
   }
 
   /**
@@ -243,22 +215,4 @@ export class RunShadow {
   private columns(): (F64Column | U32Column | U8Column)[] {
     return [this.ids, this.ts, this.durations, this.attempts, this.commands, this.flags];
   }
-}
-
-/** A copy of `a` with room for more, `v` at index n. Only if the expected counts were short. */
-function grown(a: Float64Array, n: number, v: number): Float64Array {
-  const b = new Float64Array(Math.max(8, n * 2));
-  b.set(a.subarray(0, n));
-  b[n] = v;
-  return b;
-}
-
-function addTo(c: CommandRuns, ts: number, flags: number, seconds: number, attempts: number): void {
-  if (c.count < c.durations.length) (c.durations as Float64Array)[c.count] = seconds;
-  else c.durations = grown(c.durations as Float64Array, c.count, seconds);
-  c.count++;
-  if ((flags & SUCCEEDED) !== 0) c.succeeded++;
-  if ((flags & RESCUED) !== 0) c.rescued++;
-  c.attempts += attempts;
-  if (ts > c.lastTs) c.lastTs = ts;
 }
