@@ -4,8 +4,8 @@
 // runs in range, because a p90 per command needs every duration and the aggregates keep
 // no histogram per command.
 
-import { isRescued } from './rescued.ts';
-import type { CommandDetail, CommandStats } from './types.ts';
+import type { PoolId } from './ids.ts';
+import type { CommandDetail, CommandStats, CommandSummary } from './types.ts';
 
 /** One command's raw runs in range. */
 export interface CommandRuns {
@@ -15,8 +15,8 @@ export interface CommandRuns {
   rescued: number;
   attempts: number;
   lastTs: number;
-  /** In any order. */
-  durations: ArrayLike<number>;
+  /** In any order; sorted in place when the figures are built. */
+  durations: Float64Array;
 }
 
 /**
@@ -44,8 +44,8 @@ export function addRun(
   seconds: number,
   attempts: number,
 ): void {
-  if (c.count < c.durations.length) (c.durations as Float64Array)[c.count] = seconds;
-  else c.durations = grown(c.durations as Float64Array, c.count, seconds);
+  if (c.count < c.durations.length) c.durations[c.count] = seconds;
+  else c.durations = grown(c.durations, c.count, seconds);
   c.count++;
   if (succeeded) c.succeeded++;
   if (rescued) c.rescued++;
@@ -55,8 +55,7 @@ export function addRun(
 
 /** After the pass: each command's durations cut to the runs found, should the counts have been high. */
 export function trimRuns(out: CommandRuns[]): CommandRuns[] {
-  for (const c of out)
-    if (c.durations.length !== c.count) c.durations = (c.durations as Float64Array).slice(0, c.count);
+  for (const c of out) if (c.durations.length !== c.count) c.durations = c.durations.slice(0, c.count);
   return out;
 }
 
@@ -75,65 +74,55 @@ export function nearestRank(sorted: Float64Array, q: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? 0;
 }
 
-export class CommandStatsBuilder {
-  private readonly runs = new Map<string, CommandRuns>();
+/**
+ * The figures of the commands the aggregates ranked (`top`, busiest first), from their runs
+ * in range: `gather` collects them in one pass, given `slots` (by pool id: the command's
+ * rank + 1, else 0) and how many runs each will have. Both stores answer commands() this way.
+ */
+export function rankedCommandStats(
+  top: readonly CommandSummary[],
+  pool: { readonly idLimit: number; idOf(s: string): PoolId | undefined },
+  startMs: number,
+  endMs: number,
+  gather: (slots: Int32Array, expected: readonly number[]) => CommandRuns[],
+): CommandStats {
+  const slots = new Int32Array(pool.idLimit);
+  top.forEach((c, i) => {
+    const id = pool.idOf(c.command);
+    if (id !== undefined) slots[id] = i + 1;
+  });
+  const runs = gather(
+    slots,
+    top.map((c) => c.count),
+  );
+  const commands: CommandDetail[] = [];
+  top.forEach((c, i) => {
+    const t = runs[i];
+    if (t !== undefined && t.count > 0) commands.push(detailOf(c.command, t));
+  });
+  return { startMs, endMs, commands };
+}
 
-  /** One run at a time, for a store that holds its rows in JS. */
-  add(
-    command: string,
-    succeeded: boolean,
-    failedAttempts: number,
-    totalAttempts: number,
-    durationSeconds: number,
-    timestampMs: number,
-  ): void {
-    let t = this.runs.get(command);
-    if (t === undefined) {
-      t = { count: 0, succeeded: 0, rescued: 0, attempts: 0, lastTs: -Infinity, durations: [] };
-      this.runs.set(command, t);
-    }
-    t.count++;
-    if (succeeded) t.succeeded++;
-    if (isRescued(succeeded, failedAttempts)) t.rescued++;
-    t.attempts += totalAttempts;
-    if (timestampMs > t.lastTs) t.lastTs = timestampMs;
-    // add() only ever sees the arrays it made itself, just above.
-    (t.durations as number[]).push(durationSeconds);
-  }
-
-  /** A command already summed up elsewhere; the builder takes over `runs.durations`. */
-  set(command: string, runs: CommandRuns): void {
-    this.runs.set(command, runs);
-  }
-
-  /** The commands in the order given (the ranking); any without runs are left out. */
-  build(startMs: number, endMs: number, order: readonly string[]): CommandStats {
-    const commands: CommandDetail[] = [];
-    for (const command of order) {
-      const t = this.runs.get(command);
-      if (t === undefined || t.count === 0) continue;
-      // Sorted in place when it is already a Float64Array (set() hands it over); copied otherwise.
-      const sorted = (t.durations instanceof Float64Array ? t.durations : new Float64Array(t.durations)).sort();
-      let sum = 0;
-      for (const d of sorted) sum += d;
-      commands.push({
-        command,
-        count: t.count,
-        successfulRuns: t.succeeded,
-        failedRuns: t.count - t.succeeded,
-        successRate: t.succeeded / t.count,
-        rescuedRuns: t.rescued,
-        averageAttempts: t.attempts / t.count,
-        averageDurationSeconds: sum / t.count,
-        durationSeconds: {
-          p50: nearestRank(sorted, 0.5),
-          p90: nearestRank(sorted, 0.9),
-          p99: nearestRank(sorted, 0.99),
-          max: sorted[sorted.length - 1] ?? 0,
-        },
-        lastRunMs: t.lastTs,
-      });
-    }
-    return { startMs, endMs, commands };
-  }
+/** One command's figures; sorts `t.durations` in place. */
+function detailOf(command: string, t: CommandRuns): CommandDetail {
+  const sorted = t.durations.sort();
+  let sum = 0;
+  for (const d of sorted) sum += d;
+  return {
+    command,
+    count: t.count,
+    successfulRuns: t.succeeded,
+    failedRuns: t.count - t.succeeded,
+    successRate: t.succeeded / t.count,
+    rescuedRuns: t.rescued,
+    averageAttempts: t.attempts / t.count,
+    averageDurationSeconds: sum / t.count,
+    durationSeconds: {
+      p50: nearestRank(sorted, 0.5),
+      p90: nearestRank(sorted, 0.9),
+      p99: nearestRank(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? 0,
+    },
+    lastRunMs: t.lastTs,
+  };
 }

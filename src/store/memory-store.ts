@@ -3,7 +3,7 @@
 import type { RunRecord } from '../shared/run-record.ts';
 import type { RangeSummary } from './agg-input.ts';
 import { Aggregates } from './aggregates.ts';
-import { CommandStatsBuilder } from './command-stats.ts';
+import { rankedCommandStats } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
 import { rowIndex, runId, type PoolId, type RowIndex } from './ids.ts';
@@ -73,26 +73,8 @@ export class MemoryStore implements Store {
   /** The aggregates rank the commands; one pass over the columns gathers the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
     const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
-    const slots = new Int32Array(this.pool.idLimit);
-    top.forEach((c, i) => {
-      const id = this.pool.idOf(c.command);
-      if (id !== undefined) slots[id] = i + 1;
-    });
-    const runs = this.rows.commandRuns(
-      slots,
-      top.map((c) => c.count),
-      startMs,
-      endMs,
-    );
-    const builder = new CommandStatsBuilder();
-    top.forEach((c, i) => {
-      const r = runs[i];
-      if (r !== undefined) builder.set(c.command, r);
-    });
-    return builder.build(
-      startMs,
-      endMs,
-      top.map((c) => c.command),
+    return rankedCommandStats(top, this.pool, startMs, endMs, (slots, expected) =>
+      this.rows.commandRuns(slots, expected, startMs, endMs),
     );
   }
 

@@ -8,7 +8,7 @@ import type { RunRecord } from '../shared/run-record.ts';
 import { aggRowOf, type AggRow, type RangeSummary } from './agg-input.ts';
 import { COST_SQL, recordCost } from './record-cost.ts';
 import { Aggregates } from './aggregates.ts';
-import { CommandStatsBuilder } from './command-stats.ts';
+import { rankedCommandStats } from './command-stats.ts';
 import {
   AGG_COLUMNS,
   INSERT_COLUMNS,
@@ -203,26 +203,8 @@ export class SqliteStore implements Store {
   /** The aggregates rank the commands; the shadow holds the winners' runs in range. */
   commands(startMs: number, endMs: number, limit: number): CommandStats {
     const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
-    const builder = new CommandStatsBuilder();
-    const slots = new Int32Array(this.pool.idLimit);
-    top.forEach((c, i) => {
-      const id = this.pool.idOf(c.command);
-      if (id !== undefined) slots[id] = i + 1;
-    });
-    const runs = this.shadow.commandRuns(
-      slots,
-      top.map((c) => c.count),
-      startMs,
-      endMs,
-    );
-    top.forEach((c, i) => {
-      const r = runs[i];
-      if (r !== undefined) builder.set(c.command, r);
-    });
-    return builder.build(
-      startMs,
-      endMs,
-      top.map((c) => c.command),
+    return rankedCommandStats(top, this.pool, startMs, endMs, (slots, expected) =>
+      this.shadow.commandRuns(slots, expected, startMs, endMs),
     );
   }
 
