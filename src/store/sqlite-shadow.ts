@@ -21,6 +21,15 @@ const DEAD = 4;
 /** Tombstones tolerated before a compaction is worth its copying. */
 const MIN_DEAD = 8192;
 
+/** One chunk of each column of the shadow, row i of the chunk at index i in each. */
+interface ShadowChunk {
+  commands: Uint32Array;
+  ts: Float64Array;
+  flags: Uint8Array;
+  durations: Float64Array;
+  attempts: Uint32Array;
+}
+
 export class RunShadow {
   /** Rows in use, live or dead. */
   private length = 0;
@@ -61,6 +70,17 @@ export class RunShadow {
     if (this.dead >= MIN_DEAD && this.dead * 4 >= this.length) this.compact();
   }
 
+  /** Chunk k of every column, or undefined past the end. */
+  private chunk(k: number): ShadowChunk | undefined {
+    const commands = this.commands.chunkAt(k);
+    const ts = this.ts.chunkAt(k);
+    const flags = this.flags.chunkAt(k);
+    const durations = this.durations.chunkAt(k);
+    const attempts = this.attempts.chunkAt(k);
+    if (!commands || !ts || !flags || !durations || !attempts) return undefined;
+    return { commands, ts, flags, durations, attempts };
+  }
+
   /**
    * The runs in [fromMs, toMs] of the commands given slots in `slots` (by pool id: slot + 1,
    * 0 for the others), summed up per slot. `expected[slot]` is how many runs the slot will
@@ -70,12 +90,9 @@ export class RunShadow {
     const out = emptyRuns(expected);
     // A chunk at a time over the raw arrays: a million rows in a few milliseconds.
     for (let k = this.head >>> SHIFT; k * CHUNK_ROWS < this.length; k++) {
-      const commands = this.commands.chunkAt(k);
-      const ts = this.ts.chunkAt(k);
-      const flags = this.flags.chunkAt(k);
-      const durations = this.durations.chunkAt(k);
-      const attempts = this.attempts.chunkAt(k);
-      if (!commands || !ts || !flags || !durations || !attempts) break;
+      const chunk = this.chunk(k);
+      if (chunk === undefined) break;
+      const { commands, ts, flags, durations, attempts } = chunk;
       if (!this.spans.overlaps(k, fromMs, toMs)) continue;
       const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
       for (let i = 0; i < end; i++) {
@@ -105,12 +122,9 @@ export class RunShadow {
     let maxTs = -Infinity;
     for (let k = this.head >>> SHIFT; k * CHUNK_ROWS < this.length; k++) {
       if (!this.spans.overlaps(k, fromMs, toMs)) continue;
-      const commands = this.commands.chunkAt(k);
-      const ts = this.ts.chunkAt(k);
-      const flags = this.flags.chunkAt(k);
-      const durations = this.durations.chunkAt(k);
-      const attempts = this.attempts.chunkAt(k);
-      if (!commands || !ts || !flags || !durations || !attempts) break;
+      const chunk = this.chunk(k);
+      if (chunk === undefined) break;
+      const { commands, ts, flags, durations, attempts } = chunk;
       const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
       for (let i = 0; i < end; i++) {
         const t = ts[i] ?? NaN;
