@@ -8,15 +8,9 @@ import { latencySummary } from './measure.mjs';
 
 /** The same Chromium and flags as test/helpers/browser.ts. */
 const CHROMIUM = process.env.PATIENCE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_ARGS = JSON.parse(
+  fs.readFileSync(new URL('../../test/helpers/chromium-args.json', import.meta.url), 'utf8'),
+);
 /** A load that takes longer than this is reported as failed, not waited for. */
 const LOAD_TIMEOUT_MS = 60_000;
 

@@ -5,15 +5,10 @@ import { spawnTestDaemon, type StartOptions, type TestDaemon } from './daemon.ts
 
 /** PATIENCE_CHROMIUM overrides it, so that a test can play a machine without Chromium. */
 export const CHROMIUM = process.env.PATIENCE_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Chromium's flags, in a file of their own so that the bench's dashboard load uses the same. */
+export const CHROMIUM_ARGS = JSON.parse(
+  fs.readFileSync(new URL('./chromium-args.json', import.meta.url), 'utf8'),
+) as string[];
 /** Far below playwright's default of 3 minutes: a Chromium that cannot start fails the run quickly. */
 const LAUNCH_TIMEOUT_MS = 30_000;
 
