@@ -9,6 +9,7 @@ import net from 'node:net';
 import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { exchange, storedCommands, type Exchange } from '../helpers/load.ts';
 import { runRecord } from '../helpers/socket.ts';
+import { until } from '../helpers/until.ts';
 
 const MAX = 4;
 const LINE = MAX * 10;
@@ -21,22 +22,6 @@ interface Stats {
   connections_waiting: number;
 }
 const stats = async (d: TestDaemon): Promise<Stats> => (await getJson(`${d.url}/api/daemon/stats`)).body as Stats;
-
-/** Polls until `ok` holds, or fails naming what it waited for. */
-async function until<T>(
-  what: string,
-  read: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * A slow but honest client that keeps its slot: one record, its reply read, 20 ms, the next

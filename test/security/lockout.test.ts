@@ -11,6 +11,7 @@ import net from 'node:net';
 import { CLI_BIN, getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { Hostile, type HostileKind } from '../helpers/hostile.ts';
 import { runRecord } from '../helpers/socket.ts';
+import { until } from '../helpers/until.ts';
 
 interface Stats {
   rejected: Record<string, number>;
@@ -22,17 +23,6 @@ interface Recent {
 }
 
 const stats = async (d: TestDaemon): Promise<Stats> => (await getJson(`${d.url}/api/daemon/stats`)).body as Stats;
-
-/** Polls until `ok` holds, or fails naming what it waited for. */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `p`, or a failure naming what did not happen within ms (so that the test's cleanup still runs). */
 async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
