@@ -64,7 +64,10 @@ test('SIGINT during a delay ends the run at once with 130', async (t) => {
 
 test('--max-time: no delay or attempt beyond the budget, and a running attempt is cut at it', async (t) => {
   const sb = sandbox(t);
-  const r = await patience(sb, ['fix', '-a', '50', '-d', '150ms', '--max-time', '500ms', '--', 'sh', '-c', 'exit 3']);
+  // Attempts at 0 and about 300 ms; the next delay would overrun the budget. The second
+  // attempt has about 200 ms to end on its own: with 150 ms delays the fourth began near
+  // 450 ms and, on a loaded machine, was sometimes cut at the budget instead (exit 124).
+  const r = await patience(sb, ['fix', '-a', '50', '-d', '300ms', '--max-time', '500ms', '--', 'sh', '-c', 'exit 3']);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /Final Reason: max time reached/);
   const attempts = r.stderr.match(/starting/g)?.length ?? 0;
