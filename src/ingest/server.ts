@@ -10,6 +10,7 @@ import { DocumentHandler, type DocumentOptions } from './documents.ts';
 import { errorLine } from './reply-line.ts';
 import type { RejectReason } from './counters.ts';
 import { WaitingLine, type Waiter } from './waiting-line.ts';
+import { SlotList } from './slot-list.ts';
 import { TurnBudget } from './turn-budget.ts';
 import { ShedLog } from './shed-log.ts';
 
@@ -29,7 +30,7 @@ const LISTEN_BACKLOG = 4096;
 
 export class IngestServer {
   private readonly server: Server;
-  private readonly active = new Set<ServedConnection>();
+  private readonly active = new SlotList<ServedConnection>();
   private readonly waiting: WaitingLine;
   /** Sockets being closed (shed, expired, refused), with when they began: they hold no slot, and linger at most lingerMs. */
   private readonly leaving = new Map<Socket, number>();
