@@ -16,9 +16,10 @@ import type { Batcher, DocumentReply, ReplyTo } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { ConnectionClock, Expiry } from './deadlines.ts';
 import type { DocumentHandler } from './documents.ts';
-import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer, type FramerSink } from './framer.ts';
+import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer, frameWholeLine, type FramerSink } from './framer.ts';
 import { OK_LINE, errorLine, replyLine } from './reply-line.ts';
 import type { TurnBudget } from './turn-budget.ts';
+import type { Slotted } from './slot-list.ts';
 
 export interface ConnectionOptions {
   maxMessageBytes: number;
@@ -29,7 +30,7 @@ export interface ConnectionOptions {
 }
 
 /** What the server keeps of a connection it serves. */
-export interface ServedConnection extends ConnectionClock {
+export interface ServedConnection extends ConnectionClock, Slotted {
   readonly socket: Socket;
   /** Frees the slot for a new client; `error` is the text a client that loses a document is told. */
   shed(error: string): void;
@@ -73,19 +74,28 @@ export function serveConnection(
 class Connection implements ServedConnection, FramerSink {
   documentSince: number;
   sweepMark: number;
+  /** Its place among the server's connections (slot-list.ts). */
+  slot = -1;
   documents = 0;
   /** The framer's, copied after each call to it (a plain field: the sweep reads it often). */
   partialBytes = 0;
-  pending = 0;
+  /** Documents handed on whose replies have not come back yet. */
+  private unanswered = 0;
   writeBlockedSince: number | undefined = undefined;
   private peerEnded = false;
   private closing = false;
   /** Replies not written yet: those of one batch go out in one write (a streaming client gets hundreds per turn). */
   private outbox = '';
   private flushQueued = false;
-  private readonly framer: NdjsonFramer;
+  /** Made for a client that sends more than one whole line in its first chunk (frameWholeLine in framer.ts). */
+  private framer: NdjsonFramer | undefined;
   /** Takes each reply from the batcher: the one closure a connection needs. */
   private readonly reply: ReplyTo;
+
+  /** Replies not written yet, for the sweep (deadlines.ts): those still to come and any held for the client's end. */
+  get pending(): number {
+    return this.unanswered + (this.outbox === '' ? 0 : 1);
+  }
 
   constructor(
     readonly socket: Socket,
@@ -95,8 +105,6 @@ class Connection implements ServedConnection, FramerSink {
   ) {
     this.documentSince = opts.now();
     this.sweepMark = hooks.sweeps();
-    // The connection is the framer's sink: one object less per connection.
-    this.framer = new NdjsonFramer(opts.maxMessageBytes, this, MAX_DOCUMENTS_PER_TURN, hooks.budget);
     this.reply = (r) => this.replied(r);
     (socket as Served)[CONNECTION] = this;
     socket.on('data', Connection.onData);
@@ -108,19 +116,19 @@ class Connection implements ServedConnection, FramerSink {
   // The framer's sink (FramerSink in framer.ts): each document is counted and handed on.
   document(bytes: Buffer): void {
     this.documents++;
-    this.pending++;
+    this.unanswered++;
     this.handler.bytes(bytes, this.reply);
   }
 
   object(value: object): void {
     this.documents++;
-    this.pending++;
+    this.unanswered++;
     this.handler.value(value, this.reply);
   }
 
   tooLarge(): void {
     this.documents++;
-    this.pending++;
+    this.unanswered++;
     this.closing = true;
     this.hooks.leaving(this);
     this.opts.batcher.reject(
@@ -136,7 +144,7 @@ class Connection implements ServedConnection, FramerSink {
 
   shed(error: string): void {
     if (this.closing) return;
-    const lost = this.framer.partialBytes > 0 || this.documents === 0;
+    const lost = this.partialBytes > 0 || this.documents === 0;
     if (lost || this.writeBlockedSince !== undefined) this.opts.counters.reject('shed_stale');
     this.close(lost ? errorLine('shed_stale', error) : undefined);
   }
@@ -172,7 +180,7 @@ class Connection implements ServedConnection, FramerSink {
   private close(line: string | undefined): void {
     const { socket } = this;
     this.closing = true;
-    this.framer.stop();
+    this.framer?.stop();
     this.partialBytes = 0;
     if (this.writeBlockedSince !== undefined) {
       // Its replies are stuck unread: a polite end would never complete.
@@ -186,20 +194,27 @@ class Connection implements ServedConnection, FramerSink {
     // would reset the connection and lose the line below. The socket closes once the client
     // closes its side too, or when the server's linger runs out.
     socket.resume();
-    if (line === undefined) socket.end();
-    else socket.end(line);
+    // Replies already answered go first: one held for the client's end is never dropped.
+    const text = this.outbox + (line ?? '');
+    this.outbox = '';
+    if (text === '') socket.end();
+    else socket.end(text);
   }
 
   private replied(r: DocumentReply): void {
-    this.pending--;
+    this.unanswered--;
     this.outbox += replyLine(r);
-    // The connection's last reply of this batch goes out now; while the batch holds more of
-    // its documents, they come first, and a reply whose batch is done but whose connection
-    // still has documents in a later batch is written once this batch is answered.
-    if (this.pending === 0) this.flush();
+    // The connection's last reply goes out now once the client has ended. While the batch
+    // holds more of its documents, they come first, and a reply whose batch is done but
+    // whose connection still has documents in a later batch is written once this batch is
+    // answered. A client that has not ended yet gets its reply on the next turn: its end is
+    // usually on its way, is read in that turn's poll, and then reply and end leave in one
+    // call (see ended()), so the client is woken once, not twice (docs/performance.md).
+    if (this.unanswered === 0 && (this.peerEnded || this.closing)) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
-      process.nextTick(Connection.flushLater, this);
+      if (this.unanswered === 0) setImmediate(Connection.flushLater, this);
+      else process.nextTick(Connection.flushLater, this);
     }
   }
 
@@ -211,7 +226,7 @@ class Connection implements ServedConnection, FramerSink {
       const data = text === OK_LINE ? OK_BUFFER : text;
       // The client has sent everything and this is its last reply: the reply and the end
       // of the connection go in one call.
-      if (this.pending === 0 && this.peerEnded && !this.closing) socket.end(data);
+      if (this.unanswered === 0 && this.peerEnded && !this.closing) socket.end(data);
       else socket.write(data);
       if (socket.writableNeedDrain && this.writeBlockedSince === undefined) this.blocked();
     }
@@ -224,13 +239,13 @@ class Connection implements ServedConnection, FramerSink {
     this.writeBlockedSince = this.opts.now();
     this.socket.once('drain', () => {
       this.writeBlockedSince = undefined;
-      if (!this.closing && !this.framer.holding) this.socket.resume();
+      if (!this.closing && !this.framer?.holding) this.socket.resume();
     });
   }
 
   private maybeEnd(): void {
     const { socket } = this;
-    if (this.pending > 0 || this.outbox !== '' || socket.destroyed || socket.writableEnded) return;
+    if (this.unanswered > 0 || this.outbox !== '' || socket.destroyed || socket.writableEnded) return;
     if (this.closing) {
       // After too_large: the reply is out; the client's end (or the linger) closes the socket.
       socket.end();
@@ -240,7 +255,7 @@ class Connection implements ServedConnection, FramerSink {
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
   private framed(before: number): void {
-    this.partialBytes = this.framer.partialBytes;
+    this.partialBytes = this.framer?.partialBytes ?? 0;
     if (this.documents !== before && !this.closing) {
       this.documentSince = this.opts.now();
       this.sweepMark = this.hooks.sweeps();
@@ -250,6 +265,13 @@ class Connection implements ServedConnection, FramerSink {
   private data(chunk: Buffer): void {
     if (this.closing) return;
     const before = this.documents;
+    const { maxMessageBytes } = this.opts;
+    if (this.framer === undefined && frameWholeLine(chunk, maxMessageBytes, this.hooks.budget, this)) {
+      this.framed(before);
+      return;
+    }
+    // The connection is the framer's sink: one object less per connection.
+    this.framer ??= new NdjsonFramer(maxMessageBytes, this, MAX_DOCUMENTS_PER_TURN, this.hooks.budget);
     const held = this.framer.push(chunk);
     this.framed(before);
     if (held && !this.closing) {
@@ -259,27 +281,36 @@ class Connection implements ServedConnection, FramerSink {
   }
 
   private ended(): void {
-    const before = this.documents;
-    this.framer.end();
-    this.framed(before);
-    if (this.framer.holding) return;
+    const { framer } = this;
+    if (framer !== undefined) {
+      const before = this.documents;
+      framer.end();
+      this.framed(before);
+      if (framer.holding) return;
+    }
+    this.peerDone();
+  }
+
+  /** The client's end is framed: a reply held for it (see replied()) leaves with it. */
+  private peerDone(): void {
     this.peerEnded = true;
-    this.maybeEnd();
+    if (this.unanswered === 0 && this.outbox !== '') this.flush();
+    else this.maybeEnd();
   }
 
   // A chunk of many small documents (a flood) is framed over several turns, so that one
   // client never holds the event loop, and every other client's documents go in between.
   private static proceed(c: Connection): void {
-    if (c.closing) return;
+    // Only a framer holds lines for a later turn.
+    const framer = c.framer;
+    if (c.closing || framer === undefined) return;
     const before = c.documents;
-    const again = c.framer.resume();
+    const again = framer.resume();
     c.framed(before);
     if (c.closing) return;
     if (again) setImmediate(Connection.proceed, c);
-    else if (c.framer.ended) {
-      c.peerEnded = true;
-      c.maybeEnd();
-    } else if (c.writeBlockedSince === undefined) c.socket.resume();
+    else if (framer.ended) c.peerDone();
+    else if (c.writeBlockedSince === undefined) c.socket.resume();
   }
 
   private static flushLater(c: Connection): void {
@@ -302,6 +333,10 @@ class Connection implements ServedConnection, FramerSink {
 
   private static onClose(this: Socket): void {
     const c = (this as Served)[CONNECTION];
+    // A closed socket can outlive many young-generation collections before a full one
+    // frees it; whatever it still points to is copied with it each time (docs/performance.md).
+    (this as Partial<Served>)[CONNECTION] = undefined;
+    c.framer = undefined;
     c.hooks.closed(c);
   }
 }

@@ -159,14 +159,7 @@ export class NdjsonFramer {
   }
 
   private line(bytes: Buffer): void {
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === CR) end--;
-    if (end === 0) return;
-    const doc = end === bytes.length ? bytes : bytes.subarray(0, end);
-    // Blank lines are skipped (and complete no document). Only a line that starts blank is
-    // decoded to find out: a document's first byte is '{' or some other non-space.
-    if ((doc[0] ?? 0) <= 32 && doc.toString('utf8').trim() === '') return;
-    this.sink.document(doc);
+    lineOut(bytes, this.sink);
   }
 
   private takePart(): Buffer {
@@ -181,4 +174,35 @@ export class NdjsonFramer {
     this.stop();
     this.sink.tooLarge();
   }
+}
+
+/**
+ * A first chunk that is one whole line (its only newline at its end), framed with no
+ * framer: the usual client sends one document and ends, and a connection then costs no
+ * framer of its own. False, having framed nothing, for any other chunk, for a line over
+ * maxBytes, or when the turn's budget is spent: a framer takes the chunk then.
+ */
+export function frameWholeLine(
+  chunk: Buffer,
+  maxBytes: number,
+  budget: Pick<TurnBudget, 'take'>,
+  sink: FramerSink,
+): boolean {
+  const nl = chunk.length - 1;
+  if (nl < 0 || nl > maxBytes || chunk[nl] !== NEWLINE || chunk.indexOf(NEWLINE) !== nl) return false;
+  if (!budget.take()) return false;
+  lineOut(chunk.subarray(0, nl), sink);
+  return true;
+}
+
+/** A line without its newline: its CR dropped, and handed on unless it is blank. */
+function lineOut(bytes: Buffer, sink: FramerSink): void {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === CR) end--;
+  if (end === 0) return;
+  const doc = end === bytes.length ? bytes : bytes.subarray(0, end);
+  // Blank lines are skipped (and complete no document). Only a line that starts blank is
+  // decoded to find out: a document's first byte is '{' or some other non-space.
+  if ((doc[0] ?? 0) <= 32 && doc.toString('utf8').trim() === '') return;
+  sink.document(doc);
 }

@@ -326,3 +326,42 @@ test('close() commits at once a batch that waits on the commit delay: nothing qu
     if (!closed) await t.done();
   }
 });
+
+test('a reply held for the client to end counts as pending: the connection is not shed, and the reply is written', async () => {
+  const fires: Array<() => void> = [];
+  const commitDelay = new CommitDelay({
+    expected: () => 1,
+    clock: () => 0,
+    timer: { set: (fire) => fires.push(fire), clear: () => undefined },
+  });
+  commitDelay.committed(2);
+  const t = await setup(1, 5000, { commitDelay });
+  try {
+    // The holder sends its document and does not end: its reply is held for one turn.
+    const holder = t.client(`${RECORD}\n`);
+    await t.settle(() => fires.length === 1, "the holder's batch to wait on the commit delay");
+    const newcomer = t.client(`${RECORD}\n`);
+    await t.settle(() => t.counters.connectionsWaiting === 1, 'the newcomer to wait');
+    t.clock.ms += 150;
+    // The commit, then two sweeps before the next turn, while the reply is held: a holder
+    // taken for stale here was shed, and its reply was lost.
+    fires[0]?.();
+    assert.equal(t.store.count(), 1);
+    t.server.sweep();
+    t.server.sweep();
+    assert.equal(t.counters.rejected.shed_stale, 0, 'a connection with a reply to write is not stale');
+    await t.settle(() => holder.text() !== '', 'the holder to be answered');
+    assert.equal(holder.text(), '{"status":"ok"}\n');
+    // Once its reply is out, the holder is waiting on its client, and gives way.
+    t.clock.ms += 150;
+    t.server.sweep();
+    t.server.sweep();
+    await t.settle(() => fires.length === 2, "the newcomer's batch to wait");
+    fires[1]?.();
+    await t.settle(() => newcomer.text() !== '', 'the newcomer to be answered');
+    assert.equal(newcomer.text(), '{"status":"ok"}\n');
+    assert.equal(await holder.closed, '{"status":"ok"}\n', 'shed after its reply, with nothing more to say');
+  } finally {
+    await t.done();
+  }
+});
