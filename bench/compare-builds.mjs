@@ -1,8 +1,10 @@
 // Compares builds of the daemon side by side on one load, interleaved, against the floor
 // that replies: how the per-change figures in docs/performance.md were measured.
 //
-//   node --expose-gc bench/compare-builds.mjs ROUNDS NAME=PATH/patienced.cjs ...
+//   node --expose-gc bench/compare-builds.mjs ROUNDS NAME=PATH/patienced.cjs[:NODE_FLAG,...] ...
 //
+// A build may name Node flags after a colon (e.g. old=a/patienced.cjs:--max-semi-space-size=2),
+// to weigh a flag against no flag on one build.
 // Copy each build's dist/patienced.cjs (and dist/web/) into a directory inside the
 // repository first, so that it finds node_modules. Every round runs each server once,
 // reversing the order every other round, with one record per connection from C clients
@@ -17,8 +19,12 @@ import { cpuTimes, median, sleep, clientGc } from './lib/measure.mjs';
 
 cleanUpOnExit();
 const rounds = Number(process.argv[2]);
-const builds = process.argv.slice(3).map((a) => a.split('='));
-if (!(rounds > 0) || builds.length === 0 || builds.some((b) => b.length !== 2)) {
+const builds = process.argv.slice(3).map((a) => {
+  const eq = a.indexOf('=');
+  const [bin = '', flags = ''] = a.slice(eq + 1).split(':');
+  return eq > 0 ? [a.slice(0, eq), bin, flags.split(',').filter(Boolean)] : [];
+});
+if (!(rounds > 0) || builds.length === 0 || builds.some((b) => b.length !== 3 || b[1] === '')) {
   process.stderr.write('usage: compare-builds.mjs ROUNDS NAME=PATH/patienced.cjs ...\n');
   process.exit(2);
 }
@@ -33,8 +39,8 @@ const streamChunks = STREAM ? packChunks(toLineBuffers(makeRecords(STREAM_N, { s
 
 const servers = [];
 if (!STREAM) servers.push({ name: 'floor', s: await startFloor({ reply: true }) });
-for (const [name, bin] of builds) {
-  const s = await spawnBenchDaemon({ label: name, bin: path.resolve(bin) });
+for (const [name, bin, nodeFlags] of builds) {
+  const s = await spawnBenchDaemon({ label: name, bin: path.resolve(bin), nodeFlags });
   await stream(s.socketPath, prefill, 12_000, { expectOk: true });
   servers.push({ name, s });
 }
@@ -50,10 +56,14 @@ async function phase(x, n) {
   await sleep(20);
   const c1 = cpuTimes(x.s.pid);
   if (r.errors || r.badReplies) throw new Error(`${x.name}: ${r.errors} errors, ${r.badReplies} bad replies`);
+  const sys = (c1.sys - c0.sys) / r.records;
+  sysShare[x.name].push(sys);
   return (c1.user + c1.sys - c0.user - c0.sys) / r.records;
 }
 
 const res = Object.fromEntries(servers.map((x) => [x.name, []]));
+/** The kernel's part (stime) of each phase's CPU per record. */
+const sysShare = Object.fromEntries(servers.map((x) => [x.name, []]));
 const ref = servers[0].name;
 for (const x of servers) await phase(x, 3000);
 for (let r = 0; r < rounds; r++) {
@@ -65,7 +75,7 @@ for (let r = 0; r < rounds; r++) {
 const range = (v) => `${median(v).toFixed(2)} (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})`;
 for (const x of servers) {
   console.log(
-    `${x.name.padEnd(12)} ${median(res[x.name]).toFixed(1)} µs/rec; against ${ref} ${range(res[x.name].map((v, i) => v / res[ref][i]))}`,
+    `${x.name.padEnd(12)} ${median(res[x.name]).toFixed(1)} µs/rec (${median(sysShare[x.name]).toFixed(1)} in the kernel); against ${ref} ${range(res[x.name].map((v, i) => v / res[ref][i]))}`,
   );
 }
 const first = STREAM ? undefined : servers[1];

@@ -5,8 +5,6 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-/** Node flags every launcher of the daemon uses: npm start, the installed wrapper, the shebang. */
-const DAEMON_NODE_FLAGS = '--max-semi-space-size=2';
 
 const common = {
   bundle: true,
@@ -23,12 +21,9 @@ const common = {
 const which = process.argv[2];
 const jobs = [];
 if (which !== 'cli') {
-  // The daemon's small young generation: see docs/performance.md (memory per record).
-  const banner = { js: `#!/usr/bin/env -S node ${DAEMON_NODE_FLAGS}` };
   jobs.push(
     build({
       ...common,
-      banner,
       entryPoints: ['src/daemon/bin.ts'],
       outfile: 'dist/patienced.cjs',
       external: ['better-sqlite3'],

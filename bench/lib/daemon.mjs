@@ -13,8 +13,6 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DAEMON_BIN = process.env.PATIENCE_BENCH_DAEMON
   ? path.resolve(process.env.PATIENCE_BENCH_DAEMON)
   : path.join(ROOT, 'dist/patienced.cjs');
-/** The node flags every shipped launcher of the daemon uses (see scripts/build.mjs). */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
 const FLOOR_BIN = path.join(ROOT, 'bench/floor-server.mjs');
 const HUNG_BIN = path.join(ROOT, 'bench/hung-server.mjs');
 
@@ -125,7 +123,7 @@ async function launch({ label, dir, args, ready }) {
 
 /**
  * Starts patienced. opts.dataFile: true for a data file in its temp dir. opts.args: more flags.
- * opts.nodeFlags: Node's own flags (default the launchers' DAEMON_NODE_FLAGS; [] is `node dist/patienced.cjs`).
+ * opts.nodeFlags: Node's own flags (default none, as every launcher of the daemon runs it).
  * opts.bin: another build of the daemon (default dist/patienced.cjs), to compare two builds side by side.
  * Resolves with { pid, dir, socketPath, url, dataFile, logs(), stop() }.
  */
@@ -133,7 +131,7 @@ export async function spawnBenchDaemon({
   label = 'patienced',
   dataFile = false,
   args = [],
-  nodeFlags = DAEMON_NODE_FLAGS,
+  nodeFlags = [],
   bin = DAEMON_BIN,
 } = {}) {
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run node scripts/build.mjs daemon`);

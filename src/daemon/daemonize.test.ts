@@ -72,16 +72,7 @@ test('-daemon: the parent prints the PID once the child is listening', async () 
   );
   const call = calls[0];
   assert.equal(call?.file, '/usr/bin/node');
-  assert.deepEqual(call?.args, [
-    '--import',
-    'tsx',
-    '--max-semi-space-size=2',
-    '/app/patienced.cjs',
-    '-port',
-    '9',
-    '-log-file',
-    '/run/x/d.log',
-  ]);
+  assert.deepEqual(call?.args, ['--import', 'tsx', '/app/patienced.cjs', '-port', '9', '-log-file', '/run/x/d.log']);
   assert.equal(call?.options.detached, true);
   assert.deepEqual(call?.options.stdio, ['ignore', 'ignore', 'ignore', 'ipc']);
   assert.equal((call?.options.env as Record<string, string>)[DETACHED_ENV], '1');

@@ -114,15 +114,10 @@ async function stopForReal(child: ChildProcess, exited: () => boolean, waitMs: n
   return `could not be stopped: it is still running after SIGKILL; 'kill -9 ${child.pid}' as root`;
 }
 
-const SMALL_YOUNG_GENERATION = '--max-semi-space-size=2';
-
 export async function startDetached(argv: readonly string[], config: DaemonConfig, deps: DetachDeps): Promise<number> {
   const { self } = deps;
   const logFile = config.logFile ?? defaultLogFile(config.pidFile);
   const inherited = self.execArgv.filter((a) => !a.startsWith('--inspect'));
-  // The small young generation every launcher uses (docs/performance.md), also when the
-  // parent was started as `node patienced.cjs -daemon`.
-  if (!inherited.some((a) => a.startsWith('--max-semi-space-size'))) inherited.push(SMALL_YOUNG_GENERATION);
   const args = [
     // An inspector port cannot be shared with the parent.
     ...inherited,
