@@ -14,7 +14,8 @@ import { RuntimeStats } from './runtime-stats.ts';
 import { VERSION } from '../shared/version.ts';
 import type { DaemonConfig } from './config/schema.ts';
 import { statusControl } from './status-request.ts';
-import { createRedactor } from '../shared/redact.ts';
+import { createRedactor, type Redact } from '../shared/redact.ts';
+import { rememberClean } from '../shared/clean-texts.ts';
 import { applyRedactPattern, compileRedactPatterns } from '../shared/redact-pattern.ts';
 import { StorageHealth } from './storage-health.ts';
 import { Ledger } from '../coordination/ledger.ts';
@@ -235,10 +236,10 @@ function openStorage(
 }
 
 /** Checked when the configuration was read; compiled once here for the per-record path. */
-function redactorOf(patterns: DaemonSettings['redactPatterns']): ReturnType<typeof createRedactor> {
+function redactorOf(patterns: DaemonSettings['redactPatterns']): Redact {
   const compiled = compileRedactPatterns(patterns);
   if (!compiled.ok) throw new Error(`invalid redact_patterns: ${compiled.reason}`);
-  return createRedactor(compiled.patterns.map(applyRedactPattern));
+  return rememberClean(createRedactor(compiled.patterns.map(applyRedactPattern)));
 }
 
 /**

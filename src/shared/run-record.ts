@@ -100,7 +100,6 @@ export type Validated = { ok: true; record: RunRecord } | { ok: false; error: st
  * Every free-text field goes through `redactText` (the daemon's may hold redact_patterns).
  */
 export function validateRunRecord(value: unknown, nowMs: number, redactWith: Redact = redact): Validated {
-  const redactText: Redact = (t) => redactWith(wellFormed(t));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'a run record must be a JSON object' };
   }
@@ -114,18 +113,13 @@ export function validateRunRecord(value: unknown, nowMs: number, redactWith: Red
   let successful = 0;
   for (const a of attempts) if (a.success) successful++;
   const total = attempts.length;
-  const counts: Counts = {
-    total_attempts: total,
-    successful_attempts: successful,
-    failed_attempts: total - successful,
-  };
-  const wrongCount = countsError(v, counts);
+  const wrongCount = countsError(v, total, successful);
   if (wrongCount !== undefined) return { ok: false, error: wrongCount };
-  const command = redactText(v.command);
+  const command = redactText(v.command, redactWith);
   // The fields in the order they always had (the API and the stores see the same object).
   const record: RunRecord = {
     command,
-    command_hash: v.command_hash === undefined ? commandHash(command) : redactText(v.command_hash),
+    command_hash: v.command_hash === undefined ? commandHash(command) : redactText(v.command_hash, redactWith),
     final_status: v.final_status,
     total_duration_seconds: v.total_duration_seconds,
     total_attempts: total,
@@ -134,8 +128,13 @@ export function validateRunRecord(value: unknown, nowMs: number, redactWith: Red
     attempts,
     timestampMs: time,
   };
-  for (const f of EXTRA_FIELDS) copyExtra(f, v, record, redactText);
+  for (const f of EXTRA_FIELDS) copyExtra(f, v, record, redactWith);
   return { ok: true, record };
+}
+
+/** Every free-text field's way in: well-formed, then redacted. */
+function redactText(text: string, redactWith: Redact): string {
+  return redactWith(wellFormed(text));
 }
 
 /** Each attempt with its three fields only (the schema lets others through). */
@@ -157,13 +156,13 @@ export function wellFormed(text: string): string {
 }
 
 /** One optional field, redacted when it is text. */
-function copyExtra(f: ExtraField, from: RecordExtras, to: RecordExtras, redactText: Redact): void {
+function copyExtra(f: ExtraField, from: RecordExtras, to: RecordExtras, redactWith: Redact): void {
   const value = from[f.name];
   if (value === undefined) return;
   const out = to as Record<string, unknown>;
-  if (typeof value === 'string') out[f.name] = redactText(value);
+  if (typeof value === 'string') out[f.name] = redactText(value, redactWith);
   else if (typeof value === 'number') out[f.name] = value;
-  else out[f.name] = redactLabels(value, redactText);
+  else out[f.name] = redactLabels(value, redactWith);
 }
 
 // A label named like a credential (`db_password`, `api-token`) is a secret whatever its value.
@@ -171,38 +170,34 @@ const SECRET_LABEL =
   /(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|credentials?|private[_-]?key|passphrase|signature)$/i;
 
 /** Keys are redacted too (a token pasted as a key); two keys that redact alike keep the last value. */
-function redactLabels(labels: Readonly<Record<string, string>>, redactText: Redact): Record<string, string> {
+function redactLabels(labels: Readonly<Record<string, string>>, redactWith: Redact): Record<string, string> {
   // Object.fromEntries defines each key as its own property: assigning out["__proto__"] (a
   // valid label key) would set the object's prototype instead, and the label would be lost.
   return Object.fromEntries(
     Object.entries(labels).map(([k, val]) => [
-      redactText(k),
-      SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val),
+      redactText(k, redactWith),
+      SECRET_LABEL.test(k) ? (val === '' ? '' : '***') : redactText(val, redactWith),
     ]),
   );
 }
-
-type Counts = Pick<RunRecord, 'total_attempts' | 'successful_attempts' | 'failed_attempts'>;
-
-/** The given counts, what each must match, as its error says. */
-const COUNT_FIELDS = [
-  ['total_attempts', 'entries in attempts'],
-  ['successful_attempts', 'attempts with success: true'],
-  ['failed_attempts', 'attempts with success: false'],
-] as const;
 
 /**
  * The counts are derived from `attempts`; given ones must say the same, or the stats
  * would count attempts that no record shows. Returns the error otherwise.
  */
-function countsError(v: WireRunRecord, derived: Counts): string | undefined {
-  for (const [field, what] of COUNT_FIELDS) {
-    const given = v[field];
-    if (given !== undefined && given !== derived[field]) {
-      return `${field}: ${given} does not match the ${derived[field]} ${what}; send the counts that attempts shows, or leave them out`;
-    }
-  }
+function countsError(v: WireRunRecord, total: number, successful: number): string | undefined {
+  if (v.total_attempts !== undefined && v.total_attempts !== total)
+    return countError('total_attempts', v.total_attempts, total, 'entries in attempts');
+  if (v.successful_attempts !== undefined && v.successful_attempts !== successful)
+    return countError('successful_attempts', v.successful_attempts, successful, 'attempts with success: true');
+  const failed = total - successful;
+  if (v.failed_attempts !== undefined && v.failed_attempts !== failed)
+    return countError('failed_attempts', v.failed_attempts, failed, 'attempts with success: false');
   return undefined;
+}
+
+function countError(field: string, given: number, derived: number, what: string): string {
+  return `${field}: ${given} does not match the ${derived} ${what}; send the counts that attempts shows, or leave them out`;
 }
 
 /** The run's end in unix ms (now when absent), or the error naming `timestamp`. */

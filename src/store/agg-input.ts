@@ -10,6 +10,8 @@ export const HOUR_MS = 3_600_000;
 export interface AggRow {
   timestampMs: number;
   command: string;
+  /** The command's id in the aggregates' pool, when the caller holds it there: saves a lookup by name. */
+  commandId?: PoolId;
   succeeded: boolean;
   failedAttempts: number;
   totalAttempts: number;

@@ -27,14 +27,14 @@ export class Aggregates {
     const hour = hourOf(row.timestampMs);
     let bucket = this.buckets.get(hour);
     if (bucket === undefined) this.buckets.set(hour, (bucket = new HourBucket()));
-    bucket.add(row, this.pool.intern(row.command));
+    bucket.add(row, row.commandId === undefined ? this.pool.intern(row.command) : this.pool.retain(row.commandId));
   }
 
   /** Takes back an earlier add of the same row. */
   remove(row: AggRow): void {
     const hour = hourOf(row.timestampMs);
     const bucket = this.buckets.get(hour);
-    const commandId = this.pool.idOf(row.command);
+    const commandId = row.commandId ?? this.pool.idOf(row.command);
     if (bucket === undefined || commandId === undefined)
       throw new Error('aggregates: removing a run that was never added');
     bucket.remove(row, commandId);

@@ -113,6 +113,16 @@ export class RunColumns {
   private readonly derivedHashes = new DerivedHashes();
   /** Each chunk's earliest and latest run time: a pass over a time range skips the others. */
   private readonly spans = new ChunkSpans();
+  /** aggRow()'s one object: a run added or removed costs no garbage. */
+  private readonly aggScratch: AggRow & { commandId: PoolId } = {
+    timestampMs: 0,
+    command: '',
+    commandId: ABSENT,
+    succeeded: false,
+    failedAttempts: 0,
+    totalAttempts: 0,
+    durationSeconds: 0.5,
+  };
   /** summarize()'s scratch. */
   private readonly tallies = new CommandTallies();
   private readonly nameOf = (id: PoolId): string => this.pool.get(id);
@@ -205,16 +215,18 @@ export class RunColumns {
     return rowIndex(lo);
   }
 
+  /** The row as the aggregates count it: one object, filled anew by each call (they keep nothing of it). */
   aggRow(row: RowIndex): AggRow {
     const ex = this.exoticAt(row);
-    return {
-      timestampMs: this.timestamps.get(row),
-      command: this.pool.get(this.commands.get(row)),
-      succeeded: this.succeededAt(row),
-      failedAttempts: ex ? ex.failed_attempts : this.failedAttempts.get(row),
-      totalAttempts: ex ? ex.total_attempts : this.totalAttempts.get(row),
-      durationSeconds: this.durations.get(row),
-    };
+    const a = this.aggScratch;
+    a.commandId = this.commands.get(row);
+    a.timestampMs = this.timestamps.get(row);
+    a.command = this.pool.get(a.commandId);
+    a.succeeded = this.succeededAt(row);
+    a.failedAttempts = ex ? ex.failed_attempts : this.failedAttempts.get(row);
+    a.totalAttempts = ex ? ex.total_attempts : this.totalAttempts.get(row);
+    a.durationSeconds = this.durations.get(row);
+    return a;
   }
 
   /**

@@ -136,18 +136,21 @@ export class MemoryStore implements Store {
   /** Drops the oldest rows (by id) while there are more than maxRecords or maxBytes; the newest stays. */
   private evictOverflow(): void {
     const rows = this.rows;
-    const maxBytes = this.limits.maxBytes ?? Infinity;
-    const over = (): boolean => rows.live > this.limits.maxRecords || (rows.bytes > maxBytes && rows.live > 1);
-    if (!over()) return;
+    if (!this.overLimits()) return;
     if (this.headGeneration !== rows.generation) {
       this.head = rowIndex(0);
       this.headGeneration = rows.generation;
     }
-    while (over() && this.head < rows.length) {
+    while (this.overLimits() && this.head < rows.length) {
       if (rows.isLive(this.head)) this.removeRow(this.head);
       this.head++;
     }
     rows.compactIfWorthIt();
+  }
+
+  private overLimits(): boolean {
+    const { live, bytes } = this.rows;
+    return live > this.limits.maxRecords || (bytes > (this.limits.maxBytes ?? Infinity) && live > 1);
   }
 
   private removeRow(row: RowIndex): void {

@@ -30,6 +30,13 @@ export class StringPool {
     return id;
   }
 
+  /** Adds one reference to an id already held; returns it. */
+  retain(id: PoolId): PoolId {
+    if (this.strings[id] === undefined) throw new Error(`string pool: retain of unknown id ${id}`);
+    this.refs[id] = (this.refs[id] ?? 0) + 1;
+    return id;
+  }
+
   /** `intern` for an optional value: undefined becomes ABSENT and holds nothing. */
   internOptional(s: string | undefined): PoolId {
     return s === undefined ? ABSENT : this.intern(s);
