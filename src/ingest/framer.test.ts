@@ -1,7 +1,7 @@
 // The NDJSON framer with plain Buffers: no socket, no timer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer } from './framer.ts';
+import { MAX_DOCUMENTS_PER_TURN, NdjsonFramer, frameWholeLine } from './framer.ts';
 import { TurnBudget } from './turn-budget.ts';
 
 /** A framer whose sink notes what comes out: `doc:TEXT`, `obj:JSON` or `too_large`. */
@@ -240,4 +240,25 @@ test('framers sharing a turn budget: none frames once it is spent; the held line
   refill?.();
   assert.equal(c.f.resume(), false);
   assert.deepEqual([...a.out, ...c.out], ['{"a":1}', '{"a":2}', '{"c":1}', '{"c":2}']);
+});
+
+test('frameWholeLine takes only a first chunk that is one whole line, within the bound and the budget', () => {
+  const out: string[] = [];
+  const sink = {
+    document: (bytes: Buffer) => out.push(bytes.toString('utf8')),
+    object: () => out.push('object'),
+    tooLarge: () => out.push('too_large'),
+  };
+  const whole = (text: string, maxBytes = 1024, budget: { take(): boolean } = { take: () => true }) =>
+    frameWholeLine(Buffer.from(text), maxBytes, budget, sink);
+  assert.equal(whole('{"a":1}\n'), true);
+  assert.equal(whole('{"b":2}\r\n'), true, 'a CR before the newline is dropped');
+  assert.equal(whole('  \n'), true, 'a blank line is taken and completes nothing');
+  assert.deepEqual(out, ['{"a":1}', '{"b":2}']);
+  assert.equal(whole('{"c":3}'), false, 'no newline: a framer waits for the rest');
+  assert.equal(whole('{"d":4}\n{"e":5}\n'), false, 'two lines: a framer frames them');
+  assert.equal(whole(''), false);
+  assert.equal(whole('{"f":6}\n', 6), false, 'over maxBytes: the framer answers too_large');
+  assert.equal(whole('{"g":7}\n', 1024, { take: () => false }), false, 'budget spent: the framer holds it');
+  assert.deepEqual(out, ['{"a":1}', '{"b":2}'], 'a refused chunk frames nothing');
 });

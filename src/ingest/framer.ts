@@ -103,7 +103,7 @@ export class NdjsonFramer {
   private finish(): void {
     if (this.stopped || this.finished) return;
     this.finished = true;
-    if (this.partBytes > 0) this.line(this.takePart());
+    if (this.partBytes > 0) lineOut(this.takePart(), this.sink);
   }
 
   private frame(chunk: Buffer): void {
@@ -118,11 +118,11 @@ export class NdjsonFramer {
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
       if (this.partBytes + piece.length > this.maxBytes) return this.overflow();
-      if (this.partBytes === 0) this.line(piece);
+      if (this.partBytes === 0) lineOut(piece, this.sink);
       else {
         this.parts.push(piece);
         this.partBytes += piece.length;
-        this.line(this.takePart());
+        lineOut(this.takePart(), this.sink);
       }
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
@@ -156,10 +156,6 @@ export class NdjsonFramer {
     this.parts = [];
     this.partBytes = 0;
     this.sink.object(value);
-  }
-
-  private line(bytes: Buffer): void {
-    lineOut(bytes, this.sink);
   }
 
   private takePart(): Buffer {

@@ -121,7 +121,7 @@ export class RunColumns {
     succeeded: false,
     failedAttempts: 0,
     totalAttempts: 0,
-    durationSeconds: 0.5,
+    durationSeconds: 0,
   };
   /** summarize()'s scratch. */
   private readonly tallies = new CommandTallies();

@@ -32,3 +32,14 @@ test('releasing more than was interned is a bug, not a silent miscount', () => {
   pool.release(id);
   assert.throws(() => pool.release(id), /unknown id/);
 });
+
+test('retain adds a reference to an id already held, and refuses an unknown one', () => {
+  const pool = new StringPool();
+  const a = pool.intern('curl');
+  assert.equal(pool.retain(a), a);
+  pool.release(a);
+  assert.equal(pool.get(a), 'curl', 'the retained reference still holds it');
+  pool.release(a);
+  assert.equal(pool.idOf('curl'), undefined);
+  assert.throws(() => pool.retain(a), /retain of unknown id/);
+});
