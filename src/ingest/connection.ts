@@ -8,8 +8,8 @@
 // Most clients send one record on a connection of their own (every `patience` run), so a
 // connection must cost little more than Node's socket itself: it is one object, whose
 // socket events go to handlers shared by every connection (they find it on the socket), and
-// whose last reply is written together with the end of the connection, at once, as the
-// batch is answered (docs/performance.md).
+// whose last reply is written, and the connection closed, at once, as the batch is
+// answered (docs/performance.md).
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Batcher, DocumentReply, ReplyTo } from './batcher.ts';
@@ -208,8 +208,8 @@ class Connection implements ServedConnection, FramerSink {
     // holds more of its documents, they come first, and a reply whose batch is done but
     // whose connection still has documents in a later batch is written once this batch is
     // answered. A client that has not ended yet gets its reply on the next turn: its end is
-    // usually on its way, is read in that turn's poll, and then reply and end leave in one
-    // call (see ended()), so the client is woken once, not twice (docs/performance.md).
+    // usually on its way, is read in that turn's poll, and then the reply and the close
+    // leave together (see done()), so the client is woken once, not twice (docs/performance.md).
     if (this.unanswered === 0 && (this.peerEnded || this.closing)) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
@@ -224,10 +224,7 @@ class Connection implements ServedConnection, FramerSink {
     this.outbox = '';
     if (text !== '' && !socket.destroyed && socket.writable) {
       const data = text === OK_LINE ? OK_BUFFER : text;
-      // The client has sent everything and this is its last reply: the reply and the end
-      // of the connection go in one call.
-      if (this.unanswered === 0 && this.peerEnded && !this.closing) socket.end(data);
-      else socket.write(data);
+      socket.write(data);
       if (socket.writableNeedDrain && this.writeBlockedSince === undefined) this.blocked();
     }
     this.maybeEnd();
@@ -250,7 +247,20 @@ class Connection implements ServedConnection, FramerSink {
       // After too_large: the reply is out; the client's end (or the linger) closes the socket.
       socket.end();
       socket.resume();
-    } else if (this.peerEnded) socket.end();
+    } else if (this.peerEnded) this.done();
+  }
+
+  /**
+   * The client has ended and every reply is written: the connection closes at once. A Unix
+   * socket's written data already sits in the client's queue, and this side has read to
+   * the end, so closing loses nothing and tells the client EOF. That spares a shutdown, the
+   * turn of the event loop that waits for it, and a second wake-up of the client
+   * (docs/performance.md). A reply the client has not taken in yet is ended politely.
+   */
+  private done(): void {
+    const { socket } = this;
+    if (socket.writableLength === 0) socket.destroy();
+    else socket.end();
   }
 
   /** Only a completed document restarts the clock; bytes of an unfinished one do not. */
