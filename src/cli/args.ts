@@ -46,7 +46,9 @@ export function parseArgs(argv: readonly string[], stdout: Writer): ParsedArgs {
     throw new UsageError(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '), hint);
   }
   const command = cmd.args;
-  if (command.length === 0 || command[0] === '') throw new UsageError('no command given', hint);
+  // --debug-config shows the settings, so it needs no command.
+  const needsCommand = cmd.getOptionValueSource('debugConfig') !== 'cli';
+  if (needsCommand && (command.length === 0 || command[0] === '')) throw new UsageError('no command given', hint);
 
   const opts = cmd.opts<Record<string, unknown>>();
   const flags: Entry[] = [];

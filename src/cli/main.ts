@@ -18,6 +18,7 @@ import { parseArgs, type Writer } from './args.ts';
 import { commandLine } from './command-line.ts';
 import { envEntries, fileEntries, findConfigFile, readConfigFile } from './config.ts';
 import { renderDryRun } from './dry-run.ts';
+import { renderDebugConfig } from './debug-config.ts';
 import { UsageError } from './errors.ts';
 import { createStatus, finalLines } from './output.ts';
 import { daemonBundle, autoStartDaemon } from './auto-start.ts';
@@ -100,12 +101,23 @@ export async function main(argv: readonly string[], overrides: Partial<CliMainDe
       env: envEntries(d.env),
       flags: args.flags,
     });
+    if (settings.debugConfig) {
+      d.stdout.write(renderDebugConfig(settings, { configFile: file, socket: reportSocket(d.env) }));
+      return EXIT.success;
+    }
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     d.stderr.write(`patience: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
     return EXIT.usage;
   }
   return execute(settings, d);
+}
+
+/** Where runs are reported: RETRY_SOCKET_PATH, else the default path. */
+function reportSocket(env: CliMainDeps['env']): { path: string; from: string } {
+  return env.RETRY_SOCKET_PATH
+    ? { path: env.RETRY_SOCKET_PATH, from: 'env RETRY_SOCKET_PATH' }
+    : { path: DEFAULT_SOCKET_PATH, from: 'default; RETRY_SOCKET_PATH sets it' };
 }
 
 async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
@@ -207,5 +219,5 @@ async function report(
     labels: s.labels,
     timeoutMs: s.timeoutMs,
   });
-  await d.send(record, { socketPath: d.env.RETRY_SOCKET_PATH || DEFAULT_SOCKET_PATH, debug });
+  await d.send(record, { socketPath: reportSocket(d.env).path, debug });
 }

@@ -84,6 +84,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'retry-on', kind: 'codes', placeholder: 'CODES', help: 'retry only on these exit codes, e.g. 1,75,100-110' },
   { key: 'stop-on', kind: 'codes', placeholder: 'CODES', help: 'never retry on these exit codes' },
   { key: 'dry-run', kind: 'bool', help: 'print the delay schedule and run nothing', cliOnly: true },
+  {
+    key: 'debug-config',
+    kind: 'bool',
+    help: 'print each effective setting and where it came from, and run nothing',
+    cliOnly: true,
+  },
   { key: 'quiet', short: 'q', kind: 'bool', help: 'no status lines, only the command’s output and errors' },
   { key: 'no-report', kind: 'bool', help: 'do not send the run to the daemon', env: 'PATIENCE_NO_REPORT' },
   { key: 'label', kind: 'labels', placeholder: 'K=V', help: 'label sent with the run record (repeatable)' },

@@ -54,7 +54,9 @@ export function buildRecord(i: RecordInput): WireRunRecord {
       exit_code: a.exitCode,
       success: a.success,
     })),
-    timestamp: i.endMs / 1000,
+    // Whole seconds, as the Go original's daemon requires; the exact time beside them.
+    timestamp: Math.floor(i.endMs / 1000),
+    timestamp_ms: Math.round(i.endMs),
     strategy: i.strategy,
     exit_code: runExitCode(i.result.outcome),
     reason: clip(redact(runOutcomeText(i.result.outcome)), MAX_REASON_LENGTH),

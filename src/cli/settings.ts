@@ -31,6 +31,17 @@ export interface RunSettings {
   daemonSocket: string | undefined;
   daemonTimeoutMs: number;
   daemonAutoStart: boolean;
+  /** --debug-config: print the settings below and run nothing. */
+  debugConfig: boolean;
+  /** Each setting as given and where it came from, in the strategy's option order (labels last). */
+  origins: SettingOrigin[];
+}
+
+/** One setting as it was given (a flag's text, an env var, a TOML value, or the default) and its source. */
+export interface SettingOrigin {
+  key: string;
+  raw: unknown;
+  source: Source;
 }
 
 export interface Layers {
@@ -52,6 +63,8 @@ const BASE_AND_MAX: readonly StrategyName[] = [
 interface Resolved {
   value: Value | undefined;
   source: Source;
+  /** As given, before it was checked; undefined when nothing set it and it has no default. */
+  raw: unknown;
 }
 
 export function resolveSettings(strategy: StrategyName, command: string[], layers: Layers): RunSettings {
@@ -88,6 +101,8 @@ export function resolveSettings(strategy: StrategyName, command: string[], layer
     daemonSocket: get<string | undefined>('daemon-socket'),
     daemonTimeoutMs: get<number | undefined>('daemon-timeout') ?? 200,
     daemonAutoStart: get<boolean | undefined>('daemon-auto-start') ?? false,
+    debugConfig: get<boolean | undefined>('debug-config') ?? false,
+    origins: [...picked.origins(), ...labelEntries(layers)],
   };
 }
 
@@ -97,6 +112,13 @@ class Picked {
 
   get<T extends Value | undefined>(key: string): T {
     return this.values.get(key)?.value as T;
+  }
+
+  /** Every option of the strategy, as given (undefined when nothing set it and it has no default), with its source. */
+  origins(): SettingOrigin[] {
+    const out: SettingOrigin[] = [];
+    for (const [key, r] of this.values) out.push({ key, raw: r.raw, source: r.source });
+    return out;
   }
 
   /** Set anywhere but the defaults. */
@@ -134,13 +156,16 @@ function pick(strategy: StrategyName, layers: Layers): Picked {
     // Later entries win: file (top-level, then the strategy's table) < env < flags.
     const all = [...(layers.file?.active ?? []), ...layers.env, ...layers.flags].filter((e) => e.key === spec.key);
     const chosen = all.at(-1);
-    if (chosen) picked.set(spec.key, { value: checked(chosen, chosen.source.kind === 'file'), source: chosen.source });
-    else {
+    if (chosen) {
+      const value = checked(chosen, chosen.source.kind === 'file');
+      picked.set(spec.key, { value, source: chosen.source, raw: chosen.raw });
+    } else {
       const raw = defaultOf(spec, strategy);
       const source: Source = { kind: 'default' };
       picked.set(spec.key, {
         value: raw === undefined ? undefined : checked({ key: spec.key, raw, source }, false),
         source,
+        raw,
       });
     }
   }
@@ -168,10 +193,15 @@ function fallbackMaxDelay(strategy: StrategyName, picked: Picked): number {
   return fallbackMax;
 }
 
-/** Labels from the file and the flags together (env sets none), at most MAX_LABELS. */
+/** The label inputs: from the file, then the flags (env sets none). */
+function labelEntries(layers: Layers): Entry[] {
+  return [...(layers.file?.active ?? []), ...layers.flags].filter((x) => x.key === 'label');
+}
+
+/** Labels from the file and the flags together, at most MAX_LABELS. */
 function labelsOf(layers: Layers): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const e of [...(layers.file?.active ?? []), ...layers.flags].filter((x) => x.key === 'label')) {
+  for (const e of labelEntries(layers)) {
     Object.assign(labels, checked(e, e.source.kind === 'file'));
   }
   if (Object.keys(labels).length > MAX_LABELS) throw new UsageError(`too many labels: at most ${MAX_LABELS}`);

@@ -54,6 +54,14 @@ export const RECORD_FIELDS = [
   { name: 'duration_limit', ...duration, optional: true, core: false, csv: 15 },
 ] as const satisfies readonly FieldSpec[];
 
+/**
+ * The run's end in unix milliseconds, beside a whole-second `timestamp`: the Go original's
+ * daemon refuses a fractional `timestamp`, so patience sends whole seconds there and the
+ * exact time here. The daemon prefers it; it is folded into the stored time, never stored
+ * or served by itself.
+ */
+export const TIMESTAMP_MS_FIELD = 'timestamp_ms';
+
 export type RecordField = (typeof RECORD_FIELDS)[number];
 export type ExtraField = Extract<RecordField, { core: false }>;
 
@@ -114,7 +122,7 @@ function largestValueBytes(f: FieldSpec): number {
 function largestRecordBytes(): number {
   let bytes = 2 + (RECORD_FIELDS.length - 1);
   for (const f of RECORD_FIELDS) bytes += f.name.length + 3 + largestValueBytes(f);
-  return bytes;
+  return bytes + 1 + TIMESTAMP_MS_FIELD.length + 3 + LONGEST_NUMBER;
 }
 
 export type ExtraValueOf = ExtraValue[keyof ExtraValue];

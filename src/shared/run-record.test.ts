@@ -52,6 +52,7 @@ function largest(): Record<string, unknown> {
       success: false,
     })),
     timestamp: '2026-11-30T11:00:00.123456789+00:00',
+    timestamp_ms: Date.UTC(2026, 10, 30, 11, 0, 0, 123) + 0.456789012345,
     strategy: esc(L.MAX_STRATEGY_LENGTH),
     exit_code: L.MIN_EXIT_CODE,
     reason: esc(L.MAX_REASON_LENGTH),
@@ -70,7 +71,7 @@ test('the largest valid record is accepted and fits MAX_RECORD_BYTES, which max_
   // The bound is tight: within 1% of the real worst case (the timestamp is shorter than its 64).
   assert.ok(bytes > MAX_RECORD_BYTES * 0.99, `${bytes} is far below ${MAX_RECORD_BYTES}`);
   // The figure docs/record-limits.md and the README give for max_message_bytes.
-  assert.equal(MAX_RECORD_BYTES, 345878);
+  assert.equal(MAX_RECORD_BYTES, 345919);
 });
 
 test('text fields at their limit pass, one character more is refused naming the field', () => {
@@ -159,6 +160,27 @@ test('counts must agree with attempts when given', () => {
   const v = validateRunRecord(base(), NOW);
   assert.ok(v.ok);
   assert.deepEqual([v.record.total_attempts, v.record.successful_attempts, v.record.failed_attempts], [2, 1, 1]);
+});
+
+test('timestamp_ms: preferred to timestamp, within a second of it; alone it is the time; bad ones name it', () => {
+  const at = (extra: Record<string, unknown>): number => {
+    const v = validateRunRecord(base(extra), NOW);
+    assert.ok(v.ok, v.ok ? '' : v.error);
+    return v.record.timestampMs;
+  };
+  const end = NOW - 60_000 + 987;
+  assert.equal(at({ timestamp: Math.floor(end / 1000), timestamp_ms: end }), end);
+  assert.equal(at({ timestamp: new Date(end).toISOString(), timestamp_ms: end }), end);
+  assert.equal(at({ timestamp_ms: end }), end);
+  assert.equal(at({ timestamp: Math.floor(end / 1000) }), Math.floor(end / 1000) * 1000);
+  assert.match(
+    error({ timestamp: Math.floor(end / 1000) - 5, timestamp_ms: end }),
+    /^timestamp_ms: \d+ is not the time of timestamp \d+; send the same time in both, or one of them$/,
+  );
+  assert.match(error({ timestamp_ms: '1795700000000' }), /^timestamp_ms: must be unix milliseconds from 946684800000/);
+  assert.match(error({ timestamp_ms: 5 }), /^timestamp_ms: must be unix milliseconds/);
+  assert.match(error({ timestamp_ms: NOW + L.MAX_FUTURE_MS + 1 }), /^timestamp_ms: .* more than 5 minutes ahead/);
+  assert.match(error({ timestamp_ms: Infinity }), /^timestamp_ms: /);
 });
 
 test('timestamps: not before 2000, not more than 5 minutes ahead, RFC 3339 strings checked on the calendar', () => {

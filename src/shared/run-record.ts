@@ -8,7 +8,14 @@ import { parseRfc3339 } from './rfc3339.ts';
 import { shownValue } from './shown-value.ts';
 import { textLengthError } from './text-length.ts';
 import * as L from './record-limits.ts';
-import { EXTRA_FIELDS, RECORD_FIELDS, type ExtraField, type FieldSpec, type RecordExtras } from './record-fields.ts';
+import {
+  EXTRA_FIELDS,
+  RECORD_FIELDS,
+  TIMESTAMP_MS_FIELD,
+  type ExtraField,
+  type FieldSpec,
+  type RecordExtras,
+} from './record-fields.ts';
 
 export { commandHash };
 
@@ -55,9 +62,10 @@ export function schemaOf(f: FieldSpec): TSchema {
 
 // Every field is bounded (docs/record-limits.md): lengths, entries and numeric ranges.
 // Given counts must agree with `attempts` (checked after the schema).
-export const WireRunRecord = Type.Object(
-  Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, f.optional ? Type.Optional(schemaOf(f)) : schemaOf(f)])),
-);
+export const WireRunRecord = Type.Object({
+  ...Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, f.optional ? Type.Optional(schemaOf(f)) : schemaOf(f)])),
+  [TIMESTAMP_MS_FIELD]: Type.Optional(Type.Number({ minimum: L.MIN_TIMESTAMP_SECONDS * 1000 })),
+});
 
 /** A record as the wire schema admits it. */
 export interface WireRunRecord extends RecordExtras {
@@ -70,6 +78,8 @@ export interface WireRunRecord extends RecordExtras {
   failed_attempts?: number;
   attempts: Attempt[];
   timestamp?: number | string;
+  /** The same time in unix ms (TIMESTAMP_MS_FIELD): preferred when both are sent. */
+  timestamp_ms?: number;
 }
 
 /** A validated, normalised run record: counts derived, command redacted, time in unix ms. */
@@ -107,7 +117,7 @@ export function validateRunRecord(value: unknown, nowMs: number, redactWith: Red
   const v = value;
   const long = textLengthError(v);
   if (long !== undefined) return { ok: false, error: long };
-  const time = timestampOf(v.timestamp, nowMs);
+  const time = timestampOf(v.timestamp, v.timestamp_ms, nowMs);
   if (typeof time === 'string') return { ok: false, error: time };
   const attempts = copyAttempts(v.attempts);
   let successful = 0;
@@ -200,8 +210,11 @@ function countError(field: string, given: number, derived: number, what: string)
   return `${field}: ${given} does not match the ${derived} ${what}; send the counts that attempts shows, or leave them out`;
 }
 
-/** The run's end in unix ms (now when absent), or the error naming `timestamp`. */
-function timestampOf(t: number | string | undefined, nowMs: number): number | string {
+/**
+ * The run's end in unix ms (now when absent), or the error naming the field: `timestamp_ms`
+ * when given (it must agree with `timestamp` to within a second), else `timestamp`.
+ */
+function timestampOf(t: number | string | undefined, tMs: number | undefined, nowMs: number): number | string {
   let ms = nowMs;
   if (typeof t === 'number') ms = t * 1000;
   else if (typeof t === 'string') {
@@ -209,14 +222,21 @@ function timestampOf(t: number | string | undefined, nowMs: number): number | st
     if (!parsed.ok) return `timestamp: ${JSON.stringify(t)} ${parsed.reason}`;
     ms = parsed.ms;
   }
+  let field = 'timestamp';
+  if (tMs !== undefined) {
+    if (t !== undefined && !(Math.abs(tMs - ms) < 1000)) {
+      return `${TIMESTAMP_MS_FIELD}: ${tMs} is not the time of timestamp ${JSON.stringify(t)}; send the same time in both, or one of them`;
+    }
+    [ms, field] = [tMs, TIMESTAMP_MS_FIELD];
+  }
   if (ms < L.MIN_TIMESTAMP_SECONDS * 1000) {
-    return `timestamp: ${new Date(ms).toISOString()} is before 2000-01-01; send unix seconds or an RFC 3339 time`;
+    return `${field}: ${new Date(ms).toISOString()} is before 2000-01-01; send unix seconds or an RFC 3339 time`;
   }
   // The CLI and the daemon share the host's clock, so a run cannot end in the future; a
   // far-future time would also escape age-based retention.
   if (ms > nowMs + L.MAX_FUTURE_MS) {
-    const shown = ms < 8.64e15 ? new Date(ms).toISOString() : String(t);
-    return `timestamp: ${shown} is more than 5 minutes ahead of the daemon's clock`;
+    const shown = ms < 8.64e15 ? new Date(ms).toISOString() : String(tMs ?? t);
+    return `${field}: ${shown} is more than 5 minutes ahead of the daemon's clock`;
   }
   return ms;
 }
@@ -244,6 +264,9 @@ export function describe(value: unknown): string {
   const got = valueAt(value, path);
   if (field === 'timestamp') {
     return `timestamp: must be unix seconds from ${L.MIN_TIMESTAMP_SECONDS} (2000-01-01) on, or an RFC 3339 time such as 2026-01-02T15:04:05Z (got ${shownValue(got, 70)})`;
+  }
+  if (field === TIMESTAMP_MS_FIELD) {
+    return `${TIMESTAMP_MS_FIELD}: must be unix milliseconds from ${L.MIN_TIMESTAMP_SECONDS * 1000} (2000-01-01) on (got ${shownValue(got, 70)})`;
   }
   return `${field}: ${first.message}${typeof got === 'number' ? ` (got ${got})` : ''}`;
 }

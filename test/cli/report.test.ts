@@ -65,7 +65,10 @@ test('the run record arrives as one JSON line with every field, the command reda
   );
   assert.ok(rec.attempts.every((a) => a.duration_seconds >= 0 && a.duration_seconds < 5));
   assert.ok(typeof rec.total_duration_seconds === 'number' && rec.total_duration_seconds >= 0.01);
-  assert.ok(Number(rec.timestamp) >= before && Number(rec.timestamp) <= Date.now() / 1000 + 1);
+  // Whole seconds, as the Go original's daemon requires; the exact time in timestamp_ms.
+  assert.ok(Number.isInteger(rec.timestamp), `timestamp ${String(rec.timestamp)} is not whole seconds`);
+  assert.ok(Number(rec.timestamp) >= Math.floor(before) && Number(rec.timestamp) <= Date.now() / 1000 + 1);
+  assert.equal(Math.floor(Number(rec.timestamp_ms) / 1000), rec.timestamp);
 });
 
 test('a succeeded run reports succeeded; --no-report and PATIENCE_NO_REPORT send nothing', async (t) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CLI_BIN, getJson, spawnTestDaemon } from '../helpers/daemon.ts';
 
 interface Recent {
-  metrics: Array<{ metrics: Record<string, unknown> }>;
+  metrics: Array<{ timestamp: string; metrics: Record<string, unknown> }>;
 }
 
 test('a patience run shows up in /api/metrics/recent with its attempts, durations and strategy', async () => {
@@ -23,6 +23,7 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
     XDG_CONFIG_HOME: d.dir,
     RETRY_SOCKET_PATH: d.socketPath,
   };
+  const t0 = Date.now();
   const run = spawnSync(
     process.execPath,
     [
@@ -42,11 +43,16 @@ test('a patience run shows up in /api/metrics/recent with its attempts, duration
     ],
     { env, cwd: d.dir, encoding: 'utf8', timeout: 30_000 },
   );
+  const t1 = Date.now();
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, /Command succeeded after 3 attempts/);
 
   const { body } = await getJson(`${d.url}/api/metrics/recent?limit=1`);
   const m = (body as Recent).metrics[0]?.metrics;
+  // The run's end to the millisecond (timestamp_ms), not cut to the whole second the
+  // record's timestamp carries for the Go original's daemon.
+  const endMs = Date.parse(String((body as Recent).metrics[0]?.timestamp));
+  assert.ok(endMs >= t0 && endMs <= t1, `${endMs} within the run, ${t0}..${t1}`);
   assert.ok(m, 'the run was reported');
   assert.equal(m.strategy, 'exponential');
   assert.equal(m.final_status, 'succeeded');
