@@ -3,6 +3,8 @@
 import type { FastifySchemaValidationError } from 'fastify';
 import querystring from 'node:querystring';
 import { parseRfc3339 } from '../shared/rfc3339.ts';
+import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH } from '../shared/record-limits.ts';
+import type { LabelMatch } from '../store/types.ts';
 
 /** A bad parameter found by a handler (say, start after end): a 400 naming it. */
 export class BadRequest extends Error {
@@ -29,8 +31,30 @@ export function timeParam(field: string, value: string | undefined): number | un
   return t.ms;
 }
 
+/**
+ * label=KEY=VALUE parameters (the schema checked their number and that each has a key) as
+ * the store's filters, split at the first "=". The record's bounds count UTF-16 code units
+ * (src/shared/text-length.ts), which a schema's maxLength does not.
+ */
+export function labelParams(field: string, values: readonly string[] | undefined): LabelMatch[] | undefined {
+  return values?.map((text) => {
+    const at = text.indexOf('=');
+    if (at < 1) throw new BadRequest(field, `${shown(text)} has no key before "="`);
+    const key = text.slice(0, at);
+    const value = text.slice(at + 1);
+    if (key.length > MAX_LABEL_KEY_LENGTH)
+      throw new BadRequest(field, `${shown(text)} has a key longer than ${MAX_LABEL_KEY_LENGTH} characters`);
+    if (value.length > MAX_LABEL_VALUE_LENGTH)
+      throw new BadRequest(field, `${shown(text)} has a value longer than ${MAX_LABEL_VALUE_LENGTH} characters`);
+    return { key, value };
+  });
+}
+
 interface ParamSchema {
+  type?: unknown;
   format?: string;
+  maxItems?: number;
+  items?: ParamSchema;
   'x-expect'?: string;
 }
 
@@ -45,11 +69,17 @@ export function describeQueryError(
   properties: Readonly<Record<string, ParamSchema>>,
 ): { field: string; message: string } {
   const first = errors[0];
-  const field = (first?.instancePath ?? '').split('/')[1] ?? '';
-  const raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>)[field] : undefined;
-  if (Array.isArray(raw)) return { field, message: `${field}: give it once` };
+  const [, field = '', index] = (first?.instancePath ?? '').split('/');
+  let raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>)[field] : undefined;
+  let schema = Object.hasOwn(properties, field) ? properties[field] : undefined;
+  if (schema?.type === 'array') {
+    // A repeatable parameter: too many of them, or one of them (alone, a plain string) is wrong.
+    const given = Array.isArray(raw) ? raw : [raw];
+    if (index === undefined) return { field, message: `${field}: at most ${schema.maxItems} may be given` };
+    raw = given[Number(index)];
+    schema = schema.items;
+  } else if (Array.isArray(raw)) return { field, message: `${field}: give it once` };
   const value = typeof raw === 'string' ? raw : String(raw);
-  const schema = Object.hasOwn(properties, field) ? properties[field] : undefined;
   if (schema?.format === 'date-time') {
     const t = parseRfc3339(value);
     if (!t.ok) return { field, message: `${field}: ${shown(value)} ${t.reason}` };

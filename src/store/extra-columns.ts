@@ -30,7 +30,7 @@ class PooledColumn implements ExtraColumn {
   constructor(
     private readonly name: string,
     private readonly pool: StringPool,
-    private readonly labels: boolean,
+    readonly labels: boolean,
   ) {}
 
   fits(): boolean {
@@ -102,6 +102,12 @@ class NumberColumn implements ExtraColumn {
   }
 
   release(): void {}
+}
+
+/** The labels field's column: pool ids of JSON text, ABSENT for none (recent()'s label filter reads it). */
+export function labelsColumn(extras: readonly ExtraColumn[]): U32Column<PoolId> {
+  for (const e of extras) if (e instanceof PooledColumn && e.labels) return e.column;
+  throw new Error('memory store: the field list has no labels field');
 }
 
 /**

@@ -10,7 +10,7 @@ import { ChunkSpans } from './chunk-spans.ts';
 import { CHUNK_ROWS, F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
 import { CommandTallies } from './command-tallies.ts';
 import { addRun, emptyRuns, trimRuns, type CommandRuns } from './command-stats.ts';
-import { extraColumns, type ExtraColumn, type RowColumn } from './extra-columns.ts';
+import { extraColumns, labelsColumn, type ExtraColumn, type RowColumn } from './extra-columns.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
 import { rowIndex, type PoolId, type RowIndex, type RunId } from './ids.ts';
 import { recordCost } from './record-cost.ts';
@@ -84,6 +84,8 @@ export class RunColumns {
   private readonly hashes = new U32Column<PoolId>();
   /** The optional fields of record-fields.ts, one column each. */
   private readonly extras: readonly ExtraColumn[];
+  /** The labels' column among the extras. */
+  private readonly labels: U32Column<PoolId>;
   private readonly attemptStart = new U32Column();
   private readonly attemptCount = new U32Column();
   private readonly costs = new U32Column();
@@ -129,6 +131,7 @@ export class RunColumns {
 
   constructor(private readonly pool: StringPool) {
     this.extras = extraColumns(pool, PRESENCE_BITS);
+    this.labels = labelsColumn(this.extras);
     this.rowColumns.push(...this.extras.map((e) => e.column));
   }
 
@@ -201,6 +204,11 @@ export class RunColumns {
 
   commandIdAt(row: RowIndex): PoolId {
     return this.commands.get(row);
+  }
+
+  /** The row's label set as JSON text in the pool, or ABSENT. */
+  labelsIdAt(row: RowIndex): PoolId {
+    return this.labels.get(row);
   }
 
   /** The first row whose id is at least `id` (ids ascend with rows). */

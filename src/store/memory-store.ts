@@ -7,6 +7,7 @@ import { rankedCommandStats } from './command-stats.ts';
 import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
 import { rowIndex, runId, type PoolId, type RowIndex } from './ids.ts';
+import { labelTextMatcher } from './label-match.ts';
 import type { CommandStats, RecentQuery, RecentRuns, RetentionLimits, RunStats, Store, StoredRun } from './types.ts';
 
 export class MemoryStore implements Store {
@@ -47,6 +48,7 @@ export class MemoryStore implements Store {
     const rows = this.rows;
     const matches = new Map<PoolId, boolean>();
     const wantSucceeded = q.status === undefined ? undefined : q.status === 'succeeded';
+    const labelsMatch = q.labels !== undefined && q.labels.length > 0 ? labelTextMatcher(q.labels) : undefined;
     for (let row = rowIndex(rows.length - 1); row >= 0 && out.length < q.limit; row--) {
       if (!rows.isLive(row)) continue;
       if (wantSucceeded !== undefined && rows.succeededAt(row) !== wantSucceeded) continue;
@@ -58,6 +60,11 @@ export class MemoryStore implements Store {
         let hit = matches.get(cmd);
         if (hit === undefined) matches.set(cmd, (hit = this.pool.get(cmd).includes(q.command)));
         if (!hit) continue;
+      }
+      if (labelsMatch !== undefined) {
+        // Last: the other tests are cheaper. Label sets often differ per run (a build id), so no memo.
+        const labels = this.pool.getOptional(rows.labelsIdAt(row));
+        if (labels === undefined || !labelsMatch(labels)) continue;
       }
       bytes += rows.costAt(row);
       if (bytes > maxBytes && out.length > 0) return { runs: out, truncated: true };

@@ -71,6 +71,35 @@ function checkCommandRuns(shadow: RunShadow, model: Map<number, Run>, from: numb
   );
 }
 
+/** Pages of random sizes, each from below the last row accepted, give what one call gives. */
+function assertPagesAgree(shadow: RunShadow, wanted: Uint8Array, rnd: () => number): void {
+  const whole = shadow.newestOf(wanted, Infinity, (row) => shadow.succeededAt(row));
+  const paged: number[] = [];
+  let below: number | undefined;
+  for (;;) {
+    const size = 1 + Math.floor(rnd() * 9000);
+    let last = -1;
+    const page = shadow.newestOf(
+      wanted,
+      size,
+      (row) => {
+        if (!shadow.succeededAt(row)) return false;
+        last = row;
+        return true;
+      },
+      below,
+    );
+    paged.push(...page);
+    if (page.length < size) break;
+    below = last;
+  }
+  assert.deepEqual(paged, whole);
+  assert.deepEqual(
+    shadow.newestOf(wanted, Infinity, () => true, 0),
+    [],
+  );
+}
+
 test('the shadow holds exactly the runs not removed, through head removals, holes and compactions', () => {
   const rnd = seeded(33);
   const shadow = new RunShadow();
@@ -116,6 +145,7 @@ test('the shadow holds exactly the runs not removed, through head removals, hole
       shadow.newestOf(two, 50, (row) => shadow.succeededAt(row)),
       newest,
     );
+    assertPagesAgree(shadow, two, rnd);
   }
   assert.throws(() => shadow.remove(1), /does not hold/);
 });

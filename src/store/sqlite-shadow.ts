@@ -147,15 +147,18 @@ export class RunShadow {
 
   /**
    * Newest first: the ids of the rows of commands flagged in `wanted` (by pool id) for
-   * which `accept` says yes, until it has said yes `limit` times.
+   * which `accept` says yes, until it has said yes `limit` times. From the row below
+   * `below`: a caller that takes them a page at a time passes the last row accepted.
    */
-  newestOf(wanted: Uint8Array, limit: number, accept: (row: number) => boolean): number[] {
+  newestOf(wanted: Uint8Array, limit: number, accept: (row: number) => boolean, below = this.length): number[] {
     const ids: number[] = [];
-    for (let k = (this.length - 1) >>> SHIFT; k >= 0 && k * CHUNK_ROWS + CHUNK_ROWS > this.head; k--) {
+    const end = Math.min(below, this.length);
+    if (end <= this.head) return ids;
+    for (let k = (end - 1) >>> SHIFT; k >= 0 && k * CHUNK_ROWS + CHUNK_ROWS > this.head; k--) {
       const commands = this.commands.chunkAt(k);
       const flags = this.flags.chunkAt(k);
       if (commands === undefined || flags === undefined) break;
-      for (let i = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS) - 1; i >= 0; i--) {
+      for (let i = Math.min(CHUNK_ROWS, end - k * CHUNK_ROWS) - 1; i >= 0; i--) {
         if (wanted[commands[i] ?? 0] !== 1 || flags[i] === DEAD) continue;
         const r = k * CHUNK_ROWS + i;
         if (r < this.head) break;

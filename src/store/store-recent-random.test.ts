@@ -1,11 +1,13 @@
 // recent() against brute force: random runs, evictions, expiries and a reopen, then
 // random filters. In the SQLite store a command filter takes its ids from the run shadow
-// (sqlite-shadow.ts) and the other filters are SQL: both must answer as the memory store.
+// (sqlite-shadow.ts) and the other filters are SQL (label filters with a command filter on
+// pages of the shadow's ids): both must answer as the memory store.
 import assert from 'node:assert/strict';
 import type { RunRecord } from '../shared/run-record.ts';
 import { recordCost } from './record-cost.ts';
+import { hasLabels } from './label-match.ts';
 import { HOUR, MINUTE, T0, eachStore, run } from './test-support.ts';
-import type { RecentQuery, Store } from './types.ts';
+import type { LabelMatch, RecentQuery, Store } from './types.ts';
 import { seeded } from '../../test/helpers/seeded.ts';
 
 const SPAN = 10 * HOUR;
@@ -13,6 +15,30 @@ const SPAN = 10 * HOUR;
 const COMMANDS = ['make test', 'make -C web test', 'curl -fsS https://a.example', 'curl https://b.example', 'ping db'];
 /** From every command ('') through several to one, to none, and one in the wrong case. */
 const PARTS = ['', 'e', 'make', 'test', 'curl', 'example', 'ping db', 'web', 'nothing', 'MAKE'];
+/** Label keys and values: a run draws some, a filter any (a value of another key, one no run has). */
+const LABEL_KEYS = ['env', 'team', 'a.b', '$'];
+const LABEL_VALUES = ['prod', 'staging', '', 'web'];
+
+const pick = <T>(rnd: () => number, from: readonly T[]): T => {
+  const v = from[Math.floor(rnd() * from.length)];
+  if (v === undefined) throw new Error('pick from an empty list');
+  return v;
+};
+
+/** No labels, {}, or a few of LABEL_KEYS with values of LABEL_VALUES. */
+function randomLabels(rnd: () => number): Record<string, string> | undefined {
+  if (rnd() < 0.25) return undefined;
+  const labels: Record<string, string> = {};
+  for (const key of LABEL_KEYS) if (rnd() < 0.5) labels[key] = pick(rnd, LABEL_VALUES);
+  return labels;
+}
+
+function randomLabelFilters(rnd: () => number): LabelMatch[] {
+  return Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({
+    key: pick(rnd, [...LABEL_KEYS, 'none']),
+    value: pick(rnd, [...LABEL_VALUES, 'qa']),
+  }));
+}
 
 function randomRun(rnd: () => number): RunRecord {
   // Skewed, as real commands are: the first is run far more often than the last.
@@ -22,7 +48,8 @@ function randomRun(rnd: () => number): RunRecord {
   const attempts: [number, boolean][] = [];
   for (let i = 0; i < failures; i++) attempts.push([rnd(), false]);
   attempts.push([rnd() * 3, ok]);
-  return run(command, ok ? 'succeeded' : 'failed', attempts, T0 + rnd() * SPAN);
+  const labels = randomLabels(rnd);
+  return run(command, ok ? 'succeeded' : 'failed', attempts, T0 + rnd() * SPAN, labels === undefined ? {} : { labels });
 }
 
 function randomQuery(rnd: () => number): RecentQuery {
@@ -32,6 +59,7 @@ function randomQuery(rnd: () => number): RecentQuery {
   if (rnd() < 0.3) q.sinceMs = T0 + rnd() * SPAN;
   if (rnd() < 0.3) q.untilMs = T0 + rnd() * SPAN;
   if (rnd() < 0.2) q.maxBytes = 300 + Math.floor(rnd() * 5000);
+  if (rnd() < 0.4) q.labels = randomLabelFilters(rnd);
   return q;
 }
 
@@ -47,6 +75,7 @@ function expected(model: Map<number, RunRecord>, q: RecentQuery): { ids: number[
     if (q.status !== undefined && r.final_status !== q.status) continue;
     if (q.sinceMs !== undefined && r.timestampMs < q.sinceMs) continue;
     if (q.untilMs !== undefined && r.timestampMs > q.untilMs) continue;
+    if (!hasLabels(r.labels, q.labels ?? [])) continue;
     bytes += recordCost(r);
     if (bytes > (q.maxBytes ?? Infinity) && ids.length > 0) return { ids, truncated: true };
     ids.push(id);

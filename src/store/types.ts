@@ -10,6 +10,12 @@ export interface StoredRun {
   record: RunRecord;
 }
 
+/** One label filter of recent(): the key, and the value it must have exactly (case and all). */
+export interface LabelMatch {
+  key: string;
+  value: string;
+}
+
 export interface RecentQuery {
   /** 1..1000 */
   limit: number;
@@ -20,6 +26,11 @@ export interface RecentQuery {
   sinceMs?: number;
   /** Only records whose run timestamp is at or before this, unix ms. */
   untilMs?: number;
+  /**
+   * Only records whose `labels` hold every one of these keys with exactly its value (AND);
+   * none or an empty list filters nothing. Records without labels never match.
+   */
+  labels?: readonly LabelMatch[];
   /**
    * Stops before the record that would take the sum of record costs (record-cost.ts)
    * past this; the first record is always included. Unbounded when absent.

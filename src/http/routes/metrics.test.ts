@@ -80,6 +80,71 @@ test('GET /api/metrics/recent: bad parameters are 400 bad_parameter naming the f
   }
   // Empty values are absent, and a large limit is capped rather than refused.
   assert.equal((await app.inject({ url: '/api/metrics/recent?since=&limit=5000' })).statusCode, 200);
+  assert.equal((await app.inject({ url: '/api/metrics/recent?label=' })).statusCode, 200);
+});
+
+test('GET /api/metrics/recent: label=KEY=VALUE keeps the runs with that label; repeated, all of them', async (t) => {
+  for (const kind of ['sqlite', 'memory'] as const) {
+    const { app, store } = testApp(t, { store: kind });
+    const at = (minutes: number) => T0 + minutes * 60_000;
+    store.append(
+      [
+        run(MAKE, 'succeeded', [[1, true]], at(1), { labels: { env: 'prod', team: 'web' } }),
+        run(MAKE, 'failed', [[1, false]], at(2), { labels: { env: 'prod', team: 'infra', 'a.b': 'x=y' } }),
+        run(MAKE, 'succeeded', [[1, true]], at(3), { labels: { env: 'staging', team: 'web', '"q"': '' } }),
+        run(MAKE, 'succeeded', [[1, true]], at(4)),
+      ],
+      NOW - HOUR,
+    );
+    const idsOf = async (query: string): Promise<number[]> => {
+      const res = await app.inject({ url: `/api/metrics/recent?${query}` });
+      assert.equal(res.statusCode, 200, `${kind} ${query}: ${res.body}`);
+      assertShape(RecentResult, res);
+      return res.json<RecentResult>().metrics.map((m) => m.id);
+    };
+    assert.deepEqual(await idsOf('label=env=prod'), [2, 1], kind);
+    assert.deepEqual(await idsOf('label=env%3Dprod'), [2, 1], kind);
+    assert.deepEqual(await idsOf('label=env=prod&label=team=web'), [1], kind);
+    assert.deepEqual(await idsOf('label=env=prod&label=team=data'), [], kind);
+    assert.deepEqual(await idsOf('label=env=qa'), [], kind);
+    // Split at the first "=": the rest, "=" included, is the value; an empty value is a value.
+    assert.deepEqual(await idsOf('label=a.b=x=y'), [2], kind);
+    assert.deepEqual(await idsOf(`label=${encodeURIComponent('"q"=')}`), [3], kind);
+    assert.deepEqual(await idsOf('label=team=web&status=succeeded&command=make&limit=1'), [3], kind);
+    const res = await app.inject({ url: '/api/metrics/recent?label=team=web' });
+    const runs = store.recent({ limit: 10, labels: [{ key: 'team', value: 'web' }] }).runs;
+    assert.equal(res.body, JSON.stringify({ metrics: runs.map(toApiRun), count: 2, truncated: false }));
+  }
+});
+
+test('GET /api/metrics/recent: a bad label= is a 400 bad_parameter naming label', async (t) => {
+  const { app } = testApp(t, { store: 'memory' });
+  const shape = 'KEY=VALUE with a key of 1..128 characters and a value of at most 1024';
+  const nine = Array.from({ length: 9 }, (_, i) => `label=k${i}=v`).join('&');
+  // 600 emoji: 600 code points, which the schema counts, but 1200 UTF-16 code units.
+  const astral = '🙂'.repeat(600);
+  const cases: Array<[string, string]> = [
+    ['label=env', `label: "env" is not ${shape}`],
+    ['label==prod', `label: "=prod" is not ${shape}`],
+    ['label=env=prod&label=team', `label: "team" is not ${shape}`],
+    ['label=&label=env=prod', `label: "" is not ${shape}`],
+    [nine, 'label: at most 8 may be given'],
+    [`label=${'k'.repeat(129)}=v`, `label: "${'k'.repeat(80)}…" has a key longer than 128 characters`],
+    [`label=k=${'v'.repeat(1025)}`, `label: "k=${'v'.repeat(78)}…" has a value longer than 1024 characters`],
+    [`label=k=${'v'.repeat(1200)}`, `label: "k=${'v'.repeat(78)}…" is not ${shape}`],
+    [
+      `label=k=${encodeURIComponent(astral)}`,
+      `label: "k=${astral.slice(0, 78)}…" has a value longer than 1024 characters`,
+    ],
+  ];
+  for (const [q, message] of cases) {
+    const body = assertError(await app.inject({ url: `/api/metrics/recent?${q}` }), 400, 'bad_parameter', 'label');
+    assert.equal(body.error, message, q.slice(0, 60));
+  }
+  // At the bounds: a key of 128, a value of 1024, eight labels.
+  const eight = Array.from({ length: 8 }, (_, i) => `label=k${i}=v`).join('&');
+  for (const q of [`label=${'k'.repeat(128)}=${'v'.repeat(1024)}`, eight])
+    assert.equal((await app.inject({ url: `/api/metrics/recent?${q}` })).statusCode, 200, q.slice(0, 60));
 });
 
 test('GET /api/metrics/stats and /commands: the wire shapes of the store aggregates; bounds checked', async (t) => {

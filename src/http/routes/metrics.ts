@@ -12,7 +12,7 @@ import {
   RecentResult,
   StatsResult,
 } from '../../shared/api/metrics.ts';
-import { BadRequest, timeParam } from '../params.ts';
+import { BadRequest, labelParams, timeParam } from '../params.ts';
 import { toApiRun } from '../serialize.ts';
 import { exportStream } from '../export-stream.ts';
 import { toApiCommands, toApiStats } from '../wire/stats.ts';
@@ -53,6 +53,7 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallbackTypebox {
           status: q.status,
           sinceMs: timeParam('since', q.since),
           untilMs: timeParam('until', q.until),
+          labels: labelParams('label', q.label),
           maxBytes: RECENT_MAX_BYTES,
         });
         return { metrics: runs.map(toApiRun), count: runs.length, truncated };

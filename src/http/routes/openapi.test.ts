@@ -9,7 +9,7 @@ import { assertError, assertShape, NOW, testApp } from './test-app.ts';
 import { dataset, HOUR } from '../../store/test-support.ts';
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string }>;
+  parameters?: Array<{ name: string; in: string; schema?: { type?: string; maxItems?: number } }>;
   responses: Record<string, { content?: Record<string, { schema?: TSchema }> }>;
 }
 interface Document {
@@ -57,11 +57,15 @@ test('the document lists exactly the routes, each with its methods and a documen
   const recent = doc.paths['/api/metrics/recent']?.get;
   assert.deepEqual(recent?.parameters?.map((p) => `${p.in}:${p.name}`).sort(), [
     'query:command',
+    'query:label',
     'query:limit',
     'query:since',
     'query:status',
     'query:until',
   ]);
+  // label= is repeatable: a list in the document, with its bound.
+  const label = recent?.parameters?.find((p) => p.name === 'label')?.schema;
+  assert.deepEqual([label?.type, label?.maxItems], ['array', 8]);
   assert.ok(recent?.responses['400'] && recent.responses['503'], 'bad_parameter and storage_unavailable');
 });
 

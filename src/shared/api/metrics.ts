@@ -1,6 +1,7 @@
 // GET /api/metrics/*: the query parameters and the JSON bodies (README, "HTTP API").
 import Type, { type Static } from 'typebox';
 import { ApiRun } from './runs.ts';
+import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH } from '../record-limits.ts';
 
 /** Strict RFC 3339 (the calendar day must exist; see src/shared/rfc3339.ts). */
 export const TimeParam = (description: string) =>
@@ -15,6 +16,20 @@ export const LimitParam = (dflt: number, max: number) =>
   });
 const Rfc3339 = Type.String({ format: 'date-time' });
 
+/** label= parameters one query may give: each is one more test of every run the query reads (docs/store.md). */
+export const MAX_LABEL_FILTERS = 8;
+/**
+ * KEY=VALUE, split at the first "=" (a key has no "="; a value may have any, or be empty, as a
+ * stored label's may). The schema counts code points; the handler checks the record's bounds
+ * in UTF-16 code units (labelParams in src/http/params.ts).
+ */
+const LabelParam = Type.String({
+  pattern: '^[^=]+=',
+  maxLength: MAX_LABEL_KEY_LENGTH + 1 + MAX_LABEL_VALUE_LENGTH,
+  description: `KEY=VALUE: a key of 1..${MAX_LABEL_KEY_LENGTH} characters without "=", a value of 0..${MAX_LABEL_VALUE_LENGTH}`,
+  'x-expect': `KEY=VALUE with a key of 1..${MAX_LABEL_KEY_LENGTH} characters and a value of at most ${MAX_LABEL_VALUE_LENGTH}`,
+});
+
 export const RecentQuery = Type.Object({
   limit: Type.Optional(LimitParam(10, 1000)),
   command: Type.Optional(
@@ -25,6 +40,13 @@ export const RecentQuery = Type.Object({
   ),
   since: Type.Optional(TimeParam('runs at or after this time')),
   until: Type.Optional(TimeParam('runs at or before this time')),
+  // One given alone is a string; the validator's conversion makes it a list of one.
+  label: Type.Optional(
+    Type.Array(LabelParam, {
+      maxItems: MAX_LABEL_FILTERS,
+      description: `runs whose labels have KEY with exactly VALUE; repeat it (at most ${MAX_LABEL_FILTERS}) and every one must match`,
+    }),
+  ),
 });
 export type RecentQuery = Static<typeof RecentQuery>;
 
