@@ -13,6 +13,8 @@ command -v promtool >/dev/null 2>&1 || apt_missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || apt_missing+=(systemd)
 command -v xmllint >/dev/null 2>&1 || apt_missing+=(libxml2-utils)
 command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
+# http-aware's end-to-end tests drive the real curl against a local server.
+command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

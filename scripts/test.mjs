@@ -30,6 +30,7 @@ function missingTools() {
     [onPath('systemd-analyze'), 'systemd-analyze (apt-get install -y systemd)'],
     [onPath('xmllint'), 'xmllint (apt-get install -y libxml2-utils)'],
     [onPath('python3'), 'python3 (apt-get install -y python3)'],
+    [onPath('curl'), 'curl (apt-get install -y curl)'],
   ];
   return wanted.filter(([ok]) => !ok).map(([, what]) => what);
 }

@@ -159,6 +159,7 @@ async function execute(s: RunSettings, d: CliMainDeps): Promise<number> {
       patterns: s.patterns,
       backoff,
       useHints: s.strategy === 'http-aware',
+      httpStatus: s.strategy === 'http-aware',
       retryOn: s.retryOn,
       stopOn: s.stopOn,
       gate,
@@ -192,7 +193,10 @@ function planNotes(
     notes.push(`Learned so far for this command: ${outcomes} (${learned.file}).`);
   }
   if (s.strategy === 'http-aware')
-    notes.push(`Without server hints, the fallback (${s.params.fallback}) decides, as below.`);
+    notes.push(
+      `Without server hints, the fallback (${s.params.fallback}) decides, as below.`,
+      'An HTTP status line in the output judges each attempt: 429 and 5xx are retried, any other 4xx stops the run.',
+    );
   if (/jitter/.test(s.strategy)) notes.push('The delays are random: this is one sample.');
   if (resource) {
     const limitLabel = `${resource} (${s.rateLimit} starts per ${formatDuration(s.windowMs)})`;

@@ -33,11 +33,18 @@ export function cannotRunText(program: string, problem: string): string {
   return `cannot run '${program}': ${problem}`;
 }
 
-/** What the judge found, in words: "exit code 7", "signal SIGKILL", "timeout". */
+/** Only the status code: the reason phrase is the server's text, and it adds nothing. */
+const httpNotRetryableText = (status: number): string => `HTTP ${status}: not retryable`;
+
+/** What the judge found, in words: "exit code 7", "signal SIGKILL", "timeout", "HTTP 503". */
 export function faultText(f: AttemptFault): string {
   switch (f.kind) {
     case 'failure-pattern':
       return 'failure pattern matched';
+    case 'http-retryable':
+      return `HTTP ${f.status}`;
+    case 'http-not-retryable':
+      return httpNotRetryableText(f.status);
     case 'exit-code':
       return `exit code ${f.code}`;
     case 'signal':
@@ -74,6 +81,8 @@ export function runOutcomeText(o: RunOutcome): string {
       return o.rule === 'stop-on'
         ? `exit code ${o.exitCode} is in --stop-on`
         : `exit code ${o.exitCode} is not in --retry-on`;
+    case 'http-not-retryable':
+      return httpNotRetryableText(o.status);
     case 'max-time':
       return o.cause === 'retry-after' ? 'retry-after exceeds max-time' : MAX_TIME;
     case 'interrupted':

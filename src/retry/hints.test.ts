@@ -46,6 +46,22 @@ test('JSON keys, numbers or numeric strings, fractions kept, nested objects sear
   assert.equal(jsonHint('{"msg": "a } in a string", "retry_after": 3}'), 3000);
 });
 
+test('with the last response known, its own headers give the hint, not an earlier one', () => {
+  const redirect = 'HTTP/1.1 302 Found\r\nRetry-After: 9\r\n\r\n';
+  const last = 'HTTP/1.1 503 Busy\r\nRetry-After: 2\r\n';
+  assert.equal(findHint(`${redirect}${last}\r\n`, '', NOW, last), 2000);
+  assert.equal(findHint(`${redirect}HTTP/1.1 503 Busy\r\n\r\n`, '', NOW, 'HTTP/1.1 503 Busy\r'), undefined);
+  assert.equal(
+    findHint('', 'x-ratelimit-reset: 1893456001\n', NOW, '< HTTP/1.1 429 x\r\n< X-RateLimit-Reset: 1893456004\r'),
+    4000,
+  );
+  // The JSON body is still read from the whole output.
+  assert.equal(findHint(`${redirect}HTTP/1.1 429 x\r\n\r\n{"retry_after": 3}`, '', NOW, 'HTTP/1.1 429 x\r'), 3000);
+  // Beyond the first 10 KiB, the last response's headers still count.
+  const far = 'HTTP/1.1 429 x\r\nRetry-After: 6\r';
+  assert.equal(findHint(`${'x'.repeat(HINT_SCAN_CHARS)}\n${far}\n`, '', NOW, far), 6000);
+});
+
 test('no hint, zero hints, and only the first 10 KiB', () => {
   assert.equal(findHint('', '', NOW), undefined);
   assert.equal(findHint('Retry-After: 0\n', '', NOW), undefined);

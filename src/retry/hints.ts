@@ -1,7 +1,10 @@
 // Server hints for http-aware: how long the server asked us to wait, read from the
 // attempt's output (curl -i / -v headers, or a JSON body). Searched in stdout, then
 // stderr, the first 10 KiB of each, in this order: Retry-After (seconds or HTTP-date),
-// X-RateLimit-Reset (unix seconds), then JSON keys (nested objects included).
+// X-RateLimit-Reset (unix seconds), then JSON keys (nested objects included). When the
+// output shows an HTTP response (http-status.ts), the two headers are read from the last
+// response's own header lines only: after a redirect, the first response's Retry-After
+// says nothing about the last one.
 
 export const HINT_SCAN_CHARS = 10 * 1024;
 export const JSON_HINT_KEYS = [
@@ -19,11 +22,20 @@ const SECONDS = /^\d+(?:\.\d+)?$/;
 // At most this many candidate objects are parsed, so hostile output stays cheap.
 const MAX_JSON_CANDIDATES = 64;
 
-/** The hint in ms (> 0), or undefined when the output gives none. */
-export function findHint(stdout: string, stderr: string, nowMs: number): number | undefined {
+/**
+ * The hint in ms (> 0), or undefined when the output gives none. lastHead: the last HTTP
+ * response's status and header lines, when the output shows one.
+ */
+export function findHint(stdout: string, stderr: string, nowMs: number, lastHead?: string): number | undefined {
   const texts = [stdout.slice(0, HINT_SCAN_CHARS), stderr.slice(0, HINT_SCAN_CHARS)];
-  for (const find of [retryAfter, rateLimitReset, jsonHint]) {
-    for (const text of texts) {
+  const headerTexts = lastHead === undefined ? texts : [lastHead.slice(0, HINT_SCAN_CHARS)];
+  const searches: Array<[(text: string, nowMs: number) => number | undefined, string[]]> = [
+    [retryAfter, headerTexts],
+    [rateLimitReset, headerTexts],
+    [jsonHint, texts],
+  ];
+  for (const [find, within] of searches) {
+    for (const text of within) {
       const ms = find(text, nowMs);
       if (ms !== undefined && ms > 0 && Number.isFinite(ms)) return ms;
     }

@@ -195,6 +195,111 @@ test('http-aware: the hint decides the delay; a hint beyond --max-time ends the 
   assert.deepEqual([shown(r2).reason, shown(r2).exitCode, r2.attempts.length], ['retry-after exceeds max-time', 22, 1]);
 });
 
+/** http-aware as the CLI builds it: hints and HTTP status on, the fallback a fixed 5 s. */
+const httpPlan = (over: Partial<LoopPlan> = {}): LoopPlan =>
+  plan({
+    backoff: httpAware(
+      { maxDelayMs: 30 * 60 * S },
+      buildFallback('fixed', { baseDelayMs: 5 * S, multiplier: 2, maxDelayMs: 60 * S, exponent: 2 }),
+    ),
+    useHints: true,
+    httpStatus: true,
+    ...over,
+  });
+const response = (status: string, ...headers: string[]): string =>
+  [`HTTP/1.1 ${status}`, ...headers, '', 'body'].join('\r\n');
+
+test('http status: a 429 with exit 0 is retried after its Retry-After; it stands for 22', async () => {
+  const w = world([exit(0, response('429 Too Many Requests', 'Retry-After: 1')), exit(0, response('200 OK'))]);
+  const r = await new RetryRun(httpPlan(), w.deps).run();
+  assert.deepEqual([shown(r).success, shown(r).exitCode, shown(r).reason], [true, 0, 'exit code 0']);
+  assert.deepEqual(w.sleeps, [S]);
+  assert.deepEqual(w.lines, ['start 1/3', 'failed 1/3 (HTTP 429) retry in 1000', 'start 2/3']);
+  assert.deepEqual(
+    r.attempts.map((a) => [a.exitCode, a.success]),
+    [
+      [22, false],
+      [0, true],
+    ],
+  );
+});
+
+test('http status: 5xx without a hint takes the fallback; retries run out with 22', async () => {
+  const w = world([exit(0, response('503 x')), exit(0, response('502 y')), exit(0, response('500 z'))]);
+  const r = await new RetryRun(httpPlan(), w.deps).run();
+  assert.deepEqual(w.sleeps, [5 * S, 5 * S]);
+  assert.deepEqual(
+    [shown(r).success, shown(r).exitCode, shown(r).reason],
+    [false, 22, 'max retries reached (HTTP 500)'],
+  );
+  const one = await new RetryRun(httpPlan({ attempts: 1 }), world([exit(0, response('503 x'))]).deps).run();
+  assert.deepEqual([shown(one).exitCode, shown(one).reason], [22, 'HTTP 503']);
+});
+
+test('http status: another 4xx stops at once, with 22 or the command’s own code', async () => {
+  const w = world([exit(0, response('404 Not Found')), exit(0, response('200 OK'))]);
+  const r = await new RetryRun(httpPlan(), w.deps).run();
+  assert.deepEqual(r.outcome, { kind: 'http-not-retryable', status: 404, exitCode: 22 });
+  assert.deepEqual([shown(r).success, shown(r).exitCode, shown(r).reason], [false, 22, 'HTTP 404: not retryable']);
+  assert.deepEqual(w.lines, ['start 1/3', 'failed 1/3 (HTTP 404: not retryable)']);
+  assert.deepEqual([w.sleeps, r.attempts.length], [[], 1]);
+  // wget -S exits 8 on an error status, and prints the headers on stderr.
+  const wget: AttemptOutcome = {
+    kind: 'exited',
+    code: 8,
+    durationMs: 1,
+    output: out('', '  HTTP/1.1 403 Forbidden\n'),
+  };
+  const r2 = await new RetryRun(httpPlan(), world([wget]).deps).run();
+  assert.deepEqual([shown(r2).exitCode, shown(r2).reason, r2.attempts.length], [8, 'HTTP 403: not retryable', 1]);
+  // Even --retry-on 22 does not retry it: the status says asking again cannot help.
+  const r3 = await new RetryRun(
+    httpPlan({ retryOn: parseCodes('22') as CodeSet }),
+    world([exit(0, response('401 x'))]).deps,
+  ).run();
+  assert.equal(shown(r3).reason, 'HTTP 401: not retryable');
+});
+
+test('http status: redirects and 100 Continue, the last final response and its own Retry-After count', async () => {
+  const redirected = [
+    response('302 Found', 'Location: /b', 'Retry-After: 9').replace(/body$/, ''),
+    response('503 x', 'Retry-After: 2'),
+  ].join('');
+  const cont = ['HTTP/1.1 100 Continue', '', response('200 OK')].join('\r\n');
+  const w = world([exit(0, redirected), exit(0, cont)]);
+  const r = await new RetryRun(httpPlan(), w.deps).run();
+  assert.deepEqual(w.sleeps, [2 * S]);
+  assert.deepEqual([shown(r).success, r.attempts.length], [true, 2]);
+  const w2 = world([exit(0, `${response('301 Moved', 'Location: /b').replace(/body$/, '')}${response('200 OK')}`)]);
+  assert.equal(shown(await new RetryRun(httpPlan(), w2.deps).run()).success, true);
+});
+
+test('http status: the patterns still win; no status line or another strategy: the exit code', async () => {
+  const failing = await new RetryRun(
+    httpPlan({ patterns: { failure: /quota/ } }),
+    world([exit(0, `${response('200 OK')} quota`)]).deps,
+  ).run();
+  assert.deepEqual([shown(failing).exitCode, shown(failing).reason], [1, 'failure pattern matched']);
+  const ok = await new RetryRun(
+    httpPlan({ patterns: { success: /queued/ } }),
+    world([exit(0, `${response('503 x')} queued`)]).deps,
+  ).run();
+  assert.deepEqual([shown(ok).success, shown(ok).reason], [true, 'success pattern matched']);
+  // curl could not connect: no status line, exit 7 is retried as before.
+  const w = world([exit(7, 'curl: (7) Failed to connect'), exit(0)]);
+  const r = await new RetryRun(httpPlan(), w.deps).run();
+  assert.deepEqual([w.lines[1], shown(r).success], ['failed 1/3 (exit code 7) retry in 5000', true]);
+  // Without httpStatus (every other strategy), a 404 printed by a command that exited 0 is a success.
+  const other = await new RetryRun(plan(), world([exit(0, response('404 Not Found'))]).deps).run();
+  assert.deepEqual([shown(other).success, other.attempts.length], [true, 1]);
+  // --stop-on compares the code the attempt stands for: 22 for an HTTP failure.
+  const stop = await new RetryRun(
+    httpPlan({ stopOn: parseCodes('22') as CodeSet }),
+    world([exit(0, response('503 x'))]).deps,
+  ).run();
+  assert.equal(shown(stop).reason, 'exit code 22 is in --stop-on');
+});
+
 test('adaptive learning: each retry reports the delay that preceded it', async () => {
   const seen: Array<[number, boolean]> = [];
   const base = buildFallback('fixed', { baseDelayMs: 300, multiplier: 2, maxDelayMs: S, exponent: 2 });

@@ -1,8 +1,9 @@
 // The retry loop: attempts, judging, delays, the --max-time budget, rate-limit waits
 // and interruption. Clock, sleep, randomness, the runner and output come in as deps.
 import type { AttemptOutcome } from './attempt-outcome.ts';
-import { EXIT, attemptExitCode } from './exit-codes.ts';
+import { EXIT, judgedExitCode } from './exit-codes.ts';
 import { findHint } from './hints.ts';
+import { lastResponse } from './http-status.ts';
 import { judge, type AttemptFault, type Patterns } from './judge.ts';
 import type { RunOutcome } from './run-outcome.ts';
 import type { CodeSet } from './codes.ts';
@@ -61,6 +62,8 @@ export interface LoopPlan {
   backoff: Backoff;
   /** http-aware: read server hints from the output. */
   useHints: boolean;
+  /** http-aware: an HTTP status line in the output judges the attempt (judge.ts). Absent: off. */
+  httpStatus?: boolean | undefined;
   retryOn?: CodeSet | undefined;
   stopOn?: CodeSet | undefined;
   gate?: Gate | undefined;
@@ -107,8 +110,8 @@ export class RetryRun {
   }
 
   // Long because one loop keeps every way a run can end in sight, in the order they are
-  // checked; split up, the order (interrupt > failure pattern > budget > --stop-on > --retry-on > last
-  // attempt > delay past the budget) would be spread over several functions.
+  // checked; split up, the order (interrupt > failure pattern > HTTP 4xx > budget > --stop-on >
+  // --retry-on > last attempt > delay past the budget) would be spread over several functions.
   async run(): Promise<RunResult> {
     const { plan, deps } = this;
     const start = deps.now();
@@ -140,16 +143,18 @@ export class RetryRun {
       this.current = deps.run({ command: plan.command, timeoutMs });
       const outcome = await this.current.result;
       this.current = undefined;
-      const exitCode = attemptExitCode(outcome);
 
       if (outcome.kind === 'spawn-failed') {
-        attempts.push({ durationMs: outcome.durationMs, exitCode, success: false });
+        attempts.push({ durationMs: outcome.durationMs, exitCode: outcome.exitCode, success: false });
         const program = plan.command[0] ?? '';
         deps.status.cannotRun(program, outcome.problem);
         return end({ kind: 'spawn-failed', program, problem: outcome.problem, exitCode: outcome.exitCode });
       }
 
-      const verdict = judge(outcome, plan.patterns);
+      const { stdout, stderr } = outcome.output;
+      const response = plan.httpStatus ? lastResponse(stdout, stderr) : undefined;
+      const verdict = judge(outcome, plan.patterns, response?.status);
+      const exitCode = judgedExitCode(outcome, verdict);
       // An attempt cut short by a signal to patience proves nothing, whatever it returned.
       // A method call: a signal may have come while the attempt ran (TypeScript would keep
       // this.interruptedBy narrowed to undefined from the check before the await).
@@ -177,13 +182,16 @@ export class RetryRun {
       };
 
       if (fault.kind === 'failure-pattern') return stopWith({ kind: 'failure-pattern' });
+      if (fault.kind === 'http-not-retryable')
+        return stopWith({ kind: 'http-not-retryable', status: fault.status, exitCode });
       if (budgetKill) return stopWith(outOfTime(exitCode));
       if (plan.stopOn?.has(exitCode)) return stopWith({ kind: 'not-retryable', rule: 'stop-on', exitCode });
       if (plan.retryOn && !plan.retryOn.has(exitCode))
         return stopWith({ kind: 'not-retryable', rule: 'retry-on', exitCode });
       if (n === plan.attempts) return stopWith({ kind: 'exhausted', limit: plan.attempts, lastFault: fault, exitCode });
 
-      const hintMs = plan.useHints ? findHint(outcome.output.stdout, outcome.output.stderr, deps.now()) : undefined;
+      // With a response found, its own headers hold the hint, not an earlier redirect's.
+      const hintMs = plan.useHints ? findHint(stdout, stderr, deps.now(), response?.head) : undefined;
       const delay = plan.backoff.delay(n, { random: deps.random, hintMs });
       if (deps.now() + delay >= deadline) {
         return stopWith({ kind: 'max-time', cause: hintMs !== undefined ? 'retry-after' : 'budget', exitCode });
