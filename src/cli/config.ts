@@ -8,6 +8,7 @@ import { parse, TomlError } from 'smol-toml';
 import { STRATEGY_NAMES, type StrategyName } from '../retry/strategies/index.ts';
 import { UsageError } from './errors.ts';
 import { OPTIONS, fileKey, type OptionSpec } from './options.ts';
+import { daemonUrlProblem } from './query/daemon-url-check.ts';
 import type { Entry } from './option-values.ts';
 
 export interface FileConfig {
@@ -40,15 +41,39 @@ export function readConfigFile(file: string, read: (p: string) => string = (p) =
   }
 }
 
-export function fileEntries(file: string, text: string, strategy: StrategyName): FileConfig {
-  let doc: Record<string, unknown>;
+function parseFile(file: string, text: string): Record<string, unknown> {
   try {
-    doc = parse(text) as Record<string, unknown>;
+    return parse(text) as Record<string, unknown>;
   } catch (err) {
     if (!(err instanceof TomlError)) throw err;
     const why = err.message.replace(/^Invalid TOML document: /, '').split('\n')[0];
     throw new UsageError(`${file} line ${err.line}: invalid TOML: ${why}`);
   }
+}
+
+/**
+ * The daemon's HTTP address, for `patience runs` and `patience stats`: a top-level key
+ * that the strategies check and otherwise skip (they talk to the daemon's socket).
+ */
+export const DAEMON_URL_KEY = 'daemon_url';
+
+/** daemon_url of a config file, checked; undefined when the file sets none. */
+export function fileDaemonUrl(file: string, text: string): string | undefined {
+  const raw = parseFile(file, text)[DAEMON_URL_KEY];
+  if (raw === undefined) return undefined;
+  checkDaemonUrl(file, text, raw);
+  return raw as string;
+}
+
+function checkDaemonUrl(file: string, text: string, raw: unknown): void {
+  const problem = daemonUrlProblem(raw);
+  if (problem === undefined) return;
+  const line = locateKey(text, [DAEMON_URL_KEY]);
+  throw new UsageError(`invalid value for ${DAEMON_URL_KEY} in ${file}${line ? ` line ${line}` : ''}: ${problem}`);
+}
+
+export function fileEntries(file: string, text: string, strategy: StrategyName): FileConfig {
+  const doc = parseFile(file, text);
   const entry = (spec: OptionSpec, path: string[], raw: unknown): Entry => ({
     key: spec.key,
     raw,
@@ -63,6 +88,10 @@ export function fileEntries(file: string, text: string, strategy: StrategyName):
   const own: Entry[] = [];
   const others: Entry[] = [];
   for (const [key, value] of Object.entries(doc)) {
+    if (key === DAEMON_URL_KEY) {
+      checkDaemonUrl(file, text, value);
+      continue;
+    }
     const table = tableStrategy(key);
     if (!table) {
       const spec = fileOption(key);

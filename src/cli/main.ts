@@ -89,6 +89,13 @@ export function realDeps(): CliMainDeps {
 
 /** Runs patience with argv (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], overrides: Partial<CliMainDeps> = {}): Promise<number> {
+  // `runs` and `stats` ask the daemon instead of running a command. Their code is bundled
+  // but evaluated only here, so a retry run loads nothing more for them.
+  if (argv[0] === 'runs' || argv[0] === 'stats') {
+    const { queryMain } = await import('./query/main.ts');
+    const { env, cwd, stdout, stderr, now } = overrides;
+    return queryMain(argv, { env, cwd, stdout, stderr, now });
+  }
   const d: CliMainDeps = { ...realDeps(), ...overrides };
   let settings: RunSettings;
   try {
