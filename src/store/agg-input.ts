@@ -62,6 +62,19 @@ export interface RangeSummary {
  */
 export type RangeSummarizer = (fromMs: number, toMs: number) => RangeSummary;
 
+/**
+ * For a command filter: the runs in [fromMs, toMs] of the commands flagged MATCH in `wanted`
+ * (by pool id, command-match.ts), one summary for each hour of `hours` (ascending) and
+ * aligned with it, each what a RangeSummarizer gives for that hour's part of the range
+ * less the other commands' runs. One pass for all the hours (hour-parts.ts).
+ */
+export type HourSummarizer = (
+  fromMs: number,
+  toMs: number,
+  wanted: Uint8Array,
+  hours: readonly number[],
+) => RangeSummary[];
+
 const bits = new Float64Array(1);
 const asInt = new BigInt64Array(bits.buffer);
 

@@ -48,6 +48,18 @@ export class CommandCounters {
     this.durations[slot] = (this.durations[slot] ?? 0) - seconds;
   }
 
+  /** How many distinct commands this hour holds. */
+  get distinct(): number {
+    return this.slots.size;
+  }
+
+  /** How many of this hour's distinct commands pass `test`; each is tested once. */
+  countMatching(test: (id: PoolId) => boolean): number {
+    let n = 0;
+    for (let s = 0; s < this.used; s++) if ((this.counts[s] ?? 0) > 0 && test(poolId(this.ids[s] ?? 0))) n++;
+    return n;
+  }
+
   addTo(totals: CommandTotals): void {
     for (let s = 0; s < this.used; s++) {
       const n = this.counts[s] ?? 0;

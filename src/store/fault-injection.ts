@@ -2,7 +2,7 @@
 // in front of a real memory store.
 import type { RunRecord } from '../shared/run-record.ts';
 import { MemoryStore } from './memory-store.ts';
-import type { PersistedGrant, RecentQuery, RecentRuns, RetentionLimits, Store, StoredRun } from './types.ts';
+import type { PersistedGrant, RecentQuery, RecentRuns, RetentionLimits, RunFilter, Store, StoredRun } from './types.ts';
 
 /** An error shaped like better-sqlite3's SqliteError. */
 export function sqliteError(code: string, message: string): Error {
@@ -47,13 +47,13 @@ export class FaultyStore implements Store {
     this.hit('recent');
     return this.inner.recent(q);
   }
-  stats(startMs: number, endMs: number): ReturnType<Store['stats']> {
+  stats(startMs: number, endMs: number, filter?: RunFilter): ReturnType<Store['stats']> {
     this.hit('stats');
-    return this.inner.stats(startMs, endMs);
+    return this.inner.stats(startMs, endMs, filter);
   }
-  commands(startMs: number, endMs: number, limit: number): ReturnType<Store['commands']> {
+  commands(startMs: number, endMs: number, limit: number, filter?: RunFilter): ReturnType<Store['commands']> {
     this.hit('commands');
-    return this.inner.commands(startMs, endMs, limit);
+    return this.inner.commands(startMs, endMs, limit, filter);
   }
   iterate(): IterableIterator<StoredRun> {
     this.hit('iterate');

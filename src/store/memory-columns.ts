@@ -9,6 +9,8 @@ import type { AggRow, RangeSummary } from './agg-input.ts';
 import { ChunkSpans } from './chunk-spans.ts';
 import { CHUNK_ROWS, F64Column, I32Column, U32Column, U8Column } from './chunked-column.ts';
 import { CommandTallies } from './command-tallies.ts';
+import { MATCH } from './command-match.ts';
+import { HourParts } from './hour-parts.ts';
 import { addRun, emptyRuns, trimRuns, type CommandRuns } from './command-stats.ts';
 import { extraColumns, labelsColumn, type ExtraColumn, type RowColumn } from './extra-columns.ts';
 import { ABSENT, type StringPool } from './string-pool.ts';
@@ -269,6 +271,35 @@ export class RunColumns {
       }
     }
     return { commands: this.tallies.take(), durations: all, minTs, maxTs };
+  }
+
+  /**
+   * A command filter's runs: the live runs in [fromMs, toMs] of the commands flagged MATCH
+   * in `wanted` (by pool id), one summary per hour of `hours` (agg-input.ts HourSummarizer),
+   * tallied as summarize() tallies (hour-parts.ts).
+   */
+  summarizeHours(fromMs: number, toMs: number, wanted: Uint8Array, hours: readonly number[]): RangeSummary[] {
+    const parts = new HourParts(hours, fromMs, toMs, this.pool.idLimit, this.nameOf);
+    const match = MATCH;
+    for (let k = 0; k * CHUNK_ROWS < this.length; k++) {
+      const v = parts.touches(this.spans, k) ? this.chunkView(k, fromMs, toMs) : undefined;
+      if (v === undefined) continue;
+      for (let i = 0; i < v.end; i++) {
+        const command = (v.commands[i] ?? 0) as PoolId;
+        if (wanted[command] !== match) continue;
+        const t = v.ts[i] ?? NaN;
+        const f = v.flags[i] ?? DEAD;
+        if (!(t >= fromMs && t <= toMs) || (f & DEAD) !== 0) continue;
+        const slot = parts.slotAt(t);
+        if (slot < 0) continue;
+        const ex = (f & EXOTIC) !== 0 ? this.exoticAt(rowIndex(k * CHUNK_ROWS + i)) : undefined;
+        const ok = (f & SUCCEEDED) !== 0;
+        const failed = ex ? ex.failed_attempts : (v.failed[i] ?? 0);
+        const total = ex ? ex.total_attempts : (v.total[i] ?? 0);
+        parts.add(slot, command, t, v.durations[i] ?? 0, ok, isRescued(ok, failed), total);
+      }
+    }
+    return parts.summaries();
   }
 
   /**

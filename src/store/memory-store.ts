@@ -8,7 +8,16 @@ import { RunColumns } from './memory-columns.ts';
 import { StringPool } from './string-pool.ts';
 import { rowIndex, runId, type PoolId, type RowIndex } from './ids.ts';
 import { labelTextMatcher } from './label-match.ts';
-import type { CommandStats, RecentQuery, RecentRuns, RetentionLimits, RunStats, Store, StoredRun } from './types.ts';
+import type {
+  CommandStats,
+  RecentQuery,
+  RecentRuns,
+  RetentionLimits,
+  RunFilter,
+  RunStats,
+  Store,
+  StoredRun,
+} from './types.ts';
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
@@ -18,7 +27,7 @@ export class MemoryStore implements Store {
   private nextId = 1;
   private readonly pool = new StringPool();
   private readonly rows = new RunColumns(this.pool);
-  private aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
+  private aggregates = this.newAggregates();
   /** Rows below this are all dead: eviction by count starts here instead of at 0. */
   private head = rowIndex(0);
   private headGeneration = 0;
@@ -73,13 +82,13 @@ export class MemoryStore implements Store {
     return { runs: out, truncated: false };
   }
 
-  stats(startMs: number, endMs: number): RunStats {
-    return this.aggregates.stats(startMs, endMs);
+  stats(startMs: number, endMs: number, filter?: RunFilter): RunStats {
+    return this.aggregates.stats(startMs, endMs, undefined, filter?.command);
   }
 
   /** The aggregates rank the commands; one pass over the columns gathers the winners' runs in range. */
-  commands(startMs: number, endMs: number, limit: number): CommandStats {
-    const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
+  commands(startMs: number, endMs: number, limit: number, filter?: RunFilter): CommandStats {
+    const top = this.aggregates.stats(startMs, endMs, limit, filter?.command).topCommands;
     return rankedCommandStats(top, this.pool, startMs, endMs, (slots, expected) =>
       this.rows.commandRuns(slots, expected, startMs, endMs),
     );
@@ -137,7 +146,7 @@ export class MemoryStore implements Store {
   close(): void {
     this.rows.clear();
     this.pool.clear();
-    this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
+    this.aggregates = this.newAggregates();
   }
 
   /** Drops the oldest rows (by id) while there are more than maxRecords or maxBytes; the newest stays. */
@@ -163,6 +172,15 @@ export class MemoryStore implements Store {
   private removeRow(row: RowIndex): void {
     this.aggregates.remove(this.rows.aggRow(row));
     this.rows.kill(row);
+  }
+
+  /** The aggregates, summarising from the columns (memory-columns.ts). */
+  private newAggregates(): Aggregates {
+    return new Aggregates(
+      this.pool,
+      (from, to) => this.summarize(from, to),
+      (from, to, wanted, hours) => this.rows.summarizeHours(from, to, wanted, hours),
+    );
   }
 
   /** A pass over the columns, skipping the chunks outside the range (memory-columns.ts). */

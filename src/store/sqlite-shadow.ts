@@ -8,6 +8,8 @@
 
 import type { AggRow, RangeSummary } from './agg-input.ts';
 import { CommandTallies } from './command-tallies.ts';
+import { MATCH } from './command-match.ts';
+import { HourParts } from './hour-parts.ts';
 import { ChunkSpans } from './chunk-spans.ts';
 import { CHUNK_ROWS, F64Column, SHIFT, U32Column, U8Column } from './chunked-column.ts';
 import { addRun, emptyRuns, trimRuns, type CommandRuns } from './command-stats.ts';
@@ -143,6 +145,41 @@ export class RunShadow {
       }
     }
     return { commands: tallies.take(), durations: all, minTs, maxTs };
+  }
+
+  /**
+   * A command filter's runs: those in [fromMs, toMs] of the commands flagged MATCH in
+   * `wanted` (by pool id), one summary per hour of `hours` (agg-input.ts HourSummarizer),
+   * tallied as summarize() and the memory store's columns tally (hour-parts.ts).
+   */
+  summarizeHours(
+    fromMs: number,
+    toMs: number,
+    wanted: Uint8Array,
+    hours: readonly number[],
+    idLimit: number,
+    nameOf: (id: PoolId) => string,
+  ): RangeSummary[] {
+    const parts = new HourParts(hours, fromMs, toMs, idLimit, nameOf);
+    const match = MATCH;
+    for (let k = this.head >>> SHIFT; k * CHUNK_ROWS < this.length; k++) {
+      if (!parts.touches(this.spans, k)) continue;
+      const chunk = this.chunk(k);
+      if (chunk === undefined) break;
+      const { commands, ts, flags, durations, attempts } = chunk;
+      const end = Math.min(CHUNK_ROWS, this.length - k * CHUNK_ROWS);
+      for (let i = 0; i < end; i++) {
+        const command = (commands[i] ?? 0) as PoolId;
+        if (wanted[command] !== match) continue;
+        const t = ts[i] ?? NaN;
+        const f = flags[i] ?? DEAD;
+        if (!(t >= fromMs && t <= toMs) || f === DEAD) continue;
+        const slot = parts.slotAt(t);
+        if (slot < 0) continue;
+        parts.add(slot, command, t, durations[i] ?? 0, (f & SUCCEEDED) !== 0, (f & RESCUED) !== 0, attempts[i] ?? 0);
+      }
+    }
+    return parts.summaries();
   }
 
   /**

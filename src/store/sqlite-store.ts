@@ -31,6 +31,7 @@ import type {
   RecentQuery,
   RecentRuns,
   RetentionLimits,
+  RunFilter,
   RunStats,
   Store,
   StoredRun,
@@ -119,7 +120,12 @@ export class SqliteStore implements Store {
         .raw();
       this.deleteGrants = db.prepare('DELETE FROM rate_grants WHERE expires_ms <= ?');
 
-      this.aggregates = new Aggregates(this.pool, (from, to) => this.summarize(from, to));
+      this.aggregates = new Aggregates(
+        this.pool,
+        (from, to) => this.summarize(from, to),
+        (from, to, wanted, hours) =>
+          this.shadow.summarizeHours(from, to, wanted, hours, this.pool.idLimit, (id) => this.pool.get(id)),
+      );
       this.rows = 0;
       for (const [id, cost, ...raw] of db
         .prepare<[], IdAggRow>(`SELECT id, ${COST_SQL}, ${AGG_COLUMNS} FROM runs ORDER BY id`)
@@ -203,13 +209,13 @@ export class SqliteStore implements Store {
     return { runs, truncated: false };
   }
 
-  stats(startMs: number, endMs: number): RunStats {
-    return this.aggregates.stats(startMs, endMs);
+  stats(startMs: number, endMs: number, filter?: RunFilter): RunStats {
+    return this.aggregates.stats(startMs, endMs, undefined, filter?.command);
   }
 
   /** The aggregates rank the commands; the shadow holds the winners' runs in range. */
-  commands(startMs: number, endMs: number, limit: number): CommandStats {
-    const top = this.aggregates.stats(startMs, endMs, limit).topCommands;
+  commands(startMs: number, endMs: number, limit: number, filter?: RunFilter): CommandStats {
+    const top = this.aggregates.stats(startMs, endMs, limit, filter?.command).topCommands;
     return rankedCommandStats(top, this.pool, startMs, endMs, (slots, expected) =>
       this.shadow.commandRuns(slots, expected, startMs, endMs),
     );

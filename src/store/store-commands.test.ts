@@ -134,6 +134,16 @@ eachStore('commands match brute force on random runs, after evictions and expiry
       bruteForce(kept, start, end, limit),
       `${start}..${end}`,
     );
+    // A command filter ranks and lists only the commands that contain it: several (job 1,
+    // job 10..19), one, all, none.
+    for (const command of ['job 1', 'job 0', 'job', 'job 99', 'Job']) {
+      const matching = kept.filter((r) => r.command.includes(command));
+      assert.deepEqual(
+        toApiCommands(store.commands(start, end, limit, { command })).commands,
+        bruteForce(matching, start, end, limit),
+        `${start}..${end} command=${command}`,
+      );
+    }
   }
 });
 

@@ -3,6 +3,9 @@
 // does from its columns, so both must give the same stats and command table to the bit,
 // and both must agree with brute force. Evictions leave stale hours and a compaction of
 // the shadow; runs arrive mostly in time order with some stragglers, as in a real day.
+// With a command filter both summarise the hours it matches in part in one pass of their
+// own: again the same to the bit, and a filter every command passes gives the unfiltered
+// answer exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,12 +47,16 @@ function midHourRange(rnd: () => number): [number, number] {
   return [a, b];
 }
 
-function bruteCounts(runs: RunRecord[], start: number, end: number): Map<string, number> {
+function bruteCounts(runs: RunRecord[], start: number, end: number, part = ''): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of runs)
-    if (r.timestampMs >= start && r.timestampMs <= end) counts.set(r.command, (counts.get(r.command) ?? 0) + 1);
+    if (r.timestampMs >= start && r.timestampMs <= end && r.command.includes(part))
+      counts.set(r.command, (counts.get(r.command) ?? 0) + 1);
   return counts;
 }
+
+/** Several commands (job 42, job 420..429), one (job 0), and none: across the stores and against brute force. */
+const SOME = ['job 42', 'job 0', 'nothing', 'JOB'];
 
 test('memory and SQLite agree to the bit on ranges with both bounds inside hours, and with brute force', () => {
   const dir = mkdtempSync(join(tmpdir(), 'patience-edges-'));
@@ -82,6 +89,24 @@ test('memory and SQLite agree to the bit on ranges with both bounds inside hours
       );
       assert.ok(stats.topCommands.length > 0);
       for (const c of stats.topCommands) assert.equal(c.count, counts.get(c.command), `${c.command} in ${q}`);
+      // Every command has "job " (and '' is in every text): such a filter merges exactly as no filter does.
+      assert.deepEqual(sqlite.stats(start, end, { command: 'job' }), stats, `stats job ${q}`);
+      assert.deepEqual(memory.stats(start, end, { command: 'job ' }), stats, `stats job ${q}`);
+      assert.deepEqual(memory.commands(start, end, 100, { command: '' }), table, `commands '' ${q}`);
+      for (const part of SOME) {
+        const filtered = sqlite.stats(start, end, { command: part });
+        assert.deepEqual(filtered, memory.stats(start, end, { command: part }), `stats ${part} ${q}`);
+        const table = sqlite.commands(start, end, 100, { command: part });
+        assert.deepEqual(table, memory.commands(start, end, 100, { command: part }), `commands ${part} ${q}`);
+        const want = bruteCounts(kept, start, end, part);
+        if (part === 'job 42') assert.ok(want.size > 1, `several commands in ${q}`);
+        assert.equal(
+          filtered.totalRuns,
+          [...want.values()].reduce((a, b) => a + b, 0),
+          `runs ${part} ${q}`,
+        );
+        assert.deepEqual(new Map(table.commands.map((c) => [c.command, c.count])), want, `commands ${part} ${q}`);
+      }
     }
   } finally {
     memory.close();

@@ -1,6 +1,7 @@
 // The aggregates against brute force: random runs (out of order, on hour boundaries,
 // zero and tiny durations), random evictions and expiries, and random ranges, compared
-// with stats computed from a plain list of the runs the store should still hold.
+// with stats computed from a plain list of the runs the store should still hold; with a
+// command filter too, against the runs whose command contains it.
 import assert from 'node:assert/strict';
 import type { RunRecord } from '../shared/run-record.ts';
 import { HOUR, MINUTE, T0, eachStore, run, within1Percent } from './test-support.ts';
@@ -11,6 +12,10 @@ import { seeded } from '../../test/helpers/seeded.ts';
 import { toApiStats } from '../http/wire/stats.ts';
 
 const SPAN = 10 * HOUR;
+/** Each command is in one of three groups, so that a part may match one, several, all or none. */
+const GROUPS = ['web', 'db', 'ci'];
+/** Every command (''), all by a shared part, a group, two groups, one command, none, one in the wrong case. */
+const PARTS = ['', 'cmd ', 'web', 'b', 'cmd b db', 'x', 'CMD'];
 
 function randomRun(rnd: () => number): RunRecord {
   const pick = rnd();
@@ -22,6 +27,7 @@ function randomRun(rnd: () => number): RunRecord {
         ? T0 + Math.floor(rnd() * 10 + 1) * HOUR - 1
         : T0 + rnd() * SPAN;
   const n = 1 + Math.floor(rnd() * 4);
+  const letter = Math.floor(rnd() * 15);
   const succeeded = rnd() < 0.7;
   const attempts: [number, boolean][] = [];
   for (let i = 0; i < n; i++) {
@@ -30,7 +36,7 @@ function randomRun(rnd: () => number): RunRecord {
     attempts.push([seconds, succeeded && i === n - 1]);
   }
   return run(
-    `cmd ${String.fromCharCode(97 + Math.floor(rnd() * 15))}`,
+    `cmd ${String.fromCharCode(97 + letter)} ${GROUPS[letter % 3]}`,
     succeeded ? 'succeeded' : 'failed',
     attempts,
     ts,
@@ -88,10 +94,10 @@ function expected(runs: RunRecord[], start: number, end: number): StatsResult {
 const close = (a: number, b: number, what: string): void =>
   assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
-function compare(store: Store, runs: RunRecord[], start: number, end: number): void {
-  const got = toApiStats(store.stats(start, end));
-  const want = expected(runs, start, end);
-  const where = `range ${start - T0}..${end - T0}`;
+function compare(store: Store, runs: RunRecord[], start: number, end: number, command?: string): void {
+  const got = toApiStats(store.stats(start, end, { command }));
+  const want = expected(command === undefined ? runs : runs.filter((r) => r.command.includes(command)), start, end);
+  const where = `range ${start - T0}..${end - T0}${command === undefined ? '' : ` command=${JSON.stringify(command)}`}`;
   assert.equal(got.total_runs, want.total_runs, where);
   assert.equal(got.successful_runs, want.successful_runs, where);
   assert.equal(got.rescued_runs, want.rescued_runs, where);
@@ -154,8 +160,11 @@ eachStore('stats match brute force through random appends, evictions and expirie
     }
     assert.equal(store.count(), model.size);
     const runs = [...model.values()];
+    // Filtered first: an hour left stale by the removals must be put right by whichever query meets it first.
+    for (const part of PARTS) compare(store, runs, T0 - HOUR, T0 + SPAN + HOUR, part);
     for (let k = 0; k < 8; k++) {
       const [start, end] = randomRange(rnd);
+      compare(store, runs, start, end, PARTS[k % PARTS.length]);
       compare(store, runs, start, end);
     }
     compare(store, runs, T0 - HOUR, T0 + SPAN + HOUR);

@@ -45,6 +45,18 @@ export interface RecentRuns {
   truncated: boolean;
 }
 
+/**
+ * What stats() and commands() count besides the time range; absent, every run. Each given
+ * field narrows the runs further.
+ */
+export interface RunFilter {
+  /**
+   * Only runs whose (redacted) command contains this, case-sensitive: recent()'s `command`
+   * rule (String.includes), so that an empty string matches every run.
+   */
+  command?: string;
+}
+
 /** Seconds. */
 export interface DurationPercentiles {
   p50: number;
@@ -160,10 +172,13 @@ export interface Store {
   removeExpiredGrants?(nowMs: number): number;
   /** Newest first (by id), filtered, at most q.limit and about q.maxBytes. */
   recent(q: RecentQuery): RecentRuns;
-  /** Aggregates over runs whose timestamp lies in [startMs, endMs]. */
-  stats(startMs: number, endMs: number): RunStats;
-  /** Per-command figures over runs whose timestamp lies in [startMs, endMs]; the `limit` busiest. */
-  commands(startMs: number, endMs: number, limit: number): CommandStats;
+  /** Aggregates over runs whose timestamp lies in [startMs, endMs] (and that pass `filter`). */
+  stats(startMs: number, endMs: number, filter?: RunFilter): RunStats;
+  /**
+   * Per-command figures over runs whose timestamp lies in [startMs, endMs]; the `limit`
+   * busiest. With `filter`, only the commands it lets through are ranked and listed.
+   */
+  commands(startMs: number, endMs: number, limit: number, filter?: RunFilter): CommandStats;
   /**
    * Every stored record, oldest first, without materialising them all at once. Appends
    * and removals may go on between steps: the iteration ends at the newest record

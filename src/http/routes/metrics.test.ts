@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, assertShape, NOW, testApp } from './test-app.ts';
-import { dataset, MAKE, run, T0, HOUR } from '../../store/test-support.ts';
+import { CURL, dataset, HOUR, MAKE, MINUTE, PING, run, T0 } from '../../store/test-support.ts';
 import { toApiRun } from '../serialize.ts';
 import { toApiCommands, toApiStats } from '../wire/stats.ts';
 import { CommandsResult, RecentResult, StatsResult } from '../../shared/api/metrics.ts';
@@ -174,6 +174,59 @@ test('GET /api/metrics/stats and /commands: the wire shapes of the store aggrega
     assertError(await app.inject({ url: `${url}?end=soon` }), 400, 'bad_parameter', 'end');
   }
   assertError(await app.inject({ url: '/api/metrics/commands?limit=0' }), 400, 'bad_parameter', 'limit');
+});
+
+test('GET /api/metrics/stats and /commands: command= narrows every figure to the runs whose command has it', async (t) => {
+  for (const kind of ['sqlite', 'memory'] as const) {
+    const { app, store } = testApp(t, { store: kind });
+    store.append(dataset(), NOW - HOUR);
+    const get = async (url: string): Promise<string> => {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 200, `${kind} ${url}: ${res.body}`);
+      return res.body;
+    };
+    // "p" is in CURL (https) and PING, not in MAKE; 16:15 cuts the first hour.
+    const start = new Date(T0 + 15 * MINUTE).toISOString();
+    const stats = await get(`/api/metrics/stats?start=${start}&command=p`);
+    assert.equal(stats, JSON.stringify(toApiStats(store.stats(T0 + 15 * MINUTE, NOW, { command: 'p' }))), kind);
+    const s = JSON.parse(stats) as StatsResult;
+    assert.deepEqual([s.total_runs, s.successful_runs, s.total_attempts], [2, 1, 3], kind);
+    assert.deepEqual(
+      s.top_commands.map((c) => c.command),
+      [CURL, PING],
+    );
+    const commands = await get(`/api/metrics/commands?start=${start}&command=p&limit=1`);
+    assert.equal(commands, JSON.stringify(toApiCommands(store.commands(T0 + 15 * MINUTE, NOW, 1, { command: 'p' }))));
+    assert.deepEqual(
+      (JSON.parse(commands) as CommandsResult).commands.map((c) => [c.command, c.count]),
+      [[CURL, 1]],
+    );
+    // Percent-encoded, spaces and all; case-sensitive; an empty value is no filter.
+    const make = JSON.parse(await get(`/api/metrics/commands?command=${encodeURIComponent('-C build')}`));
+    assert.deepEqual(
+      (make as CommandsResult).commands.map((c) => c.command),
+      [MAKE],
+    );
+    assert.equal((JSON.parse(await get('/api/metrics/stats?command=MAKE')) as StatsResult).total_runs, 0);
+    assert.equal(await get('/api/metrics/stats?command='), await get('/api/metrics/stats'));
+    assert.equal(await get('/api/metrics/commands?command='), await get('/api/metrics/commands'));
+  }
+});
+
+test('GET /api/metrics/stats and /commands: a bad command= is a 400 bad_parameter naming command', async (t) => {
+  const { app } = testApp(t, { store: 'memory' });
+  for (const url of ['/api/metrics/stats', '/api/metrics/commands']) {
+    const long = assertError(
+      await app.inject({ url: `${url}?command=${'x'.repeat(4097)}` }),
+      400,
+      'bad_parameter',
+      'command',
+    );
+    assert.equal(long.error, `command: "${'x'.repeat(80)}…" is not at most 4096 characters`);
+    const twice = assertError(await app.inject({ url: `${url}?command=a&command=b` }), 400, 'bad_parameter', 'command');
+    assert.equal(twice.error, 'command: give it once');
+    assert.equal((await app.inject({ url: `${url}?command=${'x'.repeat(4096)}` })).statusCode, 200, url);
+  }
 });
 
 test('GET /api/metrics/export: json, ndjson and csv with their content types; a bad format is a 400', async (t) => {

@@ -10,6 +10,7 @@ import {
   RangeQuery,
   RecentQuery,
   RecentResult,
+  StatsQuery,
   StatsResult,
 } from '../../shared/api/metrics.ts';
 import { BadRequest, labelParams, timeParam } from '../params.ts';
@@ -65,13 +66,13 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallbackTypebox {
       {
         schema: {
           summary: 'aggregates over a time range',
-          querystring: RangeQuery,
+          querystring: StatsQuery,
           response: { 200: StatsResult, ...ERRORS },
         },
       },
       async (req) => {
         const { start, end } = range(req.query, deps.now());
-        return toApiStats(deps.store.stats(start, end));
+        return toApiStats(deps.store.stats(start, end, { command: req.query.command }));
       },
     );
 
@@ -87,7 +88,8 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginCallbackTypebox {
       },
       async (req) => {
         const { start, end } = range(req.query, deps.now());
-        return toApiCommands(deps.store.commands(start, end, Math.min(req.query.limit ?? 20, 100)));
+        const limit = Math.min(req.query.limit ?? 20, 100);
+        return toApiCommands(deps.store.commands(start, end, limit, { command: req.query.command }));
       },
     );
 

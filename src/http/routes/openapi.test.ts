@@ -63,6 +63,10 @@ test('the document lists exactly the routes, each with its methods and a documen
     'query:status',
     'query:until',
   ]);
+  const paramsOf = (path: string): string[] | undefined =>
+    doc.paths[path]?.get?.parameters?.map((p) => `${p.in}:${p.name}`).sort();
+  assert.deepEqual(paramsOf('/api/metrics/stats'), ['query:command', 'query:end', 'query:start']);
+  assert.deepEqual(paramsOf('/api/metrics/commands'), ['query:command', 'query:end', 'query:limit', 'query:start']);
   // label= is repeatable: a list in the document, with its bound.
   const label = recent?.parameters?.find((p) => p.name === 'label')?.schema;
   assert.deepEqual([label?.type, label?.maxItems], ['array', 8]);

@@ -30,11 +30,13 @@ const LabelParam = Type.String({
   'x-expect': `KEY=VALUE with a key of 1..${MAX_LABEL_KEY_LENGTH} characters and a value of at most ${MAX_LABEL_VALUE_LENGTH}`,
 });
 
+/** command=: a case-sensitive substring of the stored (redacted) command; one rule for every route. */
+const CommandParam = (description: string) =>
+  Type.String({ maxLength: 4096, description, 'x-expect': 'at most 4096 characters' });
+
 export const RecentQuery = Type.Object({
   limit: Type.Optional(LimitParam(10, 1000)),
-  command: Type.Optional(
-    Type.String({ maxLength: 4096, description: 'a substring of the command', 'x-expect': 'at most 4096 characters' }),
-  ),
+  command: Type.Optional(CommandParam('a substring of the command')),
   status: Type.Optional(
     Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { 'x-expect': 'one of succeeded, failed' }),
   ),
@@ -64,10 +66,19 @@ export const RangeQuery = Type.Object({
 });
 export type RangeQuery = Static<typeof RangeQuery>;
 
+/** /stats: every figure covers only the runs whose command contains `command`, when given. */
+export const StatsQuery = Type.Object({
+  start: Type.Optional(TimeParam('default: 24 h before end')),
+  end: Type.Optional(TimeParam('default: now, or 24 h after a future start')),
+  command: Type.Optional(CommandParam('only runs whose command contains this (case-sensitive)')),
+});
+export type StatsQuery = Static<typeof StatsQuery>;
+
 export const CommandsQuery = Type.Object({
   start: Type.Optional(TimeParam('default: 24 h before end')),
   end: Type.Optional(TimeParam('default: now, or 24 h after a future start')),
   limit: Type.Optional(LimitParam(20, 100)),
+  command: Type.Optional(CommandParam('only commands that contain this (case-sensitive)')),
 });
 export type CommandsQuery = Static<typeof CommandsQuery>;
 
