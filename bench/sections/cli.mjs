@@ -1,7 +1,8 @@
 // 4. CLI start-up: the wall time of `patience fixed -a 1 -- true` over `true` alone and
 // over `node -e 0` (the floor), with a daemon running, with no daemon, and with a daemon
-// that accepts but never answers; and whether the CLI bundle is free of the daemon's
-// dependencies.
+// that accepts but never answers; the same from the npm package installed with
+// `npm install -g` into a temp prefix, as a user runs it; and whether the CLI bundle is
+// free of the daemon's dependencies.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,9 @@ export default {
   run,
 };
 
+// Long because one run sets up every case (the daemon, the hung server, the installed copy),
+// interleaves their rounds, and tears all of it down in one finally; split, the clean-up
+// would be spread over the pieces.
 async function run({ progress }) {
   if (!fs.existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run node scripts/build.mjs cli`);
   const bundle = inspectBundle();
@@ -37,6 +41,8 @@ async function run({ progress }) {
   let hung;
   let http;
   try {
+    progress('cli: installing the package into a temp prefix');
+    const installed = installPackage(work);
     progress('cli: starting patienced and the hung server');
     [daemon, hung] = await Promise.all([spawnBenchDaemon({ label: 'patienced (cli)' }), startHung()]);
     http = httpClient(daemon.url);
@@ -58,6 +64,19 @@ async function run({ progress }) {
       { id: 'no_daemon', label: 'patience, no daemon', ...patience(path.join(work, 'nobody-listens.sock')), cli: true },
       { id: 'hung', label: 'patience, daemon never answers', ...patience(hung.socketPath), cli: true },
     ];
+    if (installed.bin) {
+      // By name from PATH, through npm's link and the bundle's `#!/usr/bin/env node`, as a
+      // user runs it; this node first on PATH, so that it is the floor's node.
+      const PATH = [installed.bin, path.dirname(process.execPath), base.PATH].join(path.delimiter);
+      cases.push({
+        id: 'installed',
+        label: 'patience installed by npm, daemon running',
+        file: 'patience',
+        args: PATIENCE_ARGS,
+        env: { ...base, PATH, RETRY_SOCKET_PATH: daemon.socketPath },
+        cli: true,
+      });
+    }
 
     // One run of each CLI case with PATIENCE_DEBUG, to show which path the report took.
     for (const c of cases.filter((c) => c.cli)) {
@@ -82,9 +101,12 @@ async function run({ progress }) {
     daemon.assertAlive();
     hung.assertAlive();
     const stats1 = (await http.json('/api/daemon/stats')).json;
-    const sent = WARMUPS + RUNS;
+    // The checkout's CLI and the installed one both report to the daemon.
+    const reporting = cases.filter((c) => c.cli && c.env.RETRY_SOCKET_PATH === daemon.socketPath).length;
+    const sent = (WARMUPS + RUNS) * reporting;
     const delivery = {
       sent,
+      reporting_cases: reporting,
       received: stats1.received - stats0.received,
       rejected: stats1.rejected_total - stats0.rejected_total,
     };
@@ -95,6 +117,7 @@ async function run({ progress }) {
       warmups: WARMUPS,
       target_over_floor_ms: TARGET_OVER_FLOOR_MS,
       bundle,
+      installed: installed.note,
       delivery,
       cases: {},
     };
@@ -141,6 +164,29 @@ async function run({ progress }) {
 
 const yieldLoop = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * `npm pack` of this checkout as it is built (no prepack: the other cases measure this same
+ * dist/), then `npm install -g` into WORK/prefix. --ignore-scripts skips better-sqlite3's
+ * build, which the CLI never loads (minutes where its prebuilt download is unreachable).
+ * Returns { bin, note }; without npm, or when the install fails, no bin and the reason.
+ */
+function installPackage(work) {
+  const npm = (args) =>
+    spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pack = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work]);
+  if (pack.status !== 0) return { note: `not measured: npm pack failed: ${pack.error?.message ?? pack.stderr.trim()}` };
+  const tarball = path.join(work, JSON.parse(pack.stdout)[0].filename);
+  const prefix = path.join(work, 'prefix');
+  const started = performance.now();
+  const install = npm(['install', '-g', '--prefix', prefix, '--ignore-scripts', '--prefer-offline', tarball]);
+  if (install.status !== 0) return { note: `not measured: npm install -g failed: ${install.stderr.trim()}` };
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    bin: path.join(prefix, 'bin'),
+    note: `npm install -g --ignore-scripts of the packed tarball: ${fmt(seconds, 1)} s`,
+  };
+}
+
 function inspectBundle() {
   const text = fs.readFileSync(CLI_BIN, 'utf8');
   const counts = {};
@@ -164,7 +210,7 @@ function outcome(c, delivery) {
   else if (/\b(ENOENT|ECONNREFUSED)\b/.test(r)) s = `cannot connect (${/\b(ENOENT|ECONNREFUSED)\b/.exec(r)[1]})`;
   else if (/did not answer within/.test(r)) s = `no answer, gave up at ${/within (\S+ ms)/.exec(r)?.[1] ?? 'budget'}`;
   if (c.id === 'daemon')
-    s += `; received +${delivery.received} of ${delivery.sent}${delivery.rejected ? `, rejected +${delivery.rejected}` : ''}${delivery.ok ? '' : ' (MISMATCH)'}`;
+    s += `; received +${delivery.received} of ${delivery.sent}${delivery.reporting_cases > 1 ? ` (${delivery.reporting_cases} cases report to it)` : ''}${delivery.rejected ? `, rejected +${delivery.rejected}` : ''}${delivery.ok ? '' : ' (MISMATCH)'}`;
   return s;
 }
 
@@ -198,6 +244,6 @@ function render(results) {
     '  RETRY_SOCKET_PATH per case. "report" = the CLI\'s PATIENCE_DEBUG line from one extra run per case; "received" = the',
     '  change of /api/daemon/stats `received` over the warm-ups and measured runs. The never-answering daemon (bench/hung-server.mjs)',
     `  accepts and reads but never writes, so the CLI waits its whole report budget (200 ms, README: The socket protocol) by design. Bundle counts are`,
-    `  occurrences of each name in ${b.path} (built ${b.built_at}).`,
+    `  occurrences of each name in ${b.path} (built ${b.built_at}). Installed copy: ${results.installed}.`,
   ].join('\n');
 }
