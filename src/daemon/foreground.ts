@@ -2,6 +2,7 @@
 // a signal, ordered stop. Returns the exit code.
 import fs from 'node:fs';
 import { describeConfig, type ConfigSources, type DaemonConfig } from './config/index.ts';
+import { bannerStream, startBanner } from './first-run.ts';
 import { createLogger, type DaemonLogger } from './logger.ts';
 import { acquirePidFile } from './pidfile.ts';
 import type { ProcessProbe } from './process-check.ts';
@@ -13,6 +14,8 @@ import { VERSION } from '../shared/version.ts';
 export interface ForegroundDeps {
   pid: number;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Only for the start-up banner, when stderr is no terminal but stdout is. */
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Registers the handler for SIGINT and SIGTERM. */
   onShutdownSignal: (handler: (signal: string) => void) => void;
   /** Registers the handler for SIGHUP. */
@@ -130,7 +133,10 @@ function watchSignals(config: DaemonConfig, deps: ForegroundDeps, logger: Daemon
   return { signalled, leaveNothingBehind: (cleanup) => (leaveNothingBehind = cleanup) };
 }
 
-/** Says where the daemon listens, and tells a waiting -daemon parent it is ready. */
+/**
+ * Says where the daemon listens, and tells a waiting -daemon parent it is ready. A person
+ * at a terminal also learns where the dashboard is and what to try (first-run.ts).
+ */
 function announce(
   daemon: RunningDaemon,
   config: DaemonConfig,
@@ -148,6 +154,9 @@ function announce(
     'patienced listening',
   );
   log.debug({ config: describeConfig(config, sources) }, 'configuration');
+  bannerStream(deps.stderr, deps.stdout)?.write(
+    startBanner({ httpAddress: daemon.httpAddress, socketPath: config.socketPath, logFile: config.logFile }),
+  );
   deps.readiness?.ready({
     pid: deps.pid,
     socket: config.socketPath,

@@ -1,10 +1,12 @@
 // patienced: read the configuration and do what it asks: run in the foreground, start in
-// the background (-daemon), or ask after (-status) or stop (-stop) the daemon that the
-// same configuration names. Returns the exit code; only bin.ts calls process.exit.
+// the background (-daemon), ask after (-status) or stop (-stop) the daemon that the same
+// configuration names, or install or remove the service (-install-service,
+// -uninstall-service). Returns the exit code; only bin.ts calls process.exit.
 import { loadConfig } from './config/index.ts';
 import { showStatus, stopDaemon } from './control.ts';
 import { startDetached, type Readiness, type SelfCommand } from './daemonize.ts';
 import { runForeground } from './foreground.ts';
+import { runServiceScript } from './service-install.ts';
 import { VERSION } from '../shared/version.ts';
 
 export interface DaemonMainDeps {
@@ -39,6 +41,9 @@ export async function main(argv: string[], deps: DaemonMainDeps): Promise<number
   if (loaded.kind === 'version') {
     deps.stdout.write(`patienced version ${VERSION}\n`);
     return 0;
+  }
+  if (loaded.kind === 'service') {
+    return runServiceScript(loaded.action, { env: deps.env, stderr: deps.stderr });
   }
   const { config } = loaded;
   const pid = deps.pid ?? process.pid;

@@ -8,7 +8,7 @@ import { Batcher } from '../ingest/batcher.ts';
 import { commitDelayFor } from '../ingest/commit-delay.ts';
 import { IngestCounters } from '../ingest/counters.ts';
 import { IngestServer } from '../ingest/server.ts';
-import { buildApp } from '../http/app.ts';
+import { buildApp, listenQuietly } from '../http/app.ts';
 import { RunFeed } from '../http/live/run-feed.ts';
 import { RuntimeStats } from './runtime-stats.ts';
 import { VERSION } from '../shared/version.ts';
@@ -258,7 +258,7 @@ function storeCloser(store: Store, log: Logger): () => void {
 
 /** Listens on the configured host and port; returns the bound address as "host:port". */
 async function listenHttp(app: FastifyInstance, s: DaemonSettings): Promise<string> {
-  await app.listen({ host: s.httpHost, port: s.httpPort });
+  await listenQuietly(app, { host: s.httpHost, port: s.httpPort });
   const addr = app.server.address();
   return typeof addr === 'object' && addr
     ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`

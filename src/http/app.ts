@@ -134,6 +134,22 @@ export function buildApp(deps: AppDeps): App {
 }
 
 /**
+ * app.listen without fastify's own "Server listening at …" line: the daemon says where it
+ * listens in its one start-up line (foreground.ts), and fastify has no option to leave its
+ * line out. fastify logs through a child of the daemon's logger, so lowering that child's
+ * level for the listen alone silences nothing else; warnings and errors still show.
+ */
+export async function listenQuietly(app: App, options: { host: string; port: number }): Promise<void> {
+  const level = app.log.level;
+  if (level === 'trace' || level === 'debug' || level === 'info') app.log.level = 'warn';
+  try {
+    await app.listen(options);
+  } finally {
+    app.log.level = level;
+  }
+}
+
+/**
  * 404 and 405, said before any body is read: a DELETE with a JSON content type and no body
  * is a wrong method (405), not an empty-body error (400). Learns each route's methods as
  * they are added.

@@ -1,10 +1,13 @@
 // scripts/install.sh and scripts/uninstall.sh, staged into a DESTDIR (no root, no user,
-// no service manager), and the service files they write, checked by the tools that read them.
+// no service manager), also as `patienced -install-service` / `-uninstall-service` from a
+// checkout, an installed package and an installed service, and the service files they
+// write, checked by the tools that read them.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../helpers/daemon.ts';
+import { DAEMON_BIN, tempDir } from '../helpers/daemon.ts';
 import { runRecord, send } from '../helpers/socket.ts';
 import { isRunning, killLeftovers, run, startedPid, type Ran } from '../helpers/service.ts';
 
@@ -229,4 +232,188 @@ test('the launchd plist is well-formed and says what the original documents', as
   assert.deepEqual(plist.KeepAlive, { SuccessfulExit: false });
   assert.equal(plist.RunAtLoad, true);
   fs.rmSync(stage, { recursive: true, force: true });
+});
+
+/**
+ * `patienced FLAG` with DESTDIR set, always: these tests run as root, and without DESTDIR
+ * the installer would install for real. `program` is a bundle (run with this node) or a
+ * staged wrapper.
+ */
+function service(
+  flag: '-install-service' | '-uninstall-service',
+  stage: string,
+  env: Record<string, string> = {},
+  program = DAEMON_BIN,
+): Promise<Ran> {
+  assert.ok(path.isAbsolute(stage) && stage !== '/', `DESTDIR must be a staging directory, not ${stage}`);
+  const [file, args] = program.endsWith('.cjs') ? [process.execPath, [program, flag]] : [program, [flag]];
+  return run(file, args, { env: { HOME: stage, ...env, DESTDIR: stage }, timeoutMs: 60_000 });
+}
+
+/** Every file under a tree with its mode and a digest of its content (a symlink as its target). */
+function tree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of files(root)) {
+    const full = path.join(root, f);
+    const st = fs.lstatSync(full);
+    const body = st.isSymbolicLink() ? `-> ${fs.readlinkSync(full)}` : fs.readFileSync(full);
+    out.set(f, `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(body).digest('hex')}`);
+  }
+  return out;
+}
+
+/** The files of two trees that differ (missing on one side, or another mode or content). */
+function differences(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].filter((f) => a.get(f) !== b.get(f)).sort();
+}
+
+const OPT = '/opt/patience';
+
+test('patienced -install-service stages what install.sh does, under PREFIX; -uninstall-service takes it away', async (t) => {
+  const root = tempDir('patience-stage-');
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  for (const os of ['linux', 'darwin']) {
+    const byScript = path.join(root, os, 'script');
+    const byFlag = path.join(root, os, 'flag');
+    const env = { TARGET_OS: os, PREFIX: OPT };
+    const direct = await script('install.sh', byScript, env);
+    assert.equal(direct.code, 0, direct.stderr);
+    const flagged = await service('-install-service', byFlag, env);
+    assert.equal(flagged.code, 0, flagged.stderr);
+    // The same words, since it is the same script: only the staging directory differs.
+    assert.equal(flagged.stdout, direct.stdout);
+    assert.match(flagged.stdout, /^install\.sh: installed patience .* in \/opt\/patience\/lib\/patience/);
+    const staged = tree(byFlag);
+    assert.deepEqual(differences(staged, tree(byScript)), [], 'the same files, modes and contents');
+    assert.ok(staged.has('opt/patience/lib/patience/dist/patienced.cjs'));
+    assert.ok(staged.has('opt/patience/lib/patience/scripts/uninstall.sh'), 'the installed copy can uninstall itself');
+    assert.ok(staged.has('opt/patience/bin/patienced'));
+    const config = JSON.parse(fs.readFileSync(path.join(byFlag, OPT, 'etc/retry/daemon.json'), 'utf8')) as {
+      data_file: string;
+    };
+    assert.equal(config.data_file, '/opt/patience/var/lib/retry/metrics.db');
+    if (os === 'linux') {
+      const unit = fs.readFileSync(path.join(byFlag, 'etc/systemd/system/retry-daemon.service'), 'utf8');
+      assert.match(
+        unit,
+        /^ExecStart=\/opt\/patience\/bin\/patienced -config \/opt\/patience\/etc\/retry\/daemon\.json /m,
+      );
+    } else {
+      const plist = fs.readFileSync(path.join(byFlag, 'Library/LaunchDaemons/com.retry.daemon.plist'), 'utf8');
+      assert.match(plist, /<string>\/opt\/patience\/bin\/patienced<\/string>/);
+    }
+
+    const removed = await service('-uninstall-service', byFlag, { PREFIX: OPT });
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /removed \/opt\/patience\/lib\/patience/);
+    assert.deepEqual(files(byFlag), ['opt/patience/etc/retry/daemon.json'], 'configuration kept, the rest gone');
+    const purged = await service('-uninstall-service', byFlag, { PREFIX: OPT, PURGE: '1' });
+    assert.equal(purged.code, 0, purged.stderr);
+    assert.deepEqual(files(byFlag), []);
+  }
+});
+
+/** The parts of better-sqlite3 that install.sh copies, copied to `to`. */
+function copySqlite(to: string): void {
+  const from = path.resolve('node_modules/better-sqlite3');
+  fs.mkdirSync(path.join(to, 'build/Release'), { recursive: true });
+  for (const f of ['package.json', 'lib', 'LICENSE', 'build/Release/better_sqlite3.node'])
+    fs.cpSync(path.join(from, f), path.join(to, f), { recursive: true });
+}
+
+/**
+ * A tree like an installed npm package: dist/, scripts/ and package.json; no devDependencies
+ * and no checkout around it.
+ */
+function packageAt(dir: string): string {
+  fs.mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+  fs.cpSync('dist', path.join(dir, 'dist'), { recursive: true });
+  for (const f of ['install.sh', 'uninstall.sh', 'service'])
+    fs.cpSync(path.join('scripts', f), path.join(dir, 'scripts', f), { recursive: true });
+  fs.copyFileSync('package.json', path.join(dir, 'package.json'));
+  return path.join(dir, 'dist/patienced.cjs');
+}
+
+test('an installed package installs its service: modules of its own, or hoisted and nested', async (t) => {
+  const root = tempDir('patience-package-');
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const reference = path.join(root, 'reference');
+  assert.equal((await script('install.sh', reference, { TARGET_OS: 'linux' })).code, 0);
+  const want = tree(reference);
+
+  // npm install -g: <prefix>/lib/node_modules/patience with its dependencies in its own
+  // node_modules (here linked to the checkout's, as npm links a package installed from a folder).
+  const global = path.join(root, 'global/lib/node_modules/patience');
+  const globalBundle = packageAt(global);
+  fs.mkdirSync(path.join(global, 'node_modules'));
+  for (const m of ['better-sqlite3', 'bindings', 'file-uri-to-path'])
+    fs.symlinkSync(path.resolve('node_modules', m), path.join(global, 'node_modules', m));
+  // npm install in a project: the dependencies hoisted beside the package, bindings nested
+  // in better-sqlite3 (copies: nothing may come from the checkout's node_modules).
+  const project = path.join(root, 'project/node_modules');
+  const hoistedBundle = packageAt(path.join(project, 'patience'));
+  copySqlite(path.join(project, 'better-sqlite3'));
+  fs.cpSync('node_modules/bindings', path.join(project, 'better-sqlite3/node_modules/bindings'), { recursive: true });
+  fs.cpSync('node_modules/file-uri-to-path', path.join(project, 'file-uri-to-path'), { recursive: true });
+
+  for (const [name, bundle] of [
+    ['global', globalBundle],
+    ['hoisted', hoistedBundle],
+  ] as const) {
+    const stage = path.join(root, `stage-${name}`);
+    const r = await service('-install-service', stage, { TARGET_OS: 'linux' }, bundle);
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.deepEqual(differences(tree(stage), want), [], `${name}: the same tree as from the checkout`);
+  }
+  // The same from the package's own scripts/install.sh, run directly.
+  const direct = await run('bash', [path.join(project, 'patience/scripts/install.sh')], {
+    env: { DESTDIR: path.join(root, 'stage-direct'), NODE: process.execPath, TARGET_OS: 'linux' },
+    timeoutMs: 60_000,
+  });
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.deepEqual(differences(tree(path.join(root, 'stage-direct')), want), []);
+
+  // A package whose better-sqlite3 is gone: one line saying so, and nothing staged.
+  fs.rmSync(path.join(project, 'better-sqlite3'), { recursive: true });
+  const broken = await run('bash', [path.join(project, 'patience/scripts/install.sh')], {
+    env: { DESTDIR: path.join(root, 'stage-broken'), NODE: process.execPath, TARGET_OS: 'linux' },
+  });
+  assert.equal(broken.code, 1);
+  assert.equal(
+    broken.stderr,
+    'install.sh: node_modules/better-sqlite3 is missing: npm ci (in a checkout), or install the package again\n',
+  );
+  assert.equal(fs.existsSync(path.join(root, 'stage-broken')), false);
+});
+
+test('the installed service runs -install-service and -uninstall-service by itself; without its scripts it says so', async (t) => {
+  const stage = tempDir('patience-stage-');
+  t.after(() => fs.rmSync(stage, { recursive: true, force: true }));
+  assert.equal((await script('install.sh', stage, { TARGET_OS: 'linux' })).code, 0);
+  const before = tree(stage);
+  const wrapper = path.join(stage, PREFIX, 'bin/patienced');
+  // Again from its own copy: an upgrade to the same version changes nothing.
+  const again = await service('-install-service', stage, { TARGET_OS: 'linux' }, wrapper);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /kept the existing \/usr\/local\/etc\/retry\/daemon\.json/);
+  assert.deepEqual(differences(tree(stage), before), []);
+
+  // A service installed before the scripts came along: one line, exit 1, nothing removed.
+  const scripts = path.join(stage, PREFIX, 'lib/patience/scripts');
+  fs.renameSync(scripts, `${scripts}.away`);
+  const lost = await service('-uninstall-service', stage, {}, wrapper);
+  assert.equal(lost.code, 1);
+  assert.equal(
+    lost.stderr,
+    `patienced: cannot -uninstall-service: ${scripts}/uninstall.sh is missing ` +
+      `(${path.join(stage, PREFIX, 'lib/patience/dist/patienced.cjs')} was copied without the rest of its package); ` +
+      'use the patienced of an installed package or a checkout, or run its scripts/uninstall.sh\n',
+  );
+  assert.equal(lost.stdout, '');
+  fs.renameSync(`${scripts}.away`, scripts);
+  assert.deepEqual(differences(tree(stage), before), []);
+
+  const removed = await service('-uninstall-service', stage, {}, wrapper);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(files(stage), ['usr/local/etc/retry/daemon.json']);
 });

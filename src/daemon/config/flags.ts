@@ -18,6 +18,17 @@ export const COMMAND_FLAGS: readonly CommandFlag[] = [
   { name: 'status', type: 'bool', usage: 'Show daemon status' },
   { name: 'stop', type: 'bool', usage: 'Stop running daemon' },
   { name: 'version', type: 'bool', usage: 'Show version information' },
+  {
+    name: 'install-service',
+    type: 'bool',
+    usage: 'Install patienced as a system service (systemd or launchd) under PREFIX; needs root unless DESTDIR is set',
+  },
+  {
+    name: 'uninstall-service',
+    type: 'bool',
+    usage:
+      'Remove the service that -install-service installed (PURGE=1 also removes its configuration, data, logs and user)',
+  },
 ];
 
 /** Go's flag package answers -h and -help (and --help) with the usage text. */

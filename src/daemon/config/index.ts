@@ -1,5 +1,5 @@
 // patienced configuration: the public surface. See load.ts for the layering rules.
-export { loadConfig, type Action, type LoadOptions, type LoadResult } from './load.ts';
+export { loadConfig, type Action, type LoadOptions, type LoadResult, type ServiceAction } from './load.ts';
 export { usageText } from './usage.ts';
 export {
   describeConfig,

@@ -505,6 +505,28 @@ test('actions', () => {
   }
 });
 
+test('-install-service and -uninstall-service read no config and take no other flags', () => {
+  const broken = { [DEFAULT_PATH]: '{broken' };
+  assert.deepEqual(load(['-install-service'], {}, broken), { kind: 'service', action: 'install-service' });
+  assert.deepEqual(load(['--uninstall-service'], { RETRY_HTTP_PORT: 'x' }, broken), {
+    kind: 'service',
+    action: 'uninstall-service',
+  });
+  assert.deepEqual(load(['-install-service', '-daemon=false']), { kind: 'service', action: 'install-service' });
+  assert.equal(ok(load(['-install-service=false'])).action, 'run');
+  assert.equal(
+    error(load(['-install-service', '-port', '9090', '-config', '/x.json'])),
+    '-install-service takes no other flags (got -port, -config): the service reads PREFIX/etc/retry/daemon.json, ' +
+      'and PREFIX and DESTDIR are environment variables',
+  );
+  assert.match(
+    error(load(['-install-service', '-uninstall-service'])),
+    /^flags -install-service and -uninstall-service cannot be used together: choose one$/,
+  );
+  assert.match(error(load(['-stop', '-uninstall-service'])), /-stop and -uninstall-service cannot be used together/);
+  assert.equal(load(['-uninstall-service', '-h']).kind, 'help');
+});
+
 test('describeConfig reports each key with its value and source', () => {
   const r = ok(load(['-port', '9090'], { RETRY_SOCKET_MODE: '0600' }));
   const rows = describeConfig(r.config, r.sources);

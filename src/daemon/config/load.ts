@@ -7,7 +7,9 @@ import { describeSource, type ConfigSource, type ConfigSources } from './sources
 import { usageText } from './usage.ts';
 import { boolean, type Checked } from './value-types.ts';
 
-export type Action = 'run' | 'daemon' | 'status' | 'stop' | 'version' | 'help';
+export type ServiceAction = 'install-service' | 'uninstall-service';
+
+export type Action = 'run' | 'daemon' | 'status' | 'stop' | 'version' | 'help' | ServiceAction;
 
 export type LoadResult =
   | {
@@ -22,6 +24,11 @@ export type LoadResult =
     }
   /** -version needs no config, so that a broken config file cannot hide the version. */
   | { readonly kind: 'version'; readonly action: 'version' }
+  /**
+   * -install-service, -uninstall-service: they read no config either, so that a broken
+   * daemon.json cannot stand in the way of removing the service that reads it.
+   */
+  | { readonly kind: 'service'; readonly action: ServiceAction }
   | { readonly kind: 'help'; readonly action: 'help'; readonly text: string; readonly exitCode: 0 }
   | { readonly kind: 'error'; readonly message: string; readonly exitCode: 2 };
 
@@ -52,12 +59,25 @@ export function loadConfig(options: LoadOptions): LoadResult {
   if (commands.get('h') === true || commands.get('help') === true) {
     return { kind: 'help', action: 'help', text: usageText(), exitCode: 0 };
   }
-  const chosen = (['daemon', 'status', 'stop', 'version'] as const).filter((c) => commands.get(c) === true);
+  const chosen = (['daemon', 'status', 'stop', 'version', 'install-service', 'uninstall-service'] as const).filter(
+    (c) => commands.get(c) === true,
+  );
   if (chosen.length > 1) {
     return failure(`flags ${chosen.map((c) => `-${c}`).join(' and ')} cannot be used together: choose one`);
   }
   const action = chosen[0] ?? 'run';
   if (action === 'version') return { kind: 'version', action };
+  if (action === 'install-service' || action === 'uninstall-service') {
+    // A setting given here would be silently lost: the service reads its own daemon.json.
+    const others = [...flags.values.keys()].filter((name) => name !== action && commands.get(name) !== false);
+    if (others.length > 0) {
+      return failure(
+        `-${action} takes no other flags (got ${others.map((o) => `-${o}`).join(', ')}): the service reads ` +
+          'PREFIX/etc/retry/daemon.json, and PREFIX and DESTDIR are environment variables',
+      );
+    }
+    return { kind: 'service', action };
+  }
 
   const file = readConfigFile(chooseFile(flags.values.get('config'), env, defaultConfigPath), readFile);
   if (!file.ok) return failure(file.message);

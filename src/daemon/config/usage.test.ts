@@ -63,6 +63,7 @@ test('the help text holds the original usage block, in order, entry for entry', 
     '  -allowed-hosts string',
     '  -data-file string',
     '  -host string',
+    '  -install-service',
     '  -log-file string',
     '  -max-connections int',
     '  -max-message-bytes int',
@@ -70,7 +71,23 @@ test('the help text holds the original usage block, in order, entry for entry', 
     '  -max-store-bytes int',
     '  -redact-patterns string',
     '  -socket-mode string',
+    '  -uninstall-service',
   ]);
+});
+
+test('the service flags say what they do and where PREFIX and DESTDIR come in', () => {
+  const text = usageText();
+  assert.ok(
+    text.includes(
+      '  -install-service\n        Install patienced as a system service (systemd or launchd) under PREFIX; needs root unless DESTDIR is set\n',
+    ),
+  );
+  assert.ok(
+    text.includes(
+      '  -uninstall-service\n        Remove the service that -install-service installed (PURGE=1 also removes its configuration, data, logs and user)\n',
+    ),
+  );
+  assert.match(text, /PREFIX \(default \/usr\/local\) says where it is installed;\nDESTDIR=\/some\/dir stages/);
 });
 
 test('added flags show Go-style defaults', () => {

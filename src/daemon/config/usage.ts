@@ -47,6 +47,10 @@ export function usageText(): string {
     `else ${DEFAULT_CONFIG_PATH} if it exists), then RETRY_* environment`,
     'variables (RETRY_HTTP_PORT, ...), then flags; each layer overrides the one before.',
     'Flags take one or two dashes; booleans are set false with -flag=false.',
+    '',
+    '-install-service and -uninstall-service run the scripts/install.sh and uninstall.sh',
+    'that come with patienced. PREFIX (default /usr/local) says where it is installed;',
+    'DESTDIR=/some/dir stages the files there instead, without root, users or services.',
   );
   return `${lines.join('\n')}\n`;
 }
