@@ -2,7 +2,10 @@
 // The daemon keeps better-sqlite3 external (a native addon); the CLI bundle must stay
 // free of the daemon's dependencies.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -35,6 +38,8 @@ if (which !== 'cli') jobs.push(buildWeb());
 if (which !== 'daemon') {
   jobs.push(build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }));
 }
+// The man pages and completion files, whichever program is built: they describe both.
+jobs.push(buildDocs());
 await Promise.all(jobs);
 
 /** The dashboard: TypeScript and CSS (uPlot's included) bundled for the browser, plus static files. */
@@ -53,4 +58,32 @@ async function buildWeb() {
     }),
     build({ ...web, entryPoints: ['src/web/dashboard.css'], outfile: 'dist/web/dashboard.css' }),
   ]);
+}
+
+/**
+ * dist/man/patience.1, dist/man/patienced.8 and dist/completion/*: src/cli/man/build-files.ts,
+ * bundled on its own and run here, writes them from the same tables as --help, so that the
+ * pages and scripts cannot drift from the programs. The roff is our own small writer.
+ */
+async function buildDocs() {
+  const bundled = await build({
+    ...common,
+    banner: {},
+    sourcemap: false,
+    entryPoints: ['src/cli/man/build-files.ts'],
+    outfile: 'build-files.cjs',
+    write: false,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'patience-docs-'));
+  try {
+    const file = join(dir, 'build-files.cjs');
+    writeFileSync(file, bundled.outputFiles[0].text);
+    const { builtFiles } = createRequire(import.meta.url)(file);
+    for (const [path, text] of Object.entries(builtFiles())) {
+      mkdirSync(dirname(join('dist', path)), { recursive: true });
+      writeFileSync(join('dist', path), text);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -2,6 +2,7 @@
 # Installs patience and patienced as a service (docs/operations.md):
 #
 #   npm ci && npm run build && sudo ./scripts/install.sh
+#   sudo patienced -install-service       # the same, from an installed npm package
 #
 # PREFIX (default /usr/local) is where it goes; DESTDIR stages the whole tree into a
 # directory instead (for packaging and tests): then no user is created, nothing is chowned
@@ -41,9 +42,33 @@ fi
 "$NODE" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
   die "$NODE is Node.js $("$NODE" -v); patience needs 20 or later"
 [ -f "$SRC/dist/patienced.cjs" ] && [ -f "$SRC/dist/patience.cjs" ] || die "build first: npm ci && npm run build"
-# The daemon bundle keeps better-sqlite3 (a native addon) outside; these are what it loads.
+# The daemon bundle keeps better-sqlite3 (a native addon) outside; these are what it loads,
+# each one needing the next.
 RUNTIME_MODULES="better-sqlite3 bindings file-uri-to-path"
-[ -f "$SRC/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] || die "better-sqlite3 is not built: npm ci"
+# Where Node would load NAME from, for code in directory FROM: FROM/node_modules/NAME, else
+# the same in each directory above. A checkout has them all in its node_modules; an
+# installed package may have them in its own, nested (bindings inside better-sqlite3), or
+# hoisted into the node_modules the package itself sits in. Printed without symlinks.
+module_dir() { # NAME FROM
+  local dir=$2
+  while :; do
+    if [ -d "$dir/node_modules/$1" ]; then
+      (cd "$dir/node_modules/$1" && pwd -P)
+      return 0
+    fi
+    [ "$dir" != / ] || return 1
+    dir=$(dirname "$dir")
+  done
+}
+MODULE_DIRS=()
+from=$(cd "$SRC" && pwd -P)
+for m in $RUNTIME_MODULES; do
+  dir=$(module_dir "$m" "$from") || die "node_modules/$m is missing: npm ci (in a checkout), or install the package again"
+  MODULE_DIRS+=("$dir")
+  from=$dir
+done
+[ -f "${MODULE_DIRS[0]}/build/Release/better_sqlite3.node" ] ||
+  die "better-sqlite3 is not built in ${MODULE_DIRS[0]}: npm ci (in a checkout), or install the package again"
 
 ROOT=$DESTDIR
 LIB=$ROOT$PREFIX/lib/patience
@@ -65,16 +90,23 @@ mkdir -p "$STAGE/node_modules"
 # All of dist/: the bundles, their source maps, and the dashboard's files (dist/web/), which
 # the daemon serves from beside its bundle.
 cp -R "$SRC/dist" "$STAGE/dist"
+# The installer itself, so that the installed patienced can -uninstall-service (and
+# -install-service again) without the package or checkout it came from.
+mkdir -p "$STAGE/scripts"
+cp "$SRC/scripts/install.sh" "$SRC/scripts/uninstall.sh" "$STAGE/scripts/"
+cp -R "$SRC/scripts/service" "$STAGE/scripts/service"
+i=0
 for m in $RUNTIME_MODULES; do
-  [ -d "$SRC/node_modules/$m" ] || die "node_modules/$m is missing: npm ci"
+  dir=${MODULE_DIRS[$i]}
+  i=$((i + 1))
   if [ "$m" = better-sqlite3 ]; then
     # Only what runs: not the SQLite sources nor the build's intermediate files.
     mkdir -p "$STAGE/node_modules/$m/build/Release"
-    cp -R "$SRC/node_modules/$m/package.json" "$SRC/node_modules/$m/lib" "$STAGE/node_modules/$m/"
-    if [ -f "$SRC/node_modules/$m/LICENSE" ]; then cp "$SRC/node_modules/$m/LICENSE" "$STAGE/node_modules/$m/"; fi
-    cp "$SRC/node_modules/$m/build/Release/better_sqlite3.node" "$STAGE/node_modules/$m/build/Release/"
+    cp -R "$dir/package.json" "$dir/lib" "$STAGE/node_modules/$m/"
+    if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$STAGE/node_modules/$m/"; fi
+    cp "$dir/build/Release/better_sqlite3.node" "$STAGE/node_modules/$m/build/Release/"
   else
-    cp -R "$SRC/node_modules/$m" "$STAGE/node_modules/"
+    cp -R "$dir" "$STAGE/node_modules/$m"
   fi
 done
 VERSION=$("$NODE" -p 'require(process.argv[1]).version' "$SRC/package.json")
@@ -94,6 +126,30 @@ for program in patienced patience; do
   mv "$ROOT$PREFIX/bin/$program.new" "$ROOT$PREFIX/bin/$program"
 done
 say "installed patience $VERSION in $PREFIX/lib/patience, with $PREFIX/bin/patienced and $PREFIX/bin/patience (node: $NODE)"
+
+# >>> Shell completion and man pages: written into dist/ by the build (scripts/build.mjs),
+# copied where each shell and man(1) look under PREFIX. bash-completion loads a file by the
+# command's name, so the one bash script goes in under both names; zsh's _patience serves both.
+SHARE=$ROOT$PREFIX/share
+if [ -d "$SRC/dist/completion" ] && [ -f "$SRC/dist/man/patience.1" ]; then
+  put() { # source target: replaced whole, mode 0644
+    mkdir -p "$(dirname "$2")"
+    cp "$1" "$2.new"
+    chmod 0644 "$2.new"
+    mv "$2.new" "$2"
+  }
+  for program in patience patienced; do
+    put "$SRC/dist/completion/patience.bash" "$SHARE/bash-completion/completions/$program"
+    put "$SRC/dist/completion/$program.fish" "$SHARE/fish/vendor_completions.d/$program.fish"
+  done
+  put "$SRC/dist/completion/_patience" "$SHARE/zsh/site-functions/_patience"
+  put "$SRC/dist/man/patience.1" "$SHARE/man/man1/patience.1"
+  put "$SRC/dist/man/patienced.8" "$SHARE/man/man8/patienced.8"
+  say "installed bash, zsh and fish completion and the man pages patience(1) and patienced(8) in $PREFIX/share"
+else
+  say "warning: no shell completion nor man pages in dist/ (built by an older version?): run npm run build and install again"
+fi
+# <<< Shell completion and man pages.
 
 # 2. The service user (real installs only).
 if [ "$REAL" = yes ]; then

@@ -31,6 +31,7 @@ function missingTools() {
     [onPath('xmllint'), 'xmllint (apt-get install -y libxml2-utils)'],
     [onPath('python3'), 'python3 (apt-get install -y python3)'],
     [onPath('curl'), 'curl (apt-get install -y curl)'],
+    [onPath('man'), 'man (apt-get install -y man-db)'],
   ];
   return wanted.filter(([ok]) => !ok).map(([, what]) => what);
 }

@@ -3,6 +3,7 @@
 #
 #   sudo ./scripts/uninstall.sh            # stops the service, removes programs and service file
 #   sudo ./scripts/uninstall.sh --purge    # and the configuration, data, logs and the user
+#   sudo patienced -uninstall-service      # the same as the first, from any installed patienced
 #
 # Without --purge (or PURGE=1) the configuration ($PREFIX/etc/retry), the data
 # ($PREFIX/var/lib/retry), the logs ($PREFIX/var/log/retry) and the user are kept.
@@ -66,6 +67,19 @@ if [ -d "$ROOT$PREFIX/lib/patience" ]; then
   rm -rf "$ROOT$PREFIX/lib/patience"
   say "removed $PREFIX/lib/patience"
 fi
+
+# >>> Shell completion and man pages that install.sh put under PREFIX/share, each only if
+# it is ours (its header says it was generated from the tables behind --help).
+for file in bash-completion/completions/patience bash-completion/completions/patienced \
+  zsh/site-functions/_patience fish/vendor_completions.d/patience.fish \
+  fish/vendor_completions.d/patienced.fish man/man1/patience.1 man/man8/patienced.8; do
+  path=$ROOT$PREFIX/share/$file
+  if [ -f "$path" ] && grep -q "from the tables behind --help" "$path"; then
+    rm -f "$path"
+    say "removed $PREFIX/share/$file"
+  fi
+done
+# <<< Shell completion and man pages.
 
 # 3. Configuration, data, logs and the user: only when asked.
 KEPT="$PREFIX/etc/retry $PREFIX/var/lib/retry $PREFIX/var/log/retry"

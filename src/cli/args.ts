@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { STRATEGIES, STRATEGY_NAMES, resolveStrategy, type StrategyName } from '../retry/strategies/index.ts';
 import { VERSION } from '../shared/version.ts';
 import { UsageError } from './errors.ts';
+import { helpAsFlag } from './help-topic.ts';
 import { OPTIONS, defaultOf, helpOf, optionsFor, type OptionSpec } from './options.ts';
 import type { Entry } from './option-values.ts';
 
@@ -16,12 +17,22 @@ export interface Writer {
   write(text: string): unknown;
 }
 
-const USAGE = 'Usage: patience STRATEGY [options] [--] COMMAND [ARGS...]';
+/** What patience does, in the words of the first line of --help and of the man page's NAME. */
+export const TAGLINE = 'run a command until it succeeds, with backoff between attempts';
+/** The forms of the command line, as --help and the man page's SYNOPSIS show them. */
+export const SYNOPSIS = [
+  'patience STRATEGY [options] [--] COMMAND [ARGS...]',
+  'patience runs | stats [options]',
+  'patience completion bash | zsh | fish',
+  'patience help [STRATEGY | runs | stats | completion]',
+  'patience --help | --version | STRATEGY --help | runs --help | stats --help',
+] as const;
+const USAGE = `Usage: ${SYNOPSIS[0]}`;
 const ROOT_HINT = `${USAGE}\nStrategies: ${STRATEGY_NAMES.join(', ')}. See 'patience --help'.`;
 
 export function parseArgs(argv: readonly string[], stdout: Writer): ParsedArgs {
-  const [first, ...rest] = argv;
-  if (first === '-h' || first === '--help' || first === 'help') {
+  const [first, ...rest] = helpAsFlag(argv);
+  if (first === '-h' || first === '--help') {
     stdout.write(rootHelp());
     return { kind: 'done', code: 0 };
   }
@@ -105,11 +116,10 @@ function rootHelp(): string {
     return `  ${optionLabel(o).padEnd(optWidth)}  ${o.help}${def === undefined ? '' : ` (default: ${def})`}`;
   });
   return [
-    `patience ${VERSION}: run a command until it succeeds, with backoff between attempts.`,
+    `patience ${VERSION}: ${TAGLINE}.`,
     '',
     USAGE,
-    '       patience runs | stats [options]',
-    '       patience --help | --version | STRATEGY --help | runs --help | stats --help',
+    ...SYNOPSIS.slice(1).map((line) => `       ${line}`),
     '',
     'Strategies:',
     ...lines,
@@ -117,6 +127,8 @@ function rootHelp(): string {
     'Ask the daemon (patienced) from the terminal:',
     '  runs   recent runs as a table fitted to the terminal, or JSON; --follow prints new ones live',
     '  stats  runs, success rate, rescued runs, durations and the busiest commands of a time range',
+    '',
+    "Shell completion of patience and patienced: 'patience completion bash|zsh|fish'; see its --help.",
     '',
     'Options of every strategy:',
     ...opts,

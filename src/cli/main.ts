@@ -20,6 +20,8 @@ import { envEntries, fileEntries, findConfigFile, readConfigFile } from './confi
 import { renderDryRun } from './dry-run.ts';
 import { renderDebugConfig } from './debug-config.ts';
 import { UsageError } from './errors.ts';
+import { helpAsFlag } from './help-topic.ts';
+import { ignoreStdioErrors } from './quiet-stdio.ts';
 import { createStatus, finalLines } from './output.ts';
 import { daemonBundle, autoStartDaemon } from './auto-start.ts';
 import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
@@ -51,14 +53,10 @@ export interface CliMainDeps {
 }
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const ignore = (): void => {};
 
 export function realDeps(): CliMainDeps {
-  // A closed stdout (patience … | head -1) must not crash patience; the child's output
-  // then has nowhere to go, and the run goes on.
-  for (const stream of [process.stdout, process.stderr]) {
-    if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
-  }
+  // With stdout closed the child's output has nowhere to go, and the run goes on.
+  ignoreStdioErrors();
   return {
     env: process.env,
     cwd: process.cwd(),
@@ -88,13 +86,27 @@ export function realDeps(): CliMainDeps {
 }
 
 /** Runs patience with argv (without node and the script); resolves to the exit code. */
-export async function main(argv: readonly string[], overrides: Partial<CliMainDeps> = {}): Promise<number> {
-  // `runs` and `stats` ask the daemon instead of running a command. Their code is bundled
-  // but evaluated only here, so a retry run loads nothing more for them.
+export async function main(given: readonly string[], overrides: Partial<CliMainDeps> = {}): Promise<number> {
+  let argv: readonly string[];
+  try {
+    argv = helpAsFlag(given);
+  } catch (err) {
+    return usageFailure(err, overrides.stderr ?? process.stderr);
+  }
+  // `runs`, `stats` and `completion` run no command. Their code is bundled but evaluated
+  // only here, so a retry run loads nothing more for them.
   if (argv[0] === 'runs' || argv[0] === 'stats') {
     const { queryMain } = await import('./query/main.ts');
     const { env, cwd, stdout, stderr, now } = overrides;
     return queryMain(argv, { env, cwd, stdout, stderr, now });
+  }
+  if (argv[0] === 'completion') {
+    const { completionMain } = await import('./completion/main.ts');
+    ignoreStdioErrors();
+    return completionMain(argv.slice(1), {
+      stdout: overrides.stdout ?? process.stdout,
+      stderr: overrides.stderr ?? process.stderr,
+    });
   }
   const d: CliMainDeps = { ...realDeps(), ...overrides };
   let settings: RunSettings;
@@ -113,11 +125,16 @@ export async function main(argv: readonly string[], overrides: Partial<CliMainDe
       return EXIT.success;
     }
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    d.stderr.write(`patience: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
-    return EXIT.usage;
+    return usageFailure(err, d.stderr);
   }
   return execute(settings, d);
+}
+
+/** A usage error is one line and its hint on stderr, exit 2; anything else is a bug. */
+function usageFailure(err: unknown, stderr: Writer): number {
+  if (!(err instanceof UsageError)) throw err;
+  stderr.write(`patience: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+  return EXIT.usage;
 }
 
 /** Where runs are reported: RETRY_SOCKET_PATH, else the default path. */

@@ -4,6 +4,7 @@ import type { Writer } from '../args.ts';
 import { DEFAULT_LIMITS, type DaemonClient, type Transport } from './daemon-client.ts';
 import { DEFAULT_STREAM_LIMITS, openEventStream } from './event-stream.ts';
 import { httpGet } from './http-get.ts';
+import { ignoreStdioErrors } from '../quiet-stdio.ts';
 import type { Color } from './table.ts';
 
 export interface QueryDeps {
@@ -23,15 +24,11 @@ export interface QueryDeps {
   read?: (path: string) => string;
 }
 
-const ignore = (): void => {};
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 export function realQueryDeps(): QueryDeps {
-  // A closed stdout (patience runs | head -1) is no crash: writes fail quietly, and a
-  // --follow stops (onStop).
-  for (const stream of [process.stdout, process.stderr]) {
-    if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
-  }
+  // With stdout closed (patience runs | head -1) writes fail quietly, and a --follow stops (onStop).
+  ignoreStdioErrors();
   return {
     env: process.env,
     cwd: process.cwd(),

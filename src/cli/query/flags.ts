@@ -37,31 +37,32 @@ export interface StatsOptions extends DaemonFlags {
 
 export type Parsed<T> = { kind: 'query'; options: T } | { kind: 'done'; code: number };
 
-const FINDING = `The daemon: --daemon-url, else ${DAEMON_URL_ENV}, else daemon_url in the config file
+export const FINDING = `The daemon: --daemon-url, else ${DAEMON_URL_ENV}, else daemon_url in the config file
 (the strategies' file: ./.patience.toml, ./patience.toml, ~/.config/patience/config.toml),
 else ${DEFAULT_DAEMON_URL}.
 Exit code: 0; 2 for a usage error or a filter the daemon refused; 3 when the daemon cannot
 be reached or does not answer as a patienced daemon.`;
 
-const RUNS_HELP = `
-Examples:
-  patience runs --status failed --since 1h
-  patience runs --command deploy --label team=ops --limit 50
-  patience runs --follow
-  patience runs --json | jq '.metrics[].metrics.command'
+/** The examples of `runs --help` and `stats --help`; the man page shows them too. */
+export const RUNS_EXAMPLES: readonly string[] = [
+  'patience runs --status failed --since 1h',
+  'patience runs --command deploy --label team=ops --limit 50',
+  'patience runs --follow',
+  "patience runs --json | jq '.metrics[].metrics.command'",
+];
 
-${FINDING}
-`;
+export const STATS_EXAMPLES: readonly string[] = [
+  'patience stats',
+  'patience stats --since 168h --command deploy --limit 20',
+  'patience stats --since 2026-11-01T00:00:00Z --until 2026-11-08T00:00:00Z',
+  'patience stats --json | jq .success_rate',
+];
 
-const STATS_HELP = `
-Examples:
-  patience stats
-  patience stats --since 168h --command deploy --limit 20
-  patience stats --since 2026-11-01T00:00:00Z --until 2026-11-08T00:00:00Z
-  patience stats --json | jq .success_rate
+const helpAfter = (examples: readonly string[]): string =>
+  `\nExamples:\n${examples.map((e) => `  ${e}\n`).join('')}\n${FINDING}\n`;
 
-${FINDING}
-`;
+/** The values --status takes. */
+export const RUN_STATUSES = ['succeeded', 'failed'] as const satisfies readonly RunStatus[];
 
 function baseCommand(name: string, description: string, stdout: Writer): Command {
   return new Command(`patience ${name}`)
@@ -114,8 +115,9 @@ function withHint<T>(name: string, parse: () => T): T {
   }
 }
 
-function runsArgs(argv: readonly string[], nowMs: number, stdout: Writer): Parsed<RunsOptions> {
-  const cmd = daemonOptions(
+/** `patience runs`' options and help; completion and the man page read them too. */
+export function runsCommandLine(stdout: Writer): Command {
+  return daemonOptions(
     baseCommand('runs', 'Recent runs from the patienced daemon, newest first, fitted to the terminal.', stdout)
       .option('--command <TEXT>', 'only commands containing TEXT')
       .option('--status <STATUS>', 'only runs that succeeded or failed')
@@ -133,7 +135,27 @@ function runsArgs(argv: readonly string[], nowMs: number, stdout: Writer): Parse
       .option('--json', "print the daemon's JSON answer")
       .option('--ndjson', 'print one JSON run a line')
       .option('-f, --follow', 'then print new runs as they are stored, oldest first, until Ctrl-C'),
-  ).addHelpText('after', RUNS_HELP);
+  ).addHelpText('after', helpAfter(RUNS_EXAMPLES));
+}
+
+/** `patience stats`' options and help; completion and the man page read them too. */
+export function statsCommandLine(stdout: Writer): Command {
+  return daemonOptions(
+    baseCommand(
+      'stats',
+      'A summary of the runs of a time range from the patienced daemon, with the busiest commands.',
+      stdout,
+    )
+      .option('--since <WHEN>', 'the range starts at WHEN: a duration back from now or an RFC 3339 time (default: 24h)')
+      .option('--until <WHEN>', 'the range ends at WHEN (default: now)')
+      .option('--command <TEXT>', 'only commands containing TEXT')
+      .option('--limit <N>', 'how many busiest commands, 1..100 (default: 10)')
+      .option('--json', "print the daemon's JSON answer of /api/metrics/stats"),
+  ).addHelpText('after', helpAfter(STATS_EXAMPLES));
+}
+
+function runsArgs(argv: readonly string[], nowMs: number, stdout: Writer): Parsed<RunsOptions> {
+  const cmd = runsCommandLine(stdout);
   const o = parse(cmd, 'runs', argv);
   if (o === undefined) return { kind: 'done', code: 0 };
   if (o.json && o.ndjson) throw usage('runs', '--json and --ndjson cannot be used together');
@@ -160,18 +182,7 @@ function runsArgs(argv: readonly string[], nowMs: number, stdout: Writer): Parse
 }
 
 function statsArgs(argv: readonly string[], nowMs: number, stdout: Writer): Parsed<StatsOptions> {
-  const cmd = daemonOptions(
-    baseCommand(
-      'stats',
-      'A summary of the runs of a time range from the patienced daemon, with the busiest commands.',
-      stdout,
-    )
-      .option('--since <WHEN>', 'the range starts at WHEN: a duration back from now or an RFC 3339 time (default: 24h)')
-      .option('--until <WHEN>', 'the range ends at WHEN (default: now)')
-      .option('--command <TEXT>', 'only commands containing TEXT')
-      .option('--limit <N>', 'how many busiest commands, 1..100 (default: 10)')
-      .option('--json', "print the daemon's JSON answer of /api/metrics/stats"),
-  ).addHelpText('after', STATS_HELP);
+  const cmd = statsCommandLine(stdout);
   const o = parse(cmd, 'stats', argv);
   if (o === undefined) return { kind: 'done', code: 0 };
   const sinceText = text(o.since) ?? '24h';
@@ -211,7 +222,9 @@ function int(flag: string, raw: string | undefined, dflt: number, max: number): 
 }
 
 function status(raw: string | undefined): RunStatus | undefined {
-  if (raw === undefined || raw === 'succeeded' || raw === 'failed') return raw;
+  if (raw === undefined) return raw;
+  const known = RUN_STATUSES.find((s) => s === raw);
+  if (known) return known;
   throw new UsageError(`invalid value for --status: must be succeeded or failed, got ${JSON.stringify(raw)}`);
 }
 
