@@ -36,7 +36,11 @@ if (which !== 'cli') {
 // The dashboard goes with the daemon: dist/web/ beside dist/patienced.cjs, which serves it.
 if (which !== 'cli') jobs.push(buildWeb());
 if (which !== 'daemon') {
-  jobs.push(build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }));
+  // Every run compiles the whole CLI bundle before it starts: without whitespace and with
+  // simpler syntax it is 36 % smaller and starts 5–7 ms sooner (docs/performance.md). Names
+  // stay, so an internal error's stack still reads.
+  const lean = { minifyWhitespace: true, minifySyntax: true };
+  jobs.push(build({ ...common, ...lean, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/patience.cjs' }));
 }
 // The man pages and completion files, whichever program is built: they describe both.
 jobs.push(buildDocs());

@@ -1,15 +1,20 @@
 // Small JSON state files under $XDG_STATE_HOME/patience: read leniently (missing or
 // corrupt means empty), written atomically (temp file + rename), and a lock file for
 // read-modify-write sections shared by concurrent patience processes.
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import type * as Fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sleep } from './timers.ts';
+
+/** Loaded on first use: a run of any strategy but adaptive and diophantine never reads a state file, and starts sooner. */
+let loaded: Promise<typeof Fsp> | undefined;
+const fsp = (): Promise<typeof Fsp> => (loaded ??= import('node:fs/promises'));
 
 /** A lock older than this is left over from a crashed process. */
 const STALE_LOCK_MS = 2_000;
 
 export async function readJson(file: string): Promise<unknown> {
   try {
+    const { readFile } = await fsp();
     return JSON.parse(await readFile(file, 'utf8')) as unknown;
   } catch {
     return undefined;
@@ -17,6 +22,7 @@ export async function readJson(file: string): Promise<unknown> {
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const { mkdir, rename, writeFile } = await fsp();
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(value));
@@ -26,6 +32,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 /** Runs fn while holding `${file}.lock` (O_EXCL create; stale locks are broken). */
 export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${file}.lock`;
+  const { mkdir, open, stat, unlink } = await fsp();
   await mkdir(dirname(file), { recursive: true });
   for (;;) {
     try {
