@@ -89,7 +89,7 @@ test('six processes without --daemon share the local ledger: at most 2 starts pe
 test('six processes with --daemon share patienced: at most 2 starts per 3 s, no fallback, /api/coordination shows the grants', async (t) => {
   const sb = sandbox(t);
   const d = await spawnTestDaemon();
-  t.after(() => d.stop());
+  t.after(() => stopAndRemove(d));
   const { runs, log } = await sixProcesses(sb, ['--daemon', '--daemon-socket', d.socketPath]);
   for (const r of runs) assert.doesNotMatch(r.stderr, FALLBACK);
   assert.deepEqual(
@@ -173,7 +173,7 @@ async function closeAll(sb: Sandbox): Promise<void> {
 test('the daemon is killed mid-run: one warning, the local ledger, and the command’s own exit code', async (t) => {
   const sb = sandbox(t);
   const d = await spawnTestDaemon();
-  t.after(() => d.stop());
+  t.after(() => stopAndRemove(d));
   const pid = String(d.child.pid);
   // The first attempt is granted by the real daemon, then kills it (-9: its socket file stays).
   const r = await patience(sb, [
@@ -383,3 +383,9 @@ test('dioph is an alias of diophantine; --help lists --daemon-timeout and --daem
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--daemon-timeout: must be from 1ms to 60s/);
 });
+
+/** Stops the daemon (one killed by the test has already exited) and removes its directory. */
+async function stopAndRemove(d: TestDaemon): Promise<void> {
+  await d.stop();
+  rmSync(d.dir, { recursive: true, force: true });
+}
