@@ -5,11 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { getJson, spawnTestDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { freePort, serveHttp } from '../helpers/http-server.ts';
 import { send } from '../helpers/socket.ts';
 import { patience, sandbox, type Ran, type Sandbox } from './helpers.ts';
 
@@ -399,26 +398,6 @@ test('--follow prints the listing, then a run stored after it started; SIGINT en
   );
 });
 
-/** A port that nobody listens on: taken from the OS, then released. */
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** A plain HTTP server that is not patienced. */
-async function notADaemon(t: { after(fn: () => Promise<void>): void }, handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 test('a daemon that is down: one line, exit 3, for runs, stats and --follow', async (t) => {
   const sb = sandbox(t);
   const url = `http://127.0.0.1:${await freePort()}`;
@@ -435,10 +414,10 @@ test('a daemon that is down: one line, exit 3, for runs, stats and --follow', as
 
 test('an HTTP server that is not a daemon: one line, exit 3', async (t) => {
   const sb = sandbox(t);
-  const missing = await notADaemon(t, (_req, res) => {
+  const missing = await serveHttp(t, (_req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body><h1>404 Not Found</h1></body></html>');
   });
-  const html = await notADaemon(t, (_req, res) => {
+  const html = await serveHttp(t, (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Welcome</title>');
   });
   const r404 = await patience(sb, ['runs', '--daemon-url', missing]);

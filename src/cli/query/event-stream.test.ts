@@ -3,18 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveHttp } from '../../../test/helpers/http-server.ts';
 import { DEFAULT_STREAM_LIMITS, openEventStream, type StreamLimits } from './event-stream.ts';
 import type { SseEvent } from './sse.ts';
 
 async function serve(t: { after(fn: () => Promise<void>): void }, handler: http.RequestListener): Promise<URL> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`);
+  return new URL(`${await serveHttp(t, handler)}/api/events`);
 }
 
 const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, connectTimeoutMs: 1000, idleTimeoutMs: 1000 };
