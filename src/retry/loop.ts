@@ -13,6 +13,8 @@ export interface AttemptRequest {
   command: readonly string[];
   /** 0 = none. */
   timeoutMs: number;
+  /** The judge reads this attempt's output (a pattern, an HTTP status, server hints). */
+  capture: boolean;
 }
 
 export interface RunningAttempt {
@@ -127,6 +129,8 @@ export class RetryRun {
     const lastCode = (): number => attempts.at(-1)?.exitCode ?? EXIT.timeout;
     const outOfTime = (exitCode: number): RunOutcome => ({ kind: 'max-time', cause: 'budget', exitCode });
 
+    const { success, failure } = plan.patterns;
+    const capture = success !== undefined || failure !== undefined || plan.useHints || plan.httpStatus === true;
     for (let n = 1; n <= plan.attempts; n++) {
       if (plan.gate && !(await this.admit(plan.gate, deadline))) return end(outOfTime(lastCode()));
       if (this.interruptedBy) return end({ kind: 'interrupted', ...this.interruptedBy });
@@ -140,7 +144,7 @@ export class RetryRun {
       }
 
       deps.status.attemptStart(n, plan.attempts);
-      this.current = deps.run({ command: plan.command, timeoutMs });
+      this.current = deps.run({ command: plan.command, timeoutMs, capture });
       const outcome = await this.current.result;
       this.current = undefined;
 

@@ -25,7 +25,7 @@ test('output passes through in full while only the capture limit is kept for jud
   const stderr = collect();
   const run = createRunner({ stdout, stderr, captureLimit: 16 });
   const script = "process.stdout.write('x'.repeat(100000)); process.stderr.write('e'.repeat(50)); process.exitCode = 3";
-  const o = await run({ command: [process.execPath, '-e', script], timeoutMs: 0 }).result;
+  const o = await run({ command: [process.execPath, '-e', script], timeoutMs: 0, capture: true }).result;
   assert.equal(o.kind, 'exited');
   if (o.kind !== 'exited') return;
   assert.equal(o.code, 3);
@@ -41,9 +41,9 @@ test('spawn failures: not found is 127, not executable is 126', async (t) => {
   const plain = join(dir, 'not-executable');
   writeFileSync(plain, '#!/bin/sh\necho hi\n', { mode: 0o644 });
   const run = createRunner({ stdout: collect(), stderr: collect() });
-  const missing = await run({ command: ['/nonexistent/program'], timeoutMs: 0 }).result;
+  const missing = await run({ command: ['/nonexistent/program'], timeoutMs: 0, capture: true }).result;
   assert.deepEqual([missing.kind, missing.kind === 'spawn-failed' && missing.exitCode], ['spawn-failed', 127]);
-  const denied = await run({ command: [plain], timeoutMs: 0 }).result;
+  const denied = await run({ command: [plain], timeoutMs: 0, capture: true }).result;
   assert.deepEqual(
     [denied.kind, denied.kind === 'spawn-failed' && denied.problem],
     ['spawn-failed', 'permission denied'],
@@ -52,21 +52,21 @@ test('spawn failures: not found is 127, not executable is 126', async (t) => {
 
 test('a timeout keeps the output produced before it', async () => {
   const run = createRunner({ stdout: collect(), stderr: collect() });
-  const o = await run({ command: ['sh', '-c', 'echo before; sleep 5'], timeoutMs: 200 }).result;
+  const o = await run({ command: ['sh', '-c', 'echo before; sleep 5'], timeoutMs: 200, capture: true }).result;
   assert.equal(o.kind, 'timed-out');
   assert.equal(o.kind === 'timed-out' && o.output.stdout, 'before\n');
 });
 
 test('a child killed by a signal is reported as signaled', async () => {
   const run = createRunner({ stdout: collect(), stderr: collect() });
-  const o = await run({ command: ['sh', '-c', 'kill -9 $$'], timeoutMs: 0 }).result;
+  const o = await run({ command: ['sh', '-c', 'kill -9 $$'], timeoutMs: 0, capture: true }).result;
   assert.deepEqual([o.kind, o.kind === 'signaled' && o.signalNumber], ['signaled', 9]);
 });
 
 test('a background grandchild holding the pipes does not hold the attempt', async () => {
   const run = createRunner({ stdout: collect(), stderr: collect() });
   const started = Date.now();
-  const o = await run({ command: ['sh', '-c', 'sleep 5 & echo done'], timeoutMs: 0 }).result;
+  const o = await run({ command: ['sh', '-c', 'sleep 5 & echo done'], timeoutMs: 0, capture: true }).result;
   assert.equal(o.kind, 'exited');
   assert.ok(Date.now() - started < 3000, 'returned well before the grandchild ended');
 });

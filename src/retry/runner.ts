@@ -1,8 +1,15 @@
 // Runs one attempt as a child process in its own process group: the output streams
 // through live, byte for byte, while up to 10 MiB per stream is kept for judging. A
 // timeout sends SIGTERM to the whole group, then SIGKILL after 5 s.
-import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+//
+// An attempt whose output nobody judges gets patience's own stdout and stderr when they
+// are a file or a pipe: the child writes to them itself, as it would without patience,
+// and no byte passes through this process. A terminal is still piped, so that a child in
+// its own session never takes over a terminal it does not control.
+import { spawn as nodeSpawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import type { Readable } from 'node:stream';
 import type { AttemptRequest, RunningAttempt } from './loop.ts';
 import type { AttemptOutcome } from './attempt-outcome.ts';
@@ -29,17 +36,26 @@ export interface RunnerDeps {
   stdout: Sink;
   stderr: Sink;
   captureLimit: number;
+  /** Whether stdout / stderr may go to an attempt that is not captured as they are (fd 1 / 2). */
+  direct: { stdout: boolean; stderr: boolean };
 }
 
 export function createRunner(overrides: Partial<RunnerDeps> = {}): (req: AttemptRequest) => RunningAttempt {
+  const stdout = overrides.stdout ?? process.stdout;
+  const stderr = overrides.stderr ?? process.stderr;
   const deps: RunnerDeps = {
     spawn: nodeSpawn,
     kill: (pid, sig) => process.kill(pid, sig),
     // process.hrtime, not performance.now: the performance global loads perf_hooks at first use.
     now: () => Number(process.hrtime.bigint()) / 1e6,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     captureLimit: CAPTURE_LIMIT,
+    // Only patience's own streams can be handed on; other sinks are always piped.
+    direct: {
+      stdout: stdout === process.stdout && handsOn(1),
+      stderr: stderr === process.stderr && handsOn(2),
+    },
     ...overrides,
   };
   return (req) => startAttempt(req, deps);
@@ -54,9 +70,12 @@ function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
   const result = new Promise<AttemptOutcome>((resolve) => (settle = resolve));
   const [file = '', ...args] = req.command;
 
+  const directOut = !req.capture && deps.direct.stdout;
+  const directErr = !req.capture && deps.direct.stderr;
+  const stdio: StdioOptions = ['inherit', directOut ? 'inherit' : 'pipe', directErr ? 'inherit' : 'pipe'];
   let child: ChildProcess;
   try {
-    child = deps.spawn(file, args, { detached: true, stdio: ['inherit', 'pipe', 'pipe'] });
+    child = deps.spawn(file, args, { detached: true, stdio });
   } catch (err) {
     settle(spawnFailed(err, 0));
     return { result, signal: () => {} };
@@ -64,10 +83,10 @@ function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
 
   const out = new Capture(deps.captureLimit);
   const err = new Capture(deps.captureLimit);
-  const stdout = child.stdout as Readable;
-  const stderr = child.stderr as Readable;
-  pump(stdout, deps.stdout, out);
-  pump(stderr, deps.stderr, err);
+  const stdout = child.stdout;
+  const stderr = child.stderr;
+  if (stdout) pump(stdout, deps.stdout, out);
+  if (stderr) pump(stderr, deps.stderr, err);
 
   let timedOut = false;
   let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
@@ -111,8 +130,8 @@ function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
     if (!timedOut) {
       cancels.push(
         longTimeout(() => {
-          stdout.destroy();
-          stderr.destroy();
+          stdout?.destroy();
+          stderr?.destroy();
           complete();
         }, PIPE_GRACE_MS),
       );
@@ -131,6 +150,16 @@ function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
   }
 
   return { result, signal: (sig) => killGroup(sig) };
+}
+
+/** fd is open and is not a terminal: a file, a pipe, a socket or /dev/null. */
+function handsOn(fd: number): boolean {
+  try {
+    fstatSync(fd);
+  } catch {
+    return false; // closed: the child must not inherit a missing stream
+  }
+  return !isatty(fd);
 }
 
 function spawnFailed(e: unknown, durationMs: number): AttemptOutcome {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, node, patience, procState, sandbox, STATUS_LINE, until } from './helpers.ts';
+import { BIN, fixture, node, patience, procState, sandbox, STATUS_LINE, until } from './helpers.ts';
 
 test('a timeout kills the whole process group, grandchild included', async (t) => {
   const sb = sandbox(t);
@@ -79,15 +79,60 @@ test('--max-time: no delay or attempt beyond the budget, and a running attempt i
   assert.ok(cut.ms < 3000, `took ${cut.ms} ms`);
 });
 
-test('stdout passes through byte for byte, binary included, free of patience lines', async (t) => {
+for (const [how, extra] of [
+  ['handed on', []],
+  ['piped for a pattern', ['--failure-pattern', 'never printed']],
+] as const) {
+  test(`stdout passes through byte for byte, binary included, free of patience lines (${how})`, async (t) => {
+    const sb = sandbox(t);
+    const expected = spawnSync(process.execPath, [fixture('bytes.mjs')], { maxBuffer: 64 << 20 }).stdout;
+    assert.equal(expected.length, 256 + 3 * 1024 * 1024);
+    const r = await patience(sb, ['fix', ...extra, '--', ...node('bytes.mjs')]);
+    assert.equal(r.code, 0);
+    assert.ok(r.stdout.equals(expected), `stdout differs (${r.stdout.length} bytes)`);
+    assert.match(r.stderr, /^\[retry\] Attempt 1\/3 starting\.\.\.\nto stderr\n/);
+    assert.doesNotMatch(r.stdout.subarray(-200).toString('latin1'), STATUS_LINE);
+  });
+}
+
+// What the child's fd 1 and fd 2 are, as Linux names them: a file's path, or pipe:[inode]
+// (socket:[inode] for Node's pipes, which are socket pairs), or the terminal's /dev/pts/N.
+const SHOW_FDS = ['sh', '-c', 'readlink /proc/self/fd/1; readlink /proc/self/fd/2 >&2'];
+
+test('an attempt nobody judges writes to patience’s own stdout and stderr, a file or a pipe', async (t) => {
   const sb = sandbox(t);
-  const expected = spawnSync(process.execPath, [fixture('bytes.mjs')], { maxBuffer: 64 << 20 }).stdout;
-  assert.equal(expected.length, 256 + 3 * 1024 * 1024);
-  const r = await patience(sb, ['fix', '--', ...node('bytes.mjs')]);
-  assert.equal(r.code, 0);
-  assert.ok(r.stdout.equals(expected), `stdout differs (${r.stdout.length} bytes)`);
-  assert.match(r.stderr, /^\[retry\] Attempt 1\/3 starting\.\.\.\nto stderr\n/);
-  assert.doesNotMatch(r.stdout.subarray(-200).toString('latin1'), STATUS_LINE);
+  const outFile = join(sb.dir, 'out.log');
+  const errFile = join(sb.dir, 'err.log');
+  const ran = (args: string[]): void => {
+    const r = spawnSync('sh', ['-c', 'exec "$@" >"$OUT" 2>"$ERR"', 'sh', process.execPath, BIN, ...args], {
+      env: { ...sb.env, OUT: outFile, ERR: errFile },
+      cwd: sb.dir,
+    });
+    assert.equal(r.status, 0, readFileSync(errFile, 'utf8'));
+  };
+  ran(['fix', '-a', '1', '--', ...SHOW_FDS]);
+  assert.equal(readFileSync(outFile, 'utf8'), `${outFile}\n`, 'the child writes to the file itself');
+  assert.match(readFileSync(errFile, 'utf8'), new RegExp(`^${escape(errFile)}$`, 'm'));
+
+  // A pattern reads the output, so it comes through patience: a pipe, and still the file's.
+  ran(['fix', '-a', '1', '--success-pattern', 'pipe', '--', ...SHOW_FDS]);
+  assert.match(readFileSync(outFile, 'utf8'), /^(pipe|socket):\[\d+\]\n$/);
+  assert.match(readFileSync(errFile, 'utf8'), /^(pipe|socket):\[\d+\]$/m);
+});
+
+test('on a terminal the attempt’s output is piped, not handed to a child in its own session', async (t) => {
+  const sb = sandbox(t);
+  const command = [process.execPath, BIN, 'fix', '-a', '1', '--', ...SHOW_FDS].map(shellQuote).join(' ');
+  // script(1) gives patience a pseudo-terminal for stdin, stdout and stderr.
+  const r = spawnSync('script', ['-qfec', command, '/dev/null'], { env: sb.env, cwd: sb.dir, encoding: 'utf8' });
+  if (r.error)
+    throw (r.error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? new Error('script(1) is missing: apt-get install -y bsdutils')
+      : r.error;
+  assert.equal(r.status, 0, r.stdout);
+  const fds = r.stdout.split(/\r?\n/).filter((line) => /^(pipe:|socket:|\/dev\/)/.test(line));
+  assert.equal(fds.length, 2, r.stdout);
+  for (const fd of fds) assert.match(fd, /^(pipe|socket):\[\d+\]$/);
 });
 
 test('stdin is passed through to the child', async (t) => {
@@ -111,3 +156,11 @@ test(
     assert.match(r.stderr, /Command failed after 2 attempts/);
   },
 );
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
