@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { DaemonConfig } from './config/index.ts';
 import { pidOwner, readPidFile, type PidFileContent } from './pidfile.ts';
 import { ownScript, processState, realProbe, runsBundle, type ProcessProbe } from './process-check.ts';
-import { ownerRuleIn, realOwner, type OwnerRule } from './safe-file.ts';
+import { ownerRuleIn, realOwner, type OwnerRule } from '../shared/safe-file.ts';
 import { askDaemon, type Answer } from './status-query.ts';
 import type { DaemonStatus } from './status-request.ts';
 import { formatGoDuration } from '../shared/duration.ts';

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { openAppendSafely } from './safe-file.ts';
+import { openAppendSafely } from '../shared/safe-file.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { acquirePidFile, readPidFile } from './pidfile.ts';
 import { looksLikePatienced, processState, runsBundle } from './process-check.ts';
-import { ownerRuleIn } from './safe-file.ts';
+import { ownerRuleIn } from '../shared/safe-file.ts';
 import { fakeProbe, PATIENCED_CMDLINE, type FakeProcess } from './test-support.ts';
 
 const SELF = 4242;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import { looksLikePatienced, processState, realProbe, type ProcessProbe } from './process-check.ts';
-import { readSmallFile, realOwner, type OwnerRule } from './safe-file.ts';
+import { readSmallFile, realOwner, type OwnerRule } from '../shared/safe-file.ts';
 
 /** "PID\nTOKEN\n" is 44 bytes at most; anything longer is not ours. */
 export const MAX_PID_FILE_BYTES = 64;

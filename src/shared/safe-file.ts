@@ -1,14 +1,24 @@
-// Files the daemon reads or appends to in shared directories (/tmp): the pid file and the
-// log file. Another local user may have put a symlink, a FIFO, a device or their own file
-// at that name before we got there. So a name is opened without following a symlink
+// Files read or appended to where another user may have been first: the daemon's pid file
+// and log file in shared directories (/tmp), and the CLI's code cache. Another local user
+// may have put a symlink, a FIFO, a device or their own file at that name before we got
+// there. So a name is opened without following a symlink
 // (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK), the open descriptor is checked
 // with fstat (a regular file, owned by us or root, one link), and a read is bounded. The
 // callers say what they refuse and why, never what such a file holds.
-import nodeFs from 'node:fs';
+// Named imports: a default or namespace import of a built-in costs a copy of all its
+// properties, on every start of the CLI (whose launcher uses this file).
+import { closeSync, constants, fchmodSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
-const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = nodeFs.constants;
+const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
 
-export type SafeFs = Pick<typeof nodeFs, 'openSync' | 'fstatSync' | 'readSync' | 'closeSync' | 'fchmodSync'>;
+export interface SafeFs {
+  openSync: typeof openSync;
+  fstatSync: typeof fstatSync;
+  readSync: typeof readSync;
+  closeSync: typeof closeSync;
+  fchmodSync: typeof fchmodSync;
+}
+const nodeFs: SafeFs = { openSync, fstatSync, readSync, closeSync, fchmodSync };
 
 /** Why a name was refused, in words that fit after "pid_file X " or "log_file X ". */
 export type Refusal = string;
@@ -26,7 +36,7 @@ export interface OwnerRule {
 export const realOwner = (): OwnerRule => ({ uid: process.getuid?.() ?? 0 });
 
 /** Does a stat belong to something we may trust: a regular file owned by us or root. */
-export function refusalFor(st: nodeFs.Stats, owner: OwnerRule): Refusal | undefined {
+export function refusalFor(st: Stats, owner: OwnerRule): Refusal | undefined {
   if (!st.isFile()) return `is not a regular file (it is ${kindOf(st)})`;
   if (st.uid !== owner.uid && st.uid !== 0 && st.uid !== owner.dirOwner) {
     return `is owned by uid ${st.uid}, neither this user (uid ${owner.uid}) nor root nor the owner of its directory`;
@@ -34,7 +44,7 @@ export function refusalFor(st: nodeFs.Stats, owner: OwnerRule): Refusal | undefi
   return undefined;
 }
 
-function kindOf(st: nodeFs.Stats): string {
+function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO';
   if (st.isDirectory()) return 'a directory';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
@@ -56,6 +66,20 @@ export function readSmallFile(
   owner: OwnerRule = realOwner(),
   fs: SafeFs = nodeFs,
 ): SmallRead {
+  const r = readSmallBytes(file, maxBytes, owner, fs);
+  return r.kind === 'bytes' ? { kind: 'text', text: r.bytes.toString('utf8'), uid: r.uid } : r;
+}
+
+export type SmallBytes =
+  { kind: 'missing' } | { kind: 'refused'; why: Refusal } | { kind: 'bytes'; bytes: Buffer; uid: number };
+
+/** readSmallFile's bytes, as they are. */
+export function readSmallBytes(
+  file: string,
+  maxBytes: number,
+  owner: OwnerRule = realOwner(),
+  fs: SafeFs = nodeFs,
+): SmallBytes {
   let fd: number;
   try {
     fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -70,15 +94,23 @@ export function readSmallFile(
     const st = fs.fstatSync(fd);
     const why = refusalFor(st, owner);
     if (why) return { kind: 'refused', why };
-    const buf = Buffer.alloc(maxBytes + 1);
+    // Sized by fstat, grown if the file grows while read, never past maxBytes + 1; only the
+    // bytes read are returned, so the unzeroed rest never leaves.
+    let buf = Buffer.allocUnsafe(Math.min(maxBytes, st.size) + 1);
     let got = 0;
-    while (got < buf.length) {
+    for (;;) {
+      if (got === buf.length) {
+        if (got > maxBytes) break;
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, got * 2));
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
       const n = fs.readSync(fd, buf, got, buf.length - got, got);
       if (n === 0) break;
       got += n;
     }
     if (got > maxBytes) return { kind: 'refused', why: `is larger than ${maxBytes} bytes` };
-    return { kind: 'text', text: buf.subarray(0, got).toString('utf8'), uid: st.uid };
+    return { kind: 'bytes', bytes: buf.subarray(0, got), uid: st.uid };
   } finally {
     fs.closeSync(fd);
   }
@@ -127,7 +159,7 @@ export function openAppendSafely(
 export function ownerRuleIn(
   dir: string,
   base: OwnerRule = realOwner(),
-  stat: (p: string) => nodeFs.Stats = nodeFs.statSync,
+  stat: (p: string) => Stats = statSync,
 ): OwnerRule {
   try {
     const st = stat(dir);
