@@ -41,7 +41,7 @@ fi
 [ -n "$NODE" ] && [ -x "$NODE" ] || die "node not found: install Node.js 20 or later system-wide, or set NODE=/path/to/node"
 "$NODE" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
   die "$NODE is Node.js $("$NODE" -v); patience needs 20 or later"
-[ -f "$SRC/dist/patienced.cjs" ] && [ -f "$SRC/dist/patience.cjs" ] || die "build first: npm ci && npm run build"
+[ -f "$SRC/dist/patienced.cjs" ] && [ -f "$SRC/dist/patience.cjs" ] && [ -f "$SRC/dist/patience-main.cjs" ] || die "build first: npm ci && npm run build"
 # The daemon bundle keeps better-sqlite3 (a native addon) outside; these are what it loads,
 # each one needing the next.
 RUNTIME_MODULES="better-sqlite3 bindings file-uri-to-path"

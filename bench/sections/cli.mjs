@@ -12,9 +12,11 @@ import { httpClient } from '../lib/load.mjs';
 import { fmt, latencySummary, sleep, table } from '../lib/measure.mjs';
 
 const CLI_BIN = path.join(ROOT, 'dist/patience.cjs');
+/** The CLI itself, which dist/patience.cjs runs through its code cache. */
+const CLI_MAIN = path.join(ROOT, 'dist/patience-main.cjs');
 const RUNS = 30;
 const WARMUPS = 3;
-const TARGET_OVER_FLOOR_MS = 60;
+const TARGET_OVER_FLOOR_MS = 40;
 const RUN_TIMEOUT_MS = 10_000;
 /** Strings that must not appear in the CLI bundle: the daemon's dependencies. */
 const DAEMON_DEPS = ['fastify', 'better-sqlite3', 'pino', 'typebox'];
@@ -64,6 +66,11 @@ async function run({ progress }) {
       { id: 'no_daemon', label: 'patience, no daemon', ...patience(path.join(work, 'nobody-listens.sock')), cli: true },
       { id: 'hung', label: 'patience, daemon never answers', ...patience(hung.socketPath), cli: true },
     ];
+    // The code cache lives under HOME (work/.cache/patience, written by the warm-ups); a
+    // HOME that does not exist turns it off, as on a first run.
+    const cold = patience(daemon.socketPath);
+    cold.env = { ...cold.env, HOME: path.join(work, 'no-such-home') };
+    cases.push({ id: 'no_code_cache', label: 'patience, daemon running, no code cache', ...cold, cli: true });
     if (installed.bin) {
       // By name from PATH, through npm's link and the bundle's `#!/usr/bin/env node`, as a
       // user runs it; this node first on PATH, so that it is the floor's node.
@@ -81,7 +88,7 @@ async function run({ progress }) {
     // One run of each CLI case with PATIENCE_DEBUG, to show which path the report took.
     for (const c of cases.filter((c) => c.cli)) {
       const r = runOnce(c, { PATIENCE_DEBUG: '1' });
-      c.report = /patience: debug: (.*)/.exec(r.stderr)?.[1] ?? '(no debug line)';
+      c.report = /patience: debug: (?!code cache)(.*)/.exec(r.stderr)?.[1] ?? '(no debug line)';
     }
 
     const stats0 = (await http.json('/api/daemon/stats')).json;
@@ -188,12 +195,12 @@ function installPackage(work) {
 }
 
 function inspectBundle() {
-  const text = fs.readFileSync(CLI_BIN, 'utf8');
+  const text = fs.readFileSync(CLI_MAIN, 'utf8');
   const counts = {};
   for (const dep of DAEMON_DEPS) counts[dep] = text.split(dep).length - 1;
-  const stat = fs.statSync(CLI_BIN);
+  const stat = fs.statSync(CLI_MAIN);
   return {
-    path: path.relative(ROOT, CLI_BIN),
+    path: path.relative(ROOT, CLI_MAIN),
     bytes: stat.size,
     built_at: stat.mtime.toISOString(),
     counts,

@@ -13,7 +13,8 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
-const PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+// µs and μs (micro sign, Greek mu) as escapes: the CLI bundle must stay ASCII (scripts/build.mjs).
+const PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
 
 /** Parses a Go duration string into milliseconds; returns undefined when it is not one. */
 export function parseGoDuration(text: string): number | undefined {

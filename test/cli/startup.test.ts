@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sandbox } from './helpers.ts';
 
@@ -28,4 +28,34 @@ test('a plain run loads no built-in module it does not need', (t) => {
   assert.ok(loaded.has('NativeModule child_process'), 'the list is the run’s own');
   const extra = UNNEEDED.filter((name) => loaded.has(`NativeModule ${name}`));
   assert.deepEqual(extra, [], `a plain run loaded ${extra.join(', ')}`);
+});
+
+test('patience runs from a code cache in its user’s cache directory after the first run', (t) => {
+  const sb = sandbox(t);
+  const run = (env: Record<string, string> = {}): { debug: string[]; stderr: string } => {
+    const r = spawnSync(process.execPath, [BIN, 'fixed', '-a', '1', '--', 'true'], {
+      env: { ...sb.env, PATIENCE_DEBUG: '1', ...env },
+      cwd: sb.dir,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /Command succeeded after 1 attempt/);
+    return { debug: r.stderr.split('\n').filter((l) => l.includes('code cache')), stderr: r.stderr };
+  };
+  const dir = join(sb.env.HOME as string, '.cache', 'patience');
+  assert.match(run().debug.join('\n'), new RegExp(`^patience: debug: code cache miss: ${dir}/cli-[0-9a-f]{16}-v`));
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1);
+  assert.equal(statSync(join(dir, files[0] as string)).mode & 0o777, 0o600);
+  assert.match(run().debug.join('\n'), /code cache hit/);
+
+  // A HOME that is not this user's gets no cache, and the run is the same.
+  const shared = join(sb.dir, 'shared-home');
+  mkdirSync(shared, { mode: 0o1777 });
+  if (process.getuid?.() === 0) chownSync(shared, 65534, 65534);
+  const other = run({ HOME: shared, XDG_CACHE_HOME: '' });
+  if (process.getuid?.() === 0) {
+    assert.match(other.debug.join('\n'), /code cache off: no cache directory of ours/);
+    assert.deepEqual(readdirSync(shared), []);
+  }
 });

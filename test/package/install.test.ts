@@ -62,6 +62,7 @@ test('the tarball holds only what runs: bundles, dashboard, man pages, service f
     'README.md',
     'LICENSE',
     'dist/patience.cjs',
+    'dist/patience-main.cjs',
     'dist/patienced.cjs',
     'dist/web/index.html',
     'dist/web/dashboard.js',

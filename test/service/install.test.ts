@@ -51,6 +51,7 @@ test('install.sh stages programs, directories, config and service file into DEST
   for (const f of [
     'lib/patience/dist/patienced.cjs',
     'lib/patience/dist/patience.cjs',
+    'lib/patience/dist/patience-main.cjs',
     'lib/patience/dist/web/index.html',
     'lib/patience/package.json',
     'lib/patience/node_modules/better-sqlite3/lib/index.js',

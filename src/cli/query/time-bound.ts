@@ -18,7 +18,8 @@ export function parseTimeBound(text: string, nowMs: number): TimeBound {
     return { ok: true, ms: nowMs - back };
   }
   // Digits and a unit look like a duration: say what is wrong with it rather than with a time.
-  if (/^[\d.]+[a-zµμ]*$/i.test(text) && !/^\d{4}-/.test(text))
+  // \u00b5 and \u03bc: µ and μ, escaped so that the CLI bundle stays ASCII (scripts/build.mjs).
+  if (/^[\d.]+[a-z\u00b5\u03bc]*$/i.test(text) && !/^\d{4}-/.test(text))
     return {
       ok: false,
       problem: `${JSON.stringify(text)} is not a duration such as 30m, 24h or 1h30m, nor an RFC 3339 time`,
