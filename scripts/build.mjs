@@ -42,30 +42,69 @@ jobs.push(buildDocs());
 await Promise.all(jobs);
 
 /**
- * dist/patience-main.cjs, the CLI, and dist/patience.cjs, the small executable that runs it
- * through a V8 code cache named by the CLI's hash (src/cli/launch/). Without whitespace and
- * with simpler syntax the CLI is 36 % smaller and compiles sooner when there is no cache
- * yet (docs/performance.md). Names stay, so an internal error's stack still reads.
+ * dist/patience.cjs, the small executable, runs dist/patience-main.cjs, the CLI, through a
+ * V8 code cache named by the CLI's hash (src/cli/launch/). `runs`/`stats` and
+ * `completion` are bundles of their own (dist/patience-query.cjs, -completion.cjs), which
+ * the CLI requires when asked for them: a retry run reads and compiles none of them.
+ * Without whitespace and with simpler syntax the CLI is 36 % smaller; names stay, so an
+ * internal error's stack still reads (docs/performance.md, CLI start-up).
  */
 async function buildCli() {
-  const lean = { minifyWhitespace: true, minifySyntax: true };
-  const main = 'dist/patience-main.cjs';
-  // No shebang: it is compiled inside CommonJS's function wrapper, never run on its own.
-  // No import() either: a script compiled by node:vm has no loader for it on Node 20 (not
-  // without a flag, and not at all from a code cache), so esbuild makes each one a require.
+  const lean = { ...common, minifyWhitespace: true, minifySyntax: true };
+  // No import(): a script compiled by node:vm has no loader for it on Node 20 (not without
+  // a flag, and not at all from a code cache), so esbuild makes each one a require.
   const noImport = { supported: { 'dynamic-import': false } };
-  await build({ ...common, ...lean, ...noImport, banner: {}, entryPoints: ['src/cli/bin.ts'], outfile: main });
+  const apart = { './query/main.ts': './patience-query.cjs', './completion/main.ts': './patience-completion.cjs' };
+  const main = 'dist/patience-main.cjs';
+  await Promise.all([
+    build({
+      ...lean,
+      ...noImport,
+      // CommonJS's function wrapper, written around the bundle here so that the launcher
+      // compiles the file as it is: no shebang, and never run on its own.
+      banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+      footer: { js: '})' },
+      entryPoints: ['src/cli/bin.ts'],
+      outfile: main,
+      plugins: [bundlesApart(apart)],
+    }),
+    build({
+      ...lean,
+      ...noImport,
+      banner: {},
+      entryPoints: ['src/cli/query/main.ts'],
+      outfile: 'dist/patience-query.cjs',
+    }),
+    build({
+      ...lean,
+      ...noImport,
+      banner: {},
+      entryPoints: ['src/cli/completion/main.ts'],
+      outfile: 'dist/patience-completion.cjs',
+    }),
+  ]);
   const bytes = readFileSync(main);
   assertAscii(main, bytes);
   if (/\bimport\(/.test(bytes.toString('latin1'))) throw new Error(`${main} must hold no import(): see noImport`);
   const id = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   await build({
-    ...common,
     ...lean,
     entryPoints: ['src/cli/launch/bin.ts'],
     outfile: 'dist/patience.cjs',
     define: { ...common.define, __PATIENCE_MAIN_ID__: JSON.stringify(id) },
   });
+}
+
+/** An esbuild plugin: src/cli/main.ts's imports named in `apart` become requires of the bundles beside it. */
+function bundlesApart(apart) {
+  return {
+    name: 'bundles-apart',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/(query|completion)\/main\.ts$/ }, (args) =>
+        args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: apart[args.path], external: true } : undefined,
+      );
+    },
+  };
 }
 
 /**

@@ -63,6 +63,8 @@ test('the tarball holds only what runs: bundles, dashboard, man pages, service f
     'LICENSE',
     'dist/patience.cjs',
     'dist/patience-main.cjs',
+    'dist/patience-query.cjs',
+    'dist/patience-completion.cjs',
     'dist/patienced.cjs',
     'dist/web/index.html',
     'dist/web/dashboard.js',

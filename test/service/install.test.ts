@@ -52,6 +52,7 @@ test('install.sh stages programs, directories, config and service file into DEST
     'lib/patience/dist/patienced.cjs',
     'lib/patience/dist/patience.cjs',
     'lib/patience/dist/patience-main.cjs',
+    'lib/patience/dist/patience-query.cjs',
     'lib/patience/dist/web/index.html',
     'lib/patience/package.json',
     'lib/patience/node_modules/better-sqlite3/lib/index.js',

@@ -63,7 +63,7 @@ process.stdout.write(JSON.stringify({ state, debug, seen: globalThis.__codeCache
   return runner;
 }
 
-/** A temp HOME and a tiny bundle that reports what it was given. */
+/** A temp HOME and a tiny bundle, wrapped as the build wraps the CLI, that reports what it was given. */
 function setup(t: TestContext): { home: string; bundle: string; cacheDir: string; run: () => Ran } {
   const root = mkdtempSync(join(tmpdir(), 'patience-code-cache-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
@@ -76,10 +76,12 @@ function setup(t: TestContext): { home: string; bundle: string; cacheDir: string
   writeFileSync(
     bundle,
     [
+      '(function (exports, require, module, __filename, __dirname) {',
       'globalThis.__codeCacheTest = { filename: __filename, dirname: __dirname, sibling: require("./sibling.cjs"),',
       '  required: typeof require("node:os").hostname };',
       // Enough functions that a cache of them is worth its name.
       ...Array.from({ length: 50 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; } f${i}(${i});`),
+      '})',
     ].join('\n'),
   );
   const script = runnerScript(t);

@@ -71,8 +71,8 @@ export function cacheFileName(id: string): string {
 }
 
 /**
- * Compiles and runs the bundle as Node's CommonJS loader would (the same wrapper, its own
- * require), with the cache when there is one. Returns what became of the cache.
+ * Compiles and runs the bundle as Node's CommonJS loader would (its wrapper function, given
+ * its own require), with the cache when there is one. Returns what became of the cache.
  */
 export function runWithCodeCache(bundle: Bundle, launch: Launch): CacheState {
   const owner = launch.owner ?? realOwner();
@@ -81,9 +81,10 @@ export function runWithCodeCache(bundle: Bundle, launch: Launch): CacheState {
   const file = dir === undefined ? undefined : join(dir, cacheFileName(bundle.id));
   const cached = file === undefined ? undefined : readCache(file, owner);
 
+  // The bundle is CommonJS's function wrapper around the CLI, written at build time: its
+  // value is the function. No importModuleDynamically: it holds no import() (scripts/build.mjs).
   const source = readFileSync(bundle.file, 'utf8');
-  // No importModuleDynamically: the bundle holds no import() (scripts/build.mjs).
-  const script = new Script(wrap(source), { filename: bundle.file, cachedData: cached });
+  const script = new Script(source, { filename: bundle.file, cachedData: cached });
   const state: CacheState =
     file === undefined ? 'off' : !cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   const off = where === undefined ? 'no cache directory of ours' : `${where} is not a private directory of this user`;
@@ -99,11 +100,6 @@ export function runWithCodeCache(bundle: Bundle, launch: Launch): CacheState {
   const require = createRequire(bundle.file);
   wrapper.call(module.exports, module.exports, require, module, bundle.file, dirname(bundle.file));
   return state;
-}
-
-/** CommonJS's own function wrapper (Module.wrap, which is no named export of node:module). */
-function wrap(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
 function readCache(file: string, owner: OwnerRule): Buffer | undefined {
