@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -164,6 +164,18 @@ test('a daemon error answer, a hung daemon and no daemon all end quietly within 
   await sendRecord(record, { socketPath: `${path}.absent`, debug: (m) => debug.push(m) });
   assert.ok(Date.now() - started < 1000);
   assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOENT/);
+});
+
+test('no socket file is ENOENT at once; a file that is no socket, or a path through one, is left to connect', async (t) => {
+  const path = sandbox(t);
+  const debug: string[] = [];
+  await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.match(debug.at(-1) as string, new RegExp(`cannot reach the daemon at ${path}: connect ENOENT ${path}$`));
+  writeFileSync(path, 'not a socket');
+  await sendRecord(record, { socketPath: path, debug: (m) => debug.push(m) });
+  assert.match(debug.at(-1) as string, /cannot reach the daemon .*ECONNREFUSED/);
+  await sendRecord(record, { socketPath: join(path, 'below-a-file.sock'), debug: (m) => debug.push(m) });
+  assert.match(debug.at(-1) as string, /cannot reach the daemon .*ENOTDIR/);
 });
 
 test("an error answer with a code names the daemon's reason; one without stays as it was", async (t) => {

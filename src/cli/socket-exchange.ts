@@ -1,6 +1,7 @@
 // One NDJSON exchange with patienced over its Unix socket: connect, write one line, read
 // one line back, all within one time limit (connect included). Used by the run report
 // and by the rate-limit gate. Never rejects: every way it can end is a result.
+import { lstatSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 
 export type ExchangeResult =
@@ -39,6 +40,12 @@ export const exchange: Exchange = (line, o) => {
     const timer = setTimeout(() => finish({ kind: 'timeout' }), o.timeoutMs);
     const attempt = (): void => {
       if (finished) return;
+      // No socket file, no daemon: said at once, without the socket machinery a connect
+      // sets going (a few ms on a run's critical path, on a host that runs no daemon).
+      if (!o.connect && absent(o.socketPath)) {
+        finish({ kind: 'unreachable', code: 'ENOENT', message: `connect ENOENT ${o.socketPath}` });
+        return;
+      }
       try {
         socket = connect(o.socketPath);
       } catch (err) {
@@ -91,5 +98,14 @@ export function describeFailure(
       return `daemon at ${socketPath} did not answer within ${timeoutMs} ms`;
     case 'closed':
       return 'daemon closed the connection without an answer';
+  }
+}
+
+/** Nothing at path; any other answer (a file, EACCES, ENOTDIR) is left to connect to report. */
+function absent(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
   }
 }
