@@ -21,7 +21,7 @@ import { renderDryRun } from './dry-run.ts';
 import { renderDebugConfig } from './debug-config.ts';
 import { UsageError } from './errors.ts';
 import { helpAsFlag } from './help-topic.ts';
-import { ignoreStdioErrors } from './quiet-stdio.ts';
+import { ignoreStdioErrors, stdSink } from '../retry/std-sink.ts';
 import { createStatus, finalLines } from './output.ts';
 import { daemonBundle, autoStartDaemon } from './auto-start.ts';
 import { daemonSocketPath, rateLimitGate } from './rate-gate.ts';
@@ -55,13 +55,13 @@ export interface CliMainDeps {
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function realDeps(): CliMainDeps {
-  // With stdout closed the child's output has nowhere to go, and the run goes on.
-  ignoreStdioErrors();
+  // With stdout closed the child's output has nowhere to go, and the run goes on. Stdout is
+  // made only if something is written there (std-sink.ts).
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: stdSink('stdout'),
+    stderr: stdSink('stderr'),
     now: Date.now,
     random: Math.random,
     sleep,

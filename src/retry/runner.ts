@@ -13,6 +13,7 @@ import { isatty } from 'node:tty';
 import type { Readable } from 'node:stream';
 import type { AttemptRequest, RunningAttempt } from './loop.ts';
 import type { AttemptOutcome } from './attempt-outcome.ts';
+import { stdSink } from './std-sink.ts';
 import { longTimeout, type Cancel } from './timers.ts';
 
 export const CAPTURE_LIMIT = 10 * 1024 * 1024;
@@ -20,7 +21,7 @@ export const KILL_AFTER_MS = 5_000;
 /** After the child exits, how long its pipes may stay open (held by a background grandchild). */
 export const PIPE_GRACE_MS = 500;
 
-/** Where the child's output goes: process.stdout / process.stderr by default. */
+/** Where the child's output goes: patience's own stdout / stderr by default (std-sink.ts). */
 export interface Sink {
   write(chunk: Uint8Array): boolean;
   once(event: 'drain' | 'close' | 'error', fn: () => void): unknown;
@@ -41,8 +42,8 @@ export interface RunnerDeps {
 }
 
 export function createRunner(overrides: Partial<RunnerDeps> = {}): (req: AttemptRequest) => RunningAttempt {
-  const stdout = overrides.stdout ?? process.stdout;
-  const stderr = overrides.stderr ?? process.stderr;
+  const stdout = overrides.stdout ?? stdSink('stdout');
+  const stderr = overrides.stderr ?? stdSink('stderr');
   const deps: RunnerDeps = {
     spawn: nodeSpawn,
     kill: (pid, sig) => process.kill(pid, sig),
@@ -53,8 +54,8 @@ export function createRunner(overrides: Partial<RunnerDeps> = {}): (req: Attempt
     captureLimit: CAPTURE_LIMIT,
     // Only patience's own streams can be handed on; other sinks are always piped.
     direct: {
-      stdout: stdout === process.stdout && handsOn(1),
-      stderr: stderr === process.stderr && handsOn(2),
+      stdout: overrides.stdout === undefined && handsOn(1),
+      stderr: overrides.stderr === undefined && handsOn(2),
     },
     ...overrides,
   };

@@ -10,13 +10,17 @@ import { BIN, sandbox } from './helpers.ts';
 /** Built-ins a plain run must not load: node:crypto alone pulled in some 25 internal modules. */
 const UNNEEDED = ['crypto', 'fs/promises', 'http', 'https', 'http2', 'tls', 'zlib', 'readline', 'worker_threads'];
 
-test('a plain run loads no built-in module it does not need', (t) => {
+test('a plain run loads no built-in module it does not need, nor makes a stdout stream', (t) => {
   const sb = sandbox(t);
   const preload = join(sb.dir, 'loaded.cjs');
   const list = join(sb.dir, 'loaded.json');
+  // The preload also notes whether anything made process.stdout (0.5-1.5 ms).
   writeFileSync(
     preload,
-    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));`,
+    `let stdout = false;
+const made = Object.getOwnPropertyDescriptor(process, 'stdout');
+Object.defineProperty(process, 'stdout', { ...made, get() { stdout = true; return made.get.call(process); } });
+process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify({ loaded: process.moduleLoadList, stdout })));`,
   );
   const r = spawnSync(process.execPath, ['-r', preload, BIN, 'fixed', '-a', '1', '--', 'true'], {
     env: sb.env,
@@ -24,7 +28,9 @@ test('a plain run loads no built-in module it does not need', (t) => {
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  const loaded = new Set(JSON.parse(readFileSync(list, 'utf8')) as string[]);
+  const seen = JSON.parse(readFileSync(list, 'utf8')) as { loaded: string[]; stdout: boolean };
+  const loaded = new Set(seen.loaded);
+  assert.equal(seen.stdout, false, 'a run that writes nothing to stdout makes no stdout stream');
   assert.ok(loaded.has('NativeModule child_process'), 'the list is the run’s own');
   const extra = UNNEEDED.filter((name) => loaded.has(`NativeModule ${name}`));
   assert.deepEqual(extra, [], `a plain run loaded ${extra.join(', ')}`);

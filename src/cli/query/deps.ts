@@ -4,7 +4,7 @@ import type { Writer } from '../args.ts';
 import { DEFAULT_LIMITS, type DaemonClient, type Transport } from './daemon-client.ts';
 import { DEFAULT_STREAM_LIMITS, openEventStream } from './event-stream.ts';
 import { httpGet } from './http-get.ts';
-import { ignoreStdioErrors } from '../quiet-stdio.ts';
+import { ignoreStdioErrors } from '../../retry/std-sink.ts';
 import type { Color } from './table.ts';
 
 export interface QueryDeps {
