@@ -14,7 +14,7 @@ import { fmt, latencySummary, sleep, table } from '../lib/measure.mjs';
 const CLI_BIN = path.join(ROOT, 'dist/patience.cjs');
 /** The CLI itself, which dist/patience.cjs runs through its code cache. */
 const CLI_MAIN = path.join(ROOT, 'dist/patience-main.cjs');
-const RUNS = 30;
+const RUNS = 50;
 const WARMUPS = 3;
 const TARGET_OVER_FLOOR_MS = 40;
 const RUN_TIMEOUT_MS = 10_000;
