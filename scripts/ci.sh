@@ -29,6 +29,9 @@ command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 command -v man >/dev/null 2>&1 || apt_missing+=(man-db) # renders the man pages; groff-base is its dependency
 # The first-run test runs patienced on a pseudo-terminal made by script(1).
 command -v script >/dev/null 2>&1 || apt_missing+=(bsdutils)
+# The completion tests run the zsh and fish scripts in those shells (6 packages together).
+command -v zsh >/dev/null 2>&1 || apt_missing+=(zsh)
+command -v fish >/dev/null 2>&1 || apt_missing+=(fish)
 if [ $((${#apt_missing[@]} + ${#apt_with_recommends[@]})) -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

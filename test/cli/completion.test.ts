@@ -1,8 +1,10 @@
 // Shell completion as a shell runs it: the script from the built `patience completion bash`
 // is sourced in a clean `bash --norc --noprofile`, and the function that `complete -p`
-// names is called with COMP_WORDS and COMP_CWORD set, as bash does on TAB. Also the
-// syntax of every script (zsh and fish only where those shells exist), the files the build
-// writes, and `patience help NAME`.
+// names is called with COMP_WORDS and COMP_CWORD set, as bash does on TAB. fish's own
+// `complete -C` completes lines with the fish script sourced; zsh parses its script and
+// compinit registers it for both programs (zsh and fish are skipped where they are not
+// installed; scripts/ci.sh installs them). Also the files the build writes, and
+// `patience help NAME`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -190,3 +192,64 @@ test('patience help NAME prints NAME --help to the byte; help alone is --help', 
     "patience: unknown shell 'tcsh': choose bash, zsh or fish (see 'patience completion --help')\n",
   );
 });
+
+/** What fish offers for LINE (its `complete -C`), with the script sourced in a clean fish. */
+async function fishComplete(sb: Sandbox, file: string, line: string): Promise<string[]> {
+  const r = await run('fish', ['--no-config', '-c', 'source $argv[1]; and complete -C $argv[2]', file, line], {
+    cwd: sb.dir,
+    env: { PATH: `${join(sb.dir, 'bin')}${delimiter}/usr/bin${delimiter}/bin`, HOME: sb.dir },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', `no noise on stderr while completing ${line}`);
+  return sorted(
+    r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t')[0] as string),
+  );
+}
+
+test('fish: strategies, a strategy’s own options, fixed values and commands after --', async (t) => {
+  if (!onPath('fish')) return t.skip('fish is not installed here (scripts/ci.sh installs it)');
+  const sb = world(t);
+  const file = await script(sb, 'fish');
+  assert.deepEqual(await fishComplete(sb, file, 'patience ex'), ['exp', 'exponential']);
+  const first = await fishComplete(sb, file, 'patience ');
+  for (const w of [...STRATEGY_NAMES, 'dio', 'runs', 'stats', 'completion', 'help']) assert.ok(first.includes(w), w);
+
+  const long = await fishComplete(sb, file, 'patience exponential --');
+  for (const o of optionsFor('exponential')) assert.ok(long.includes(`--${o.key}`), `--${o.key}`);
+  for (const other of ['--delay', '--increment', '--fallback', '--rate-limit'])
+    assert.ok(!long.includes(other), `exponential has no ${other}`);
+  const alias = await fishComplete(sb, file, 'patience exp --');
+  assert.ok(alias.includes('--base-delay') && !alias.includes('--delay'), 'an alias completes as its strategy');
+
+  assert.deepEqual(await fishComplete(sb, file, 'patience runs --status '), ['failed', 'succeeded']);
+  assert.deepEqual(await fishComplete(sb, file, 'patience completion '), ['bash', 'fish', 'zsh']);
+  assert.ok((await fishComplete(sb, file, 'patience fixed -- zz-patience-t')).includes('zz-patience-tool'));
+  assert.ok((await fishComplete(sb, file, 'patience fixed --config no')).includes('notes.txt'));
+  assert.deepEqual(await fishComplete(sb, file, 'patienced -log-level '), ['debug', 'error', 'info', 'warn']);
+});
+
+test('zsh: the script registers _patience for both programs with compinit', async (t) => {
+  if (!onPath('zsh')) return t.skip('zsh is not installed here (scripts/ci.sh installs it)');
+  const sb = sandbox(t);
+  const file = await script(sb, 'zsh');
+  const r = await run(
+    'zsh',
+    [
+      '-f',
+      '-c',
+      'autoload -U compinit && compinit -u -D && source $1 && print -r -- $_comps[patience] $_comps[patienced]',
+      'zsh',
+      file,
+    ],
+    { cwd: sb.dir, env: { PATH: `/usr/bin${delimiter}/bin`, HOME: sb.dir } },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '_patience _patience');
+});
+
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, program)));
+}
