@@ -1,9 +1,10 @@
 // Shell completion as a shell runs it: the script from the built `patience completion bash`
 // is sourced in a clean `bash --norc --noprofile`, and the function that `complete -p`
 // names is called with COMP_WORDS and COMP_CWORD set, as bash does on TAB. fish's own
-// `complete -C` completes lines with the fish script sourced; zsh parses its script and
-// compinit registers it for both programs (zsh and fish are skipped where they are not
-// installed; scripts/ci.sh installs them). Also the files the build writes, and
+// `complete -C` completes lines with the fish script sourced; in zsh, compinit registers
+// the script for both programs, and lines are completed by TAB in an interactive zsh on a
+// pseudo-terminal (test/fixtures/zsh-complete.zsh). zsh and fish are skipped where they
+// are not installed; scripts/ci.sh installs them. Also the files the build writes, and
 // `patience help NAME`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { optionsFor } from '../../src/cli/options.ts';
 import { STRATEGY_NAMES } from '../../src/retry/strategies/index.ts';
 import { run } from '../helpers/service.ts';
-import { patience, sandbox, type Sandbox } from './helpers.ts';
+import { fixture, patience, sandbox, type Sandbox } from './helpers.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -231,11 +232,21 @@ test('fish: strategies, a strategy’s own options, fixed values and commands af
   assert.deepEqual(await fishComplete(sb, file, 'patienced -log-level '), ['debug', 'error', 'info', 'warn']);
 });
 
-test('zsh: the script registers _patience for both programs with compinit', async (t) => {
+/** What zsh's completion offers for LINE, in an interactive zsh on a pseudo-terminal (test/fixtures/zsh-complete.zsh). */
+async function zshComplete(sb: Sandbox, file: string, line: string): Promise<string[]> {
+  const r = await run('zsh', ['-f', fixture('zsh-complete.zsh'), file, line], {
+    cwd: sb.dir,
+    env: { PATH: `${join(sb.dir, 'bin')}${delimiter}/usr/bin${delimiter}/bin`, HOME: sb.dir, TERM: 'dumb' },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').filter((w) => w !== '');
+}
+
+test('zsh: compinit registers _patience for both programs, and TAB completes as in bash', async (t) => {
   if (!onPath('zsh')) return t.skip('zsh is not installed here (scripts/ci.sh installs it)');
-  const sb = sandbox(t);
+  const sb = world(t);
   const file = await script(sb, 'zsh');
-  const r = await run(
+  const registered = await run(
     'zsh',
     [
       '-f',
@@ -246,8 +257,16 @@ test('zsh: the script registers _patience for both programs with compinit', asyn
     ],
     { cwd: sb.dir, env: { PATH: `/usr/bin${delimiter}/bin`, HOME: sb.dir } },
   );
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '_patience _patience');
+  assert.equal(registered.code, 0, registered.stderr);
+  assert.equal(registered.stdout.trim(), '_patience _patience');
+
+  assert.deepEqual(await zshComplete(sb, file, 'patience ex'), ['exp', 'exponential']);
+  const long = await zshComplete(sb, file, 'patience exp --');
+  for (const o of optionsFor('exponential')) assert.ok(long.includes(`--${o.key}`), `--${o.key}`);
+  assert.ok(!long.includes('--delay') && !long.includes('--fallback'), long.join(' '));
+  assert.deepEqual(await zshComplete(sb, file, 'patience runs --status '), ['failed', 'succeeded']);
+  assert.ok((await zshComplete(sb, file, 'patience fixed -- zz-patience-t')).includes('zz-patience-tool'));
+  assert.deepEqual(await zshComplete(sb, file, 'patienced -log-level '), ['debug', 'error', 'info', 'warn']);
 });
 
 function onPath(program: string): boolean {
