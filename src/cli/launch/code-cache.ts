@@ -16,6 +16,7 @@
 // Whatever goes wrong, the run goes on without the cache.
 // Named imports: a default import of a built-in costs a copy of all its properties.
 import {
+  accessSync,
   closeSync,
   constants,
   lstatSync,
@@ -117,6 +118,8 @@ export function writeCache(dir: string, file: string, data: () => Buffer, owner:
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (dirState(dir, owner) !== 'ok') return false;
+    // A read-only file system throws here, before the cache is serialised (a few ms).
+    accessSync(dir, constants.W_OK);
     const bytes = data();
     if (bytes.length === 0 || bytes.length > MAX_CACHE_BYTES) return false;
     const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
