@@ -146,7 +146,7 @@ function environment(): Block[] {
   return [
     section('Environment'),
     ...OPTIONS.filter((o) => o.env).map((o) => entry(o.env ?? '', `sets --${o.key}, for every strategy`)),
-    entry('PATIENCE_DEBUG', 'any non-empty value prints debug lines about reporting and state files'),
+    entry('PATIENCE_DEBUG', 'any non-empty value prints debug lines about reporting, state files and the code cache'),
     entry(
       DAEMON_URL_ENV,
       `the daemon of runs and stats when --daemon-url is not given (default: ${DEFAULT_DAEMON_URL})`,
@@ -159,6 +159,7 @@ function environment(): Block[] {
     entry('COLUMNS', 'the width runs and stats fit their tables to when stdout is not a terminal (default: 80)'),
     entry('XDG_CONFIG_HOME', 'where the user’s config file is (default: ~/.config)'),
     entry('XDG_STATE_HOME', 'where adaptive and diophantine keep what they learn (default: ~/.local/state)'),
+    entry('XDG_CACHE_HOME', 'where the code cache is (default: ~/.cache)'),
   ];
 }
 
@@ -169,6 +170,10 @@ function files(): Block[] {
     entry('$XDG_CONFIG_HOME/patience/config.toml', 'else this one; only one file is read'),
     entry('$XDG_STATE_HOME/patience/adaptive/', 'what adaptive learned, one file per command'),
     entry('$XDG_STATE_HOME/patience/ledger/', 'the local rate-limit ledger of diophantine, one file per resource'),
+    entry(
+      '$XDG_CACHE_HOME/patience/',
+      'patience’s compiled code (a V8 code cache), so that a run starts sooner; it may be deleted at any time',
+    ),
     entry(DEFAULT_SOCKET_PATH, 'the patienced socket, unless RETRY_SOCKET_PATH names another'),
   ];
 }
