@@ -28,6 +28,7 @@ test('the first refusal is logged at once, the rest of the burst once the interv
   assert.equal(lines[0]?.max_connections, 4);
   assert.equal(lines[0]?.waiting, 40);
   assert.equal('waiting_timeout' in (lines[0] ?? {}), false, 'only the reasons that happened');
+  assert.equal('interval_ms' in (lines[0] ?? {}), false, 'the first line has no previous one');
   assert.equal(shed.unlogged, 0);
 
   counters.reject('too_many_connections');
@@ -40,6 +41,7 @@ test('the first refusal is logged at once, the rest of the burst once the interv
   shed.tick(1010, 0);
   assert.equal(lines.length, 2);
   assert.deepEqual([lines[1]?.too_many_connections, lines[1]?.waiting_timeout, lines[1]?.shed_stale], [1, 1, 1]);
+  assert.equal(lines[1]?.interval_ms, 1000, 'the counts cover the time since the line before');
   shed.tick(5000, 0);
   assert.equal(lines.length, 2, 'nothing new, nothing said');
 });

@@ -1,7 +1,7 @@
 // Load shedding is loud three ways: the client is told (an error line with its code), the
 // counters count it (/api/daemon/stats, /metrics), and the log says so at warn level. The
-// log line comes at most once per interval and carries the counts since the previous one,
-// so that a flood of refused connections cannot flood the log. The server's sweep calls
+// log line comes at most once per interval and carries the counts since the previous one
+// (and, after the first, interval_ms: the time since it), so that a flood of refused connections cannot flood the log. The server's sweep calls
 // tick() and keeps running until everything shed has been logged.
 import type { Logger } from 'pino';
 import type { IngestCounters, RejectReason } from './counters.ts';
@@ -43,8 +43,11 @@ export class ShedLog {
     const counts = this.current();
     const shed: Partial<Record<ShedReason, number>> = {};
     for (const r of SHED_REASONS) if (counts[r] > this.logged[r]) shed[r] = counts[r] - this.logged[r];
+    // interval_ms: since the previous line, by the clock the interval is kept by (the
+    // line's own time is stamped after the rest of the sweep's work).
+    const interval = this.lastLineAt === -Infinity ? {} : { interval_ms: Math.round(now - this.lastLineAt) };
     this.log.warn(
-      { ...shed, max_connections: this.maxConnections, waiting },
+      { ...shed, max_connections: this.maxConnections, waiting, ...interval },
       'shedding load: every max_connections slot is taken, connections refused (each client was told why)',
     );
     this.logged = counts;

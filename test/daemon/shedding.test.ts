@@ -156,8 +156,13 @@ test(`beyond max_connections ${MAX} and ${LINE} places in line, every client not
     // Logged at warn level, at most once a second, at least once for each burst that shed.
     const lines = shedLines(d);
     assert.ok(lines.every((l) => l.level === 40));
+    // The second is kept by the sweep's clock, which each line after the first reports; the
+    // lines' own times are stamped after the rest of a sweep's work, which load stretches.
+    for (const [i, l] of lines.entries()) {
+      if (i === 0) assert.equal(l.interval_ms, undefined);
+      else assert.ok(Number(l.interval_ms) >= 1000, `line ${i}: ${String(l.interval_ms)} ms after the one before`);
+    }
     const times = lines.map((l) => Date.parse(String(l.time)));
-    for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 1000, `lines ${i - 1} and ${i}`);
     if ((freeSeen.too_many_connections ?? 0) + (freeSeen.waiting_timeout ?? 0) > 0)
       assert.ok(
         times.some((at) => at >= freeStart - 5),
