@@ -14,6 +14,7 @@
 //   cache made by another V8 or other flags; a refused or missing cache is written again
 //   at exit (a temp file, then a rename), and older caches in the directory are removed.
 // Whatever goes wrong, the run goes on without the cache.
+
 // Named imports: a default import of a built-in costs a copy of all its properties.
 import {
   accessSync,
