@@ -120,6 +120,7 @@ const fakeStatus = (pid: number): string =>
 test('-stop never signals a PID that only an answer on the socket path names', async (t) => {
   if (skipUnlessRoot(t)) return;
   const a = arena();
+  t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
   const v = victim();
   const pid = v.pid ?? 0;
   const script = `const [p, body] = process.argv.slice(1);
@@ -135,12 +136,12 @@ require('net').createServer((s) => { s.on('data', () => {}); s.on('error', () =>
     stop.stderr,
     new RegExp(`answers on ${a.socketPath}.*pid ${pid}.*no pid file at .*cannot be proven.*nothing was signalled`),
   );
-  fs.rmSync(a.dir, { recursive: true, force: true });
 });
 
 test('-stop never signals a PID that only an answer on the HTTP port names', async (t) => {
   if (skipUnlessRoot(t)) return;
   const a = arena();
+  t.after(() => fs.rmSync(a.dir, { recursive: true, force: true }));
   const v = victim();
   const pid = v.pid ?? 0;
   const script = `const body = process.argv[1];
@@ -152,7 +153,6 @@ srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));`;
   assert.ok(isRunning(pid), `the victim was signalled: ${stop.stdout}${stop.stderr}`);
   assert.equal(stop.code, 1, stop.stdout);
   assert.match(stop.stderr, new RegExp(`answers on HTTP port ${port} .*pid ${pid}.*nothing was signalled`));
-  fs.rmSync(a.dir, { recursive: true, force: true });
 });
 
 test('a pid file naming a process whose arguments merely contain "patienced" proves nothing', async (t) => {
