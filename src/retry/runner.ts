@@ -127,8 +127,8 @@ function startAttempt(req: AttemptRequest, deps: RunnerDeps): RunningAttempt {
   child.once('exit', (code, signal) => {
     exit = { code, signal, at: deps.now() };
     // A background grandchild may hold the pipes open; after a grace period stop reading.
-    // A timed-out attempt waits for its SIGKILL instead.
-    if (!timedOut) {
+    // A timed-out attempt waits for its SIGKILL instead; output handed on has no pipes.
+    if (!timedOut && (stdout || stderr)) {
       cancels.push(
         longTimeout(() => {
           stdout?.destroy();

@@ -65,3 +65,15 @@ test('patience runs from a code cache in its user’s cache directory after the 
     assert.deepEqual(readdirSync(shared), []);
   }
 });
+
+test('the CLI bundle the launcher compiles is ASCII and holds no import()', () => {
+  // scripts/build.mjs refuses either: one non-ASCII byte makes Node read the file as
+  // two-byte text (3-4 ms a run), and an import() has no loader in a script from node:vm.
+  const main = readFileSync(join(BIN, '..', 'patience-main.cjs'));
+  assert.equal(
+    main.findIndex((b) => b > 0x7f),
+    -1,
+  );
+  assert.doesNotMatch(main.toString('latin1'), /\bimport\(/);
+  assert.match(main.toString('latin1'), /^\(function \(exports, require, module, __filename, __dirname\) \{/);
+});

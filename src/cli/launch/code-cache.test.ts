@@ -36,7 +36,7 @@ interface Ran {
 // the same source again from its in-memory cache, and a test could not tell a hit from it.
 // code-cache.ts is bundled once for them with esbuild, so that they start as plain node.
 let runner: string | undefined;
-function runnerScript(t: TestContext): string {
+function runnerScript(): string {
   if (runner) return runner;
   const dir = mkdtempSync(join(tmpdir(), 'patience-code-cache-runner-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +59,6 @@ const state = runWithCodeCache({ file: bundle, id: 'test0123' }, { env: { HOME: 
 process.stdout.write(JSON.stringify({ state, debug, seen: globalThis.__codeCacheTest }));
 `,
   );
-  void t;
   return runner;
 }
 
@@ -84,7 +83,7 @@ function setup(t: TestContext): { home: string; bundle: string; cacheDir: string
       '})',
     ].join('\n'),
   );
-  const script = runnerScript(t);
+  const script = runnerScript();
   const run = (): Ran => {
     const out = execFileSync(process.execPath, [script, bundle, home], { encoding: 'utf8', timeout: 10_000 });
     return JSON.parse(out) as Ran;

@@ -38,7 +38,7 @@ import { readSmallBytes, realOwner, type OwnerRule } from '../../shared/safe-fil
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
 
 /** A cache is about the bundle's size; anything far larger is not ours. */
-export const MAX_CACHE_BYTES = 16 * 1024 * 1024;
+const MAX_CACHE_BYTES = 16 * 1024 * 1024;
 const SUFFIX = '.v8cache';
 
 export type CacheState = 'off' | 'hit' | 'miss' | 'rejected';
@@ -114,7 +114,7 @@ function readCache(file: string, owner: OwnerRule): Buffer | undefined {
 }
 
 /** Writes the cache atomically, then removes the caches of other builds and Node versions. */
-export function writeCache(dir: string, file: string, data: () => Buffer, owner: OwnerRule): boolean {
+function writeCache(dir: string, file: string, data: () => Buffer, owner: OwnerRule): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
